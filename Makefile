@@ -1,0 +1,53 @@
+# Thin wrapper over CMake. `make run`: set up, build, run on the bundled
+# config. `make test`: set up, build, run every test.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# Debian 12 packages the build and the tests need.
+DEPS := cmake make g++ clang pkg-config \
+        libboost1.81-dev libboost-json1.81-dev \
+        capnproto libcapnp-dev libseccomp-dev libspdlog-dev libfmt-dev \
+        libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
+
+.PHONY: all setup build run test test-sanitize bench clean
+
+all: build
+
+# Installs only what is missing, so a second run costs no network.
+setup:
+	@missing=$$(for p in $(DEPS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DWARNINGS_AS_ERRORS=ON $(CMAKE_ARGS)
+
+build: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	./$(BUILD)/bulkhead -c config/falco.yaml
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-sanitize: setup
+	cmake -S . -B $(ASAN_BUILD) -DWARNINGS_AS_ERRORS=ON -DENABLE_ASAN=ON -DENABLE_UBSAN=ON \
+	  -DBUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) -L unit
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,132 @@
+// PluginHost: the only way the engine talks to a plugin.
+//
+// Batch-first: events come in batches, fields are extracted for many events
+// and many fields in one call, so that a host whose plugin lives in another
+// process pays one round trip per batch, not per event. Two implementations:
+// InProcessHost (plugin_api/inprocess_host.h, the reference: what Falco does)
+// and IsolatedHost (supervisor/, the plugin in a sandboxed runner). The engine
+// cannot tell them apart; the same test suite runs against both.
+//
+// Errors: construction, open and other rare calls throw PluginError (message
+// names the plugin); hot calls (nextBatch, extract, parse) return
+// ss_plugin_rc and never throw for a plugin's misbehaviour.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plugin_api.h"
+#include "plugin_info.h"
+
+namespace bulkhead {
+
+// One event in libscap layout (header + parameters), not owned. `evt->len`
+// has been checked against the bytes the host holds: the whole event is
+// readable. Valid until the next nextBatch()/close() on the host it came
+// from (or, for async events, until the next drainAsync()).
+struct EventRef {
+  const ss_plugin_event* evt = nullptr;
+  uint64_t num = 0;  // framework event number
+};
+
+struct BatchResult {
+  ss_plugin_rc rc = SS_PLUGIN_SUCCESS;  // SUCCESS, TIMEOUT, EOF or FAILURE
+  std::span<const EventRef> events;     // may be non-empty with any rc
+};
+
+// What to extract: a field of this plugin's schema plus its argument.
+struct FieldRequest {
+  uint32_t fieldId = 0;
+  std::string argKey;      // raw text between the brackets
+  uint64_t argIndex = 0;   // parsed index when the field takes one
+  bool argPresent = false;
+};
+
+// One extracted value. Numbers and bools live in u64; strings and byte
+// buffers are [offset, offset+length) in ExtractResults::bytes().
+struct FieldValue {
+  uint64_t u64 = 0;
+  uint32_t offset = 0;
+  uint32_t length = 0;
+};
+
+// Results of one extract() call: for each (event, request) a possibly empty
+// list of values (empty = "no value"). Owned by the caller, reused across
+// calls so that steady-state extraction does not allocate.
+class ExtractResults {
+ public:
+  struct Cell {
+    uint32_t first = 0;
+    uint32_t count = 0;
+  };
+
+  void reset(size_t events, size_t fields) {
+    fields_ = fields;
+    cells_.assign(events * fields, Cell{});
+    values_.clear();
+    bytes_.clear();
+  }
+  size_t events() const { return fields_ == 0 ? 0 : cells_.size() / fields_; }
+  size_t fields() const { return fields_; }
+  std::span<const FieldValue> values(size_t event, size_t field) const {
+    const Cell& c = cells_[event * fields_ + field];
+    return {values_.data() + c.first, c.count};
+  }
+  std::string_view bytesOf(const FieldValue& v) const {
+    return std::string_view(bytes_).substr(v.offset, v.length);
+  }
+
+  // Producer side, used by hosts.
+  Cell& cell(size_t event, size_t field) { return cells_[event * fields_ + field]; }
+  std::vector<FieldValue>& valueStore() { return values_; }
+  std::string& byteStore() { return bytes_; }
+
+ private:
+  size_t fields_ = 0;
+  std::vector<Cell> cells_;
+  std::vector<FieldValue> values_;
+  std::string bytes_;
+};
+
+struct Progress {
+  uint32_t pct = 0;  // hundredths of a percent, as the ABI reports it
+  std::string text;
+};
+
+class PluginHost {
+ public:
+  virtual ~PluginHost() = default;
+
+  // Static information, read at load and after init (event types).
+  virtual const PluginInfo& info() const = 0;
+
+  // Sourcing. open() throws PluginError with the plugin's last error.
+  virtual void open(std::string_view params) = 0;
+  virtual void close() = 0;
+  virtual BatchResult nextBatch() = 0;
+  virtual Progress progress() = 0;
+  virtual std::string eventToString(const EventRef& e, std::string_view source) = 0;
+
+  // Extraction for every event x every request; `source` is the events'
+  // source name. FAILURE means the whole call failed (no values).
+  virtual ss_plugin_rc extract(std::span<const EventRef> events, std::string_view source,
+                               std::span<const FieldRequest> requests, ExtractResults& out) = 0;
+
+  // Parsing: events are delivered in order; a FAILURE is reported, not fatal.
+  virtual ss_plugin_rc parse(std::span<const EventRef> events, std::string_view source) = 0;
+
+  // Async events: start delivery (a capture is open), take what has arrived
+  // (copies, valid until the next drainAsync), stop and wait for producers.
+  virtual void startAsync() = 0;
+  virtual std::span<const EventRef> drainAsync() = 0;
+  virtual void stopAsync() = 0;
+
+  // The plugin's last error string (empty when none).
+  virtual std::string lastError() = 0;
+};
+
+}  // namespace bulkhead
