@@ -24,6 +24,14 @@
 
 namespace bulkhead {
 
+// Where a plugin comes from: the falco.yaml `plugins` entry minus the open
+// params (those go to PluginHost::open).
+struct PluginSpec {
+  std::string name;         // the config name; must equal get_name() for sources
+  std::string libraryPath;  // absolute
+  std::string initConfig;   // passed to plugin_init as is
+};
+
 // One event in libscap layout (header + parameters), not owned. `evt->len`
 // has been checked against the bytes the host holds: the whole event is
 // readable. Valid until the next nextBatch()/close() on the host it came
