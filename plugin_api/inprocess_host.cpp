@@ -154,6 +154,8 @@ BatchResult InProcessHost::nextBatch() {
     batch_.push_back(EventRef{e, nextEventNum_++});
   }
   if (rc == SS_PLUGIN_FAILURE) hostError_.clear();  // the plugin's own error is the one to show
+  counters_.batches++;
+  counters_.events += n;
   return {rc, batch_};
 }
 
@@ -234,6 +236,7 @@ ss_plugin_rc InProcessHost::extract(std::span<const EventRef> events, std::strin
     hostError_ = lib_->who() + " has no field extraction";
     return SS_PLUGIN_FAILURE;
   }
+  counters_.extractions += events.size() * requests.size();
   fieldSlots_.resize(requests.size());
   for (size_t r = 0; r < requests.size(); ++r) {
     const FieldRequest& q = requests[r];
@@ -291,6 +294,7 @@ ss_plugin_rc InProcessHost::parse(std::span<const EventRef> events, std::string_
   in.table_reader_ext = owner_.readerExt();
   in.table_writer_ext = owner_.writerExt();
   ss_plugin_rc result = SS_PLUGIN_SUCCESS;
+  counters_.parsed += events.size();
   for (const EventRef& e : events) {
     if (!accepts(parseTypes_, e.evt)) continue;
     ss_plugin_event_input ev{e.evt, e.num, source_.c_str()};
@@ -310,6 +314,12 @@ ss_plugin_rc InProcessHost::onAsyncEvent(ss_plugin_owner_t* o, const ss_plugin_e
       std::snprintf(err, PLUGIN_MAX_ERRLEN, "%s", bad.c_str());
     }
     return SS_PLUGIN_FAILURE;
+  }
+  if (h->asyncSink_ != nullptr) {
+    if (!h->asyncSink_(h->asyncSinkCtx_, evt, len)) {
+      h->asyncDropped_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return SS_PLUGIN_SUCCESS;
   }
   // Copied: the plugin keeps ownership of its pointer.
   std::vector<uint8_t> copy(reinterpret_cast<const uint8_t*>(evt),
@@ -353,6 +363,7 @@ std::span<const EventRef> InProcessHost::drainAsync() {
     if (eventTs(evt) == UINT64_MAX) storeAt<uint64_t>(evt, 0, now);
     asyncRefs_.push_back(EventRef{evt, nextEventNum_++});
   }
+  counters_.asyncEvents += asyncRefs_.size();
   return asyncRefs_;
 }
 
@@ -366,6 +377,16 @@ void InProcessHost::stopAsync() {
 std::string InProcessHost::lastError() {
   if (!hostError_.empty()) return hostError_;
   return state_ != nullptr ? pluginString(sym_.get_last_error(state_)) : std::string();
+}
+
+}  // namespace bulkhead
+
+namespace bulkhead {
+
+HostCounters InProcessHost::counters() const {
+  HostCounters c = counters_;
+  c.asyncDropped = asyncDropped_.load(std::memory_order_relaxed);
+  return c;
 }
 
 }  // namespace bulkhead

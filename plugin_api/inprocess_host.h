@@ -40,9 +40,16 @@ class InProcessHost final : public PluginHost {
   std::span<const EventRef> drainAsync() override;
   void stopAsync() override;
   std::string lastError() override;
+  HostCounters counters() const override;
 
-  // Async events dropped because the queue was full (libsinsp's bound).
-  uint64_t asyncDropped() const { return asyncDropped_.load(std::memory_order_relaxed); }
+  // Where async events go instead of the internal queue (a runner forwards
+  // them to its async ring). Called on plugin threads; returns false when
+  // the event had to be dropped. Set before startAsync().
+  using AsyncSink = bool (*)(void* ctx, const ss_plugin_event* evt, uint32_t len);
+  void setAsyncSink(AsyncSink sink, void* ctx) {
+    asyncSink_ = sink;
+    asyncSinkCtx_ = ctx;
+  }
 
   static constexpr size_t kAsyncQueueMax = 4096;
   // Bounds on what one extraction may return, so a plugin cannot make the
@@ -82,6 +89,9 @@ class InProcessHost final : public PluginHost {
   std::vector<std::vector<uint8_t>> asyncDrained_;  // owned by the driving thread
   std::vector<EventRef> asyncRefs_;
   std::atomic<uint64_t> asyncDropped_{0};
+  AsyncSink asyncSink_ = nullptr;
+  void* asyncSinkCtx_ = nullptr;
+  HostCounters counters_;
 };
 
 }  // namespace bulkhead

@@ -84,6 +84,7 @@ class ExtractResults {
     const Cell& c = cells_[event * fields_ + field];
     return {values_.data() + c.first, c.count};
   }
+  size_t bytesSize() const { return bytes_.size(); }
   std::string_view bytesOf(const FieldValue& v) const {
     return std::string_view(bytes_).substr(v.offset, v.length);
   }
@@ -98,6 +99,23 @@ class ExtractResults {
   std::vector<Cell> cells_;
   std::vector<FieldValue> values_;
   std::string bytes_;
+};
+
+// What a host has done and lost; every loss is counted here and logged.
+struct HostCounters {
+  uint64_t events = 0;           // delivered by nextBatch
+  uint64_t batches = 0;
+  uint64_t extractions = 0;      // event x field cells requested
+  uint64_t parsed = 0;           // events handed to parse
+  uint64_t asyncEvents = 0;      // delivered by drainAsync
+  uint64_t asyncDropped = 0;     // dropped: queue or ring full
+  uint64_t restarts = 0;         // isolated only, from here on
+  uint64_t crashes = 0;          // runner died (signal or exit)
+  uint64_t deadlineKills = 0;
+  uint64_t seccompKills = 0;
+  uint64_t malformed = 0;        // malformed records or messages from the runner
+  uint64_t extractionsLost = 0;  // cells answered "no value" because a runner failed
+  uint64_t parsesLost = 0;       // events whose parse died with a runner
 };
 
 struct Progress {
@@ -135,6 +153,8 @@ class PluginHost {
 
   // The plugin's last error string (empty when none).
   virtual std::string lastError() = 0;
+
+  virtual HostCounters counters() const = 0;
 };
 
 }  // namespace bulkhead
