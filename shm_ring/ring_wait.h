@@ -1,0 +1,113 @@
+// Spin, then yield, then sleep on a shared futex: how both ring ends wait.
+//
+// Sleeping is announced through a futex word in shared memory; the other side
+// makes the wake syscall only when it sees that announcement, so while both
+// sides are busy no syscall happens at all. The announcement and the index
+// form a Dekker pair: the sleeper stores its flag then re-reads the index, the
+// publisher stores the index then reads the flag, each with a seq_cst fence in
+// between, so at least one of them sees the other's store and no wake is lost.
+#pragma once
+
+#include <sched.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+#include "shm_ring/ring_status.h"
+
+namespace bulkhead {
+
+using RingClock = std::chrono::steady_clock;
+using RingDeadline = RingClock::time_point;
+
+struct RingWaitOptions {
+  // A pidfd of the peer, or -1. A futex cannot be polled together with a
+  // pidfd, so a sleeper with a pidfd sleeps in slices of `pidfdSlice` and polls
+  // the pidfd (without blocking) between slices: the peer's death is noticed
+  // within one slice. Without a pidfd it sleeps until woken or the deadline.
+  int pidfd = -1;
+  std::chrono::nanoseconds spin = std::chrono::microseconds(20);
+  std::chrono::nanoseconds yield = std::chrono::microseconds(50);
+  std::chrono::nanoseconds pidfdSlice = std::chrono::milliseconds(10);
+};
+
+namespace ring_detail {
+
+void cpuRelax() noexcept;
+// FUTEX_WAIT without FUTEX_PRIVATE_FLAG: the word lives in a MAP_SHARED
+// mapping and the waker is another process.
+void futexWait(std::uint32_t* word, std::uint32_t expected, std::chrono::nanoseconds timeout) noexcept;
+void futexWakeOne(std::uint32_t* word) noexcept;
+// True when the pidfd reports the process has exited (non-blocking poll).
+bool pidfdSignalled(int pidfd) noexcept;
+
+// Wakes the peer if it announced that it sleeps on `flag`. Called right after
+// publishing an index with a release store.
+inline void wakeIfSleeping(std::uint32_t* flag) noexcept {
+  // seq_cst fence: orders the index store before the flag load (StoreLoad),
+  // pairing with the fence in waitFor(); a release store alone would allow
+  // the load to pass the store and a sleeper to miss its wake.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  std::atomic_ref<std::uint32_t> f(*flag);
+  // relaxed: only the flag's value matters here; the data was published by
+  // the index store. exchange so that one announcement costs one wake.
+  if (f.load(std::memory_order_relaxed) != 0 && f.exchange(0, std::memory_order_relaxed) != 0) {
+    futexWakeOne(flag);
+  }
+}
+
+// Calls attempt() until it returns something other than `idle`, the deadline
+// passes, or the peer dies. `flag` is this side's sleep announcement.
+template <typename Attempt>
+RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag,
+                   RingDeadline deadline, const RingWaitOptions& options) noexcept {
+  RingStatus s = attempt();
+  if (s != idle) return s;
+  const auto start = RingClock::now();
+  const auto spinEnd = start + options.spin;
+  const auto yieldEnd = spinEnd + options.yield;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      cpuRelax();
+      if ((s = attempt()) != idle) return s;
+    }
+    const auto now = RingClock::now();
+    if (now >= deadline) return RingStatus::kTimeout;
+    if (now >= spinEnd) break;
+  }
+  for (;;) {
+    sched_yield();
+    if ((s = attempt()) != idle) return s;
+    const auto now = RingClock::now();
+    if (now >= deadline) return RingStatus::kTimeout;
+    if (now >= yieldEnd) break;
+  }
+  std::atomic_ref<std::uint32_t> f(*flag);
+  for (;;) {
+    // relaxed store + seq_cst fence: the announcement must be visible before
+    // the index is re-read by attempt(); pairs with wakeIfSleeping().
+    f.store(1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if ((s = attempt()) != idle) break;
+    auto now = RingClock::now();
+    if (now >= deadline) {
+      s = RingStatus::kTimeout;
+      break;
+    }
+    auto slice = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now);
+    if (options.pidfd >= 0 && slice > options.pidfdSlice) slice = options.pidfdSlice;
+    futexWait(flag, 1, slice);
+    if (options.pidfd >= 0 && pidfdSignalled(options.pidfd)) {
+      // Whatever the peer published before dying is still delivered.
+      s = attempt();
+      if (s == idle) s = RingStatus::kPeerDead;
+      break;
+    }
+  }
+  f.store(0, std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace ring_detail
+}  // namespace bulkhead
