@@ -1,0 +1,94 @@
+// `jsonx`: an extract-only plugin for every source.
+//
+// Reads the payload of plugin events (the 322 payload, or the data of a 402
+// async event) as JSON. `jsonx.value[<pointer>]` resolves an RFC 6901 pointer;
+// `jsonx.raw` is the whole payload. Events that are not JSON, and pointers
+// that do not resolve, give no value rather than an error.
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "event_codec.h"
+#include "extract_results.h"
+#include "json_lite.h"
+#include "plugin_api.h"
+#include "plugin_export.h"
+
+namespace bulkhead::test_plugins {
+namespace {
+
+enum FieldId : uint32_t { kValue, kRaw };
+
+constexpr const char kFields[] = R"([
+{"name":"jsonx.value","type":"string","arg":{"isRequired":true,"isKey":true},"desc":"The value at a JSON pointer (RFC 6901) in the event payload, e.g. jsonx.value[/user/name]; strings unquoted, other values as their JSON text"},
+{"name":"jsonx.raw","type":"string","desc":"The whole event payload as a string"}
+])";
+
+struct State {
+  std::string lastError;
+  ExtractResults results;
+};
+
+void extractOne(State* s, std::string_view payload, ss_plugin_extract_field* f) {
+  ExtractResults& r = s->results;
+  if (f->field_id == kRaw) return r.setString(f, std::string(payload));
+  if (f->field_id != kValue || !f->arg_present || f->arg_key == nullptr) return r.setNone(f);
+  const auto doc = JsonDocument::parse(payload);
+  if (!doc) return r.setNone(f);
+  const JsonValue* v = resolvePointer(doc->root(), f->arg_key);
+  if (v == nullptr) return r.setNone(f);
+  r.setString(f, doc->toText(*v));
+}
+
+}  // namespace
+}  // namespace bulkhead::test_plugins
+
+namespace tp = bulkhead::test_plugins;
+
+BULKHEAD_PLUGIN_EXPORT const char* plugin_get_required_api_version() { return "3.0.0"; }
+BULKHEAD_PLUGIN_EXPORT const char* plugin_get_version() { return "0.1.0"; }
+BULKHEAD_PLUGIN_EXPORT const char* plugin_get_name() { return "jsonx"; }
+BULKHEAD_PLUGIN_EXPORT const char* plugin_get_description() {
+  return "JSON pointer extraction from plugin event payloads, for bulkhead tests";
+}
+BULKHEAD_PLUGIN_EXPORT const char* plugin_get_contact() { return "bulkhead project"; }
+BULKHEAD_PLUGIN_EXPORT const char* plugin_get_fields() { return tp::kFields; }
+// An empty list: compatible with every source.
+BULKHEAD_PLUGIN_EXPORT const char* plugin_get_extract_event_sources() { return "[]"; }
+
+BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input*, ss_plugin_rc* rc) {
+  try {
+    *rc = SS_PLUGIN_SUCCESS;
+    return new tp::State();
+  } catch (const std::exception&) {
+    *rc = SS_PLUGIN_FAILURE;
+    return nullptr;
+  }
+}
+
+BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<tp::State*>(s); }
+
+BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
+  return static_cast<tp::State*>(s)->lastError.c_str();
+}
+
+BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
+                                                          const ss_plugin_event_input* evt,
+                                                          const ss_plugin_field_extract_input* in) {
+  auto* s = static_cast<tp::State*>(st);
+  try {
+    s->results.reset();
+    const auto payload = tp::eventPayload(evt->evt);
+    for (uint32_t i = 0; i < in->num_fields; ++i) {
+      if (payload) {
+        tp::extractOne(s, *payload, &in->fields[i]);
+      } else {
+        s->results.setNone(&in->fields[i]);
+      }
+    }
+    return SS_PLUGIN_SUCCESS;
+  } catch (const std::exception& e) {
+    s->lastError = std::string("jsonx: extract_fields failed: ") + e.what();
+    return SS_PLUGIN_FAILURE;
+  }
+}
