@@ -51,6 +51,7 @@ struct PluginInfo {
 
   // Extraction.
   std::vector<FieldDescriptor> fields;
+  std::string fieldsJson;  // as the plugin returned it
   std::vector<std::string> extractEventSources;  // empty: all sources
   std::vector<uint16_t> extractEventTypes;       // after init; see plugin-abi §5
 

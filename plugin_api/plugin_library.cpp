@@ -179,7 +179,8 @@ void PluginLibrary::detectCapabilities() {
 
 void PluginLibrary::readMetadata() {
   if (info_.has(CAP_EXTRACTION)) {
-    info_.fields = parseFieldSchema(pluginString(sym_.get_fields()), who_);
+    info_.fieldsJson = pluginString(sym_.get_fields());
+    info_.fields = parseFieldSchema(info_.fieldsJson, who_);
     if (sym_.get_extract_event_sources != nullptr) {
       info_.extractEventSources = parseStringList(pluginString(sym_.get_extract_event_sources()),
                                                   who_, "plugin_get_extract_event_sources");

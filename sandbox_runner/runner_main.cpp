@@ -1,0 +1,132 @@
+// bulkhead-runner: hosts one plugin for the supervisor, in its own process.
+//
+// Started by the supervisor with fork+exec and exactly two extra fds:
+//   3: the control socketpair end, 4: the memfd holding the rings.
+// Start-up is an explicit handshake: RunnerSetup in, Hello (or an error)
+// out; then the service loop runs until shutdown.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include <capnp/message.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "control.capnp.h"
+#include "control_channel.h"
+#include "inprocess_host.h"
+#include "runner_service.h"
+#include "shm_ring/ring_set.h"
+#include "wire.h"
+
+namespace bulkhead {
+namespace {
+
+constexpr int kControlFd = 3;
+constexpr int kRingFd = 4;
+
+void fillHello(Hello::Builder h, const PluginInfo& info) {
+  h.setName(info.name);
+  h.setDescription(info.description);
+  h.setContact(info.contact);
+  h.setVersion(info.version);
+  h.setRequiredApiVersion(info.requiredApiVersion);
+  h.setCapabilities(info.capabilities);
+  h.setId(info.id);
+  h.setEventSource(info.eventSource);
+  h.setInitSchema(info.initSchema);
+  h.setFieldsJson(info.fieldsJson);
+  auto list = [](auto builder, const std::vector<std::string>& v) {
+    for (size_t i = 0; i < v.size(); ++i) builder.set(static_cast<unsigned>(i), v[i]);
+  };
+  list(h.initExtractEventSources(static_cast<unsigned>(info.extractEventSources.size())),
+       info.extractEventSources);
+  list(h.initParseEventSources(static_cast<unsigned>(info.parseEventSources.size())),
+       info.parseEventSources);
+  list(h.initAsyncEvents(static_cast<unsigned>(info.asyncEvents.size())), info.asyncEvents);
+  list(h.initAsyncEventSources(static_cast<unsigned>(info.asyncEventSources.size())),
+       info.asyncEventSources);
+  auto types = [](auto builder, const std::vector<uint16_t>& v) {
+    for (size_t i = 0; i < v.size(); ++i) builder.set(static_cast<unsigned>(i), v[i]);
+  };
+  types(h.initExtractEventTypes(static_cast<unsigned>(info.extractEventTypes.size())),
+        info.extractEventTypes);
+  types(h.initParseEventTypes(static_cast<unsigned>(info.parseEventTypes.size())),
+        info.parseEventTypes);
+  h.setPid(static_cast<uint32_t>(::getpid()));
+}
+
+void sendError(ControlChannel& control, const std::string& what) {
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Reply>().setError(what);
+  try {
+    control.send(msg);
+  } catch (const ControlError&) {
+    // The supervisor is gone; the exit code says the rest.
+  }
+}
+
+int runnerMain() {
+  ControlChannel control{UniqueFd(kControlFd)};
+  UniqueFd ringFd(kRingFd);
+  ControlMessage setupMsg;
+  try {
+    setupMsg = control.receive(ControlChannel::Clock::now() + std::chrono::seconds(30));
+  } catch (const ControlError& e) {
+    std::fprintf(stderr, "bulkhead-runner: no setup: %s\n", e.what());
+    return 2;
+  }
+  try {
+    Request::Reader req = setupMsg.reader->getRoot<Request>();
+    if (req.which() != Request::SETUP) {
+      sendError(control, "the first control message must be the setup");
+      return 2;
+    }
+    RunnerSetup::Reader setup = req.getSetup();
+    std::vector<uint64_t> capacities;
+    for (uint64_t c : setup.getRingCapacities()) capacities.push_back(c);
+    RingSet rings = RingSet::attach(std::move(ringFd), capacities);
+    if (rings.ringCount() != wire::kRingCount) {
+      sendError(control, "setup names the wrong number of rings");
+      return 2;
+    }
+    PluginSpec spec{setup.getPluginName().cStr(), setup.getLibraryPath().cStr(),
+                    setup.getInitConfig().cStr()};
+    std::unique_ptr<InProcessHost> host;
+    try {
+      host = std::make_unique<InProcessHost>(spec);
+    } catch (const PluginError& e) {
+      sendError(control, e.what());
+      return 1;
+    }
+    capnp::MallocMessageBuilder hello;
+    fillHello(hello.initRoot<Reply>().initHello(), host->info());
+    control.send(hello);
+    int code = 0;
+    {
+      RunnerService service(*host, rings, control);
+      code = service.run();
+    }
+    host.reset();  // plugin_destroy, then the library is unloaded
+    return code;
+  } catch (const kj::Exception& e) {
+    std::fprintf(stderr, "bulkhead-runner: malformed setup: %s\n", e.getDescription().cStr());
+    return 2;
+  } catch (const std::exception& e) {
+    sendError(control, e.what());
+    std::fprintf(stderr, "bulkhead-runner: %s\n", e.what());
+    return 2;
+  }
+}
+
+}  // namespace
+}  // namespace bulkhead
+
+int main() {
+  // Logs go to stderr, which the supervisor passes through with the
+  // plugin's name; stdout is never used.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("runner"));
+  return bulkhead::runnerMain();
+}

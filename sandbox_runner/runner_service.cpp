@@ -1,0 +1,304 @@
+#include "runner_service.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <vector>
+
+#include <capnp/message.h>
+#include <spdlog/spdlog.h>
+
+#include "event.h"
+#include "wire.h"
+#include "wire_codec.h"
+
+namespace bulkhead {
+
+namespace {
+
+using std::chrono::milliseconds;
+// How long one blocking ring wait lasts before the loop re-checks whether
+// it should stop: short enough for a prompt shutdown, long enough that an
+// idle runner wakes only a few times per second.
+constexpr milliseconds kWaitSlice{200};
+
+RingDeadline sliceDeadline() { return RingClock::now() + kWaitSlice; }
+
+}  // namespace
+
+RunnerService::RunnerService(InProcessHost& host, RingSet& rings, ControlChannel& control)
+    : host_(host),
+      rings_(rings),
+      control_(control),
+      source_(rings.ring(wire::kSourceRing)),
+      requests_(rings.ring(wire::kRequestRing), wire::tagMask({wire::kExtract, wire::kParse})),
+      responses_(rings.ring(wire::kResponseRing)),
+      async_(rings.ring(wire::kAsyncRing)) {
+  host_.setAsyncSink(&RunnerService::forwardAsync, this);
+  sourceThread_ = std::thread([this] { sourceLoop(); });
+  requestThread_ = std::thread([this] { requestLoop(); });
+}
+
+RunnerService::~RunnerService() {
+  stop_ = true;
+  {
+    std::lock_guard lock(stateMu_);
+    state_ = SourceState::kStopping;
+  }
+  stateCv_.notify_all();
+  sourceThread_.join();
+  requestThread_.join();
+}
+
+template <typename Fill, typename Abandon>
+bool RunnerService::writeRecord(RingProducer& producer, uint32_t tag, size_t size, Fill&& fill,
+                                Abandon&& abandon) {
+  if (size > producer.maxPayload()) return false;
+  std::span<std::byte> out;
+  for (;;) {
+    RingStatus s = producer.reserve(tag, static_cast<uint32_t>(size), out, sliceDeadline());
+    if (s == RingStatus::kOk) break;
+    if (s != RingStatus::kTimeout || abandon()) return false;
+  }
+  fill(out);
+  return true;
+}
+
+void RunnerService::sourceLoop() {
+  std::vector<std::byte> events;  // copies of one batch: the plugin may reuse its memory
+  std::vector<uint32_t> lengths;
+  for (;;) {
+    {
+      std::unique_lock lock(stateMu_);
+      sourceBusy_ = false;
+      stateCv_.notify_all();
+      stateCv_.wait(lock, [&] {
+        return state_ == SourceState::kOpen || state_ == SourceState::kStopping;
+      });
+      if (state_ == SourceState::kStopping) return;
+      sourceBusy_ = true;
+    }
+    int32_t rc = SS_PLUGIN_SUCCESS;
+    std::string error;
+    events.clear();
+    lengths.clear();
+    {
+      std::lock_guard plugin(pluginMu_);
+      BatchResult b = host_.nextBatch();
+      rc = b.rc;
+      for (const EventRef& e : b.events) {
+        const uint32_t len = eventLen(e.evt);
+        const auto* p = reinterpret_cast<const std::byte*>(e.evt);
+        events.insert(events.end(), p, p + len);
+        lengths.push_back(len);
+      }
+      if (rc == SS_PLUGIN_FAILURE) error = host_.lastError();
+    }
+    auto abandon = [&] {
+      std::lock_guard lock(stateMu_);
+      return state_ != SourceState::kOpen;
+    };
+    size_t offset = 0;
+    bool written = true;
+    for (uint32_t len : lengths) {
+      written = writeRecord(
+          source_, wire::kEvent, len,
+          [&](std::span<std::byte> out) { std::memcpy(out.data(), events.data() + offset, len); },
+          abandon);
+      if (!written) break;
+      offset += len;
+    }
+    if (written) {
+      wire::WireSizer sizer;
+      sizer.put<int32_t>(rc);
+      sizer.str(error);
+      written = writeRecord(
+          source_, wire::kBatchEnd, sizer.size(),
+          [&](std::span<std::byte> out) {
+            wire::WireWriter w(out);
+            wire::encodeBatchEnd(w, rc, error);
+          },
+          abandon);
+      source_.commit();
+    }
+    if (rc == SS_PLUGIN_EOF || rc == SS_PLUGIN_FAILURE) {
+      std::lock_guard lock(stateMu_);
+      if (state_ == SourceState::kOpen) state_ = SourceState::kEnded;
+    }
+  }
+}
+
+void RunnerService::requestLoop() {
+  wire::DecodedRequest req;
+  ExtractResults results;
+  while (!stop_) {
+    RingRecord rec;
+    RingStatus s = requests_.peek(rec, sliceDeadline());
+    if (s == RingStatus::kTimeout) continue;
+    if (s != RingStatus::kOk) {
+      spdlog::critical("request ring: {}", ringStatusName(s));
+      std::_Exit(3);
+    }
+    wire::WireReader r(rec.payload);
+    const bool extract = rec.tag == wire::kExtract;
+    if (!(extract ? wire::decodeExtractRequest(r, req) : wire::decodeParseRequest(r, req))) {
+      spdlog::critical("malformed request from the supervisor");
+      std::_Exit(3);
+    }
+    int32_t rc = SS_PLUGIN_SUCCESS;
+    {
+      std::lock_guard plugin(pluginMu_);
+      rc = extract ? host_.extract(req.events, req.source, req.fields, results)
+                   : host_.parse(req.events, req.source);
+    }
+    // The events point into the request record: release only after use.
+    requests_.release();
+    auto never = [] { return false; };
+    if (extract) {
+      size_t size = wire::extractResultSize(results);
+      if (rc != SS_PLUGIN_SUCCESS || size > responses_.maxPayload()) {
+        if (rc == SS_PLUGIN_SUCCESS) {
+          spdlog::warn("extraction result of {} bytes exceeds the response ring", size);
+        }
+        rc = SS_PLUGIN_FAILURE;
+        results.reset(0, 0);
+        size = wire::extractResultSize(results);
+      }
+      writeRecord(
+          responses_, wire::kExtractResult, size,
+          [&](std::span<std::byte> out) {
+            wire::WireWriter w(out);
+            wire::encodeExtractResult(w, req.seq, rc, results);
+          },
+          never);
+    } else {
+      writeRecord(
+          responses_, wire::kParseResult, 2 * sizeof(uint32_t),
+          [&](std::span<std::byte> out) {
+            wire::WireWriter w(out);
+            wire::encodeParseResult(w, req.seq, rc);
+          },
+          never);
+    }
+    responses_.commit();
+  }
+}
+
+bool RunnerService::forwardAsync(void* ctx, const ss_plugin_event* evt, uint32_t len) {
+  auto* self = static_cast<RunnerService*>(ctx);
+  std::lock_guard lock(self->asyncMu_);
+  std::span<std::byte> out;
+  // Never block a plugin thread for long: a full ring drops the event, and
+  // the drop is counted by the host.
+  if (self->async_.reserve(wire::kEvent, len, out, RingClock::now() + milliseconds(10)) !=
+      RingStatus::kOk) {
+    return false;
+  }
+  std::memcpy(out.data(), evt, len);
+  self->async_.commit();
+  return true;
+}
+
+void RunnerService::handleControl(Request::Reader req, capnp::MallocMessageBuilder& replyMsg) {
+  Reply::Builder reply = replyMsg.initRoot<Reply>();
+  try {
+    switch (req.which()) {
+      case Request::OPEN: {
+        std::lock_guard plugin(pluginMu_);
+        host_.open(req.getOpen().cStr());
+        {
+          std::lock_guard lock(stateMu_);
+          state_ = SourceState::kOpen;
+        }
+        stateCv_.notify_all();
+        reply.setOk();
+        break;
+      }
+      case Request::CLOSE: {
+        {
+          // The source thread finishes (or abandons) its batch first, so
+          // nothing of this capture reaches the ring after the reply.
+          std::unique_lock lock(stateMu_);
+          if (state_ != SourceState::kStopping) state_ = SourceState::kClosed;
+          stateCv_.wait(lock, [&] { return !sourceBusy_; });
+        }
+        std::lock_guard plugin(pluginMu_);
+        host_.close();
+        reply.setOk();
+        break;
+      }
+      case Request::PROGRESS: {
+        std::lock_guard plugin(pluginMu_);
+        Progress p = host_.progress();
+        auto g = reply.initProgress();
+        g.setPct(p.pct);
+        g.setText(p.text);
+        break;
+      }
+      case Request::EVENT_TO_STRING: {
+        auto data = req.getEventToString().getEvent();
+        if (data.size() < kEventHeaderSize ||
+            eventLen(reinterpret_cast<const ss_plugin_event*>(data.begin())) != data.size()) {
+          reply.setError("malformed event");
+          break;
+        }
+        // Cap'n Proto data is 8-byte aligned in the message; the event
+        // header is packed, so any alignment would do.
+        std::vector<uint8_t> copy(data.begin(), data.end());
+        EventRef e{reinterpret_cast<const ss_plugin_event*>(copy.data()), 0};
+        std::lock_guard plugin(pluginMu_);
+        reply.setText(host_.eventToString(e, req.getEventToString().getSource().cStr()));
+        break;
+      }
+      case Request::LAST_ERROR: {
+        std::lock_guard plugin(pluginMu_);
+        reply.setText(host_.lastError());
+        break;
+      }
+      case Request::START_ASYNC: {
+        std::lock_guard plugin(pluginMu_);
+        host_.startAsync();
+        reply.setOk();
+        break;
+      }
+      case Request::STOP_ASYNC: {
+        std::lock_guard plugin(pluginMu_);
+        host_.stopAsync();
+        reply.setOk();
+        break;
+      }
+      default:
+        reply.setError("unexpected control request");
+    }
+  } catch (const std::exception& e) {
+    reply.setError(e.what());
+  }
+}
+
+int RunnerService::run() {
+  for (;;) {
+    ControlMessage msg;
+    try {
+      msg = control_.receive(ControlChannel::Clock::now() + std::chrono::hours(24 * 365));
+    } catch (const ControlError& e) {
+      // The supervisor is gone or confused: nothing left to serve.
+      spdlog::error("control channel: {}", e.what());
+      return e.kind() == ControlError::Kind::kPeerGone ? 0 : 3;
+    }
+    capnp::MallocMessageBuilder reply;
+    try {
+      Request::Reader req = msg.reader->getRoot<Request>();
+      if (req.which() == Request::SHUTDOWN) {
+        reply.initRoot<Reply>().setOk();
+        control_.send(reply);
+        return 0;
+      }
+      handleControl(req, reply);
+    } catch (const kj::Exception& e) {
+      spdlog::error("malformed control request: {}", e.getDescription().cStr());
+      return 3;
+    }
+    control_.send(reply);
+  }
+}
+
+}  // namespace bulkhead

@@ -1,0 +1,64 @@
+// ChildProcess owns one child: its pid and a pidfd. The pidfd turns readable
+// when the child dies, so it can be polled beside other fds, and it cannot
+// be confused with a recycled pid. The destructor kills and reaps.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "shm_ring/unique_fd.h"
+
+namespace bulkhead {
+
+// How a child ended, as waitid reported it.
+struct ChildStatus {
+  bool signalled = false;  // else exited
+  int code = 0;            // exit code, or signal number
+  // For a death by SIGSYS (a seccomp kill): the syscall it was in, read from
+  // /proc/<pid>/syscall before the child is reaped; -1 when unknown.
+  long syscall = -1;
+  std::string describe() const;
+};
+
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  ChildProcess(ChildProcess&& o) noexcept;
+  ChildProcess& operator=(ChildProcess&& o) noexcept;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ~ChildProcess();
+
+  // fork + exec `path` with exactly `argv` and `env`. passFds[i] becomes fd
+  // 3+i in the child; every other fd the parent opened with O_CLOEXEC stays
+  // behind; stdin is /dev/null and stdout goes to stderr. The child gets
+  // PR_SET_PDEATHSIG(SIGKILL) before exec, so it dies with the thread that
+  // spawned it. Throws std::system_error.
+  static ChildProcess spawn(const std::string& path, const std::vector<std::string>& argv,
+                            const std::vector<std::string>& env, std::span<const int> passFds);
+
+  pid_t pid() const { return pid_; }
+  int pidfd() const { return pidfd_.get(); }
+  bool running() const { return pid_ > 0 && !status_; }
+
+  // Non-blocking: the status once the child has ended (it is then reaped).
+  std::optional<ChildStatus> poll();
+  // SIGKILL (through the pidfd) and reap; returns how it ended.
+  ChildStatus kill();
+  // Waits up to `timeoutMs` for the child to end by itself.
+  std::optional<ChildStatus> waitFor(int timeoutMs);
+
+ private:
+  std::optional<ChildStatus> reap(bool block);
+
+  pid_t pid_ = -1;
+  UniqueFd pidfd_;
+  std::optional<ChildStatus> status_;
+};
+
+}  // namespace bulkhead

@@ -1,0 +1,100 @@
+#include "control_channel.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <poll.h>
+#include <sys/socket.h>
+
+namespace bulkhead {
+
+namespace {
+
+int msUntil(ControlChannel::Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - ControlChannel::Clock::now());
+  if (left.count() <= 0) return 0;
+  return left.count() > 60'000 ? 60'000 : static_cast<int>(left.count()) + 1;
+}
+
+}  // namespace
+
+void ControlChannel::send(capnp::MessageBuilder& message) {
+  kj::Array<capnp::word> flat = capnp::messageToFlatArray(message);
+  kj::ArrayPtr<const kj::byte> bytes = flat.asBytes();
+  if (bytes.size() > kMaxFrameBytes) {
+    throw ControlError(ControlError::Kind::kIo, "control message too large to send");
+  }
+  uint32_t len = static_cast<uint32_t>(bytes.size());
+  const kj::byte* parts[2] = {reinterpret_cast<const kj::byte*>(&len), bytes.begin()};
+  size_t sizes[2] = {sizeof(len), bytes.size()};
+  for (int p = 0; p < 2; ++p) {
+    size_t done = 0;
+    while (done < sizes[p]) {
+      // MSG_NOSIGNAL: a dead runner must cost an EPIPE, not a SIGPIPE.
+      ssize_t n = ::send(fd_.get(), parts[p] + done, sizes[p] - done, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        throw ControlError(errno == EPIPE || errno == ECONNRESET ? ControlError::Kind::kPeerGone
+                                                                   : ControlError::Kind::kIo,
+                           std::string("control send: ") + std::strerror(errno));
+      }
+      done += static_cast<size_t>(n);
+    }
+  }
+}
+
+void ControlChannel::readExactly(void* buf, size_t n, Clock::time_point deadline, int peerPidfd) {
+  auto* out = static_cast<char*>(buf);
+  size_t done = 0;
+  while (done < n) {
+    pollfd fds[2] = {{fd_.get(), POLLIN, 0}, {peerPidfd, POLLIN, 0}};
+    int r = ::poll(fds, peerPidfd >= 0 ? 2 : 1, msUntil(deadline));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) throw ControlError(ControlError::Kind::kIo, std::string("control poll: ") +
+                                                               std::strerror(errno));
+    if (r == 0) {
+      if (Clock::now() >= deadline) {
+        throw ControlError(ControlError::Kind::kTimeout, "control reply deadline passed");
+      }
+      continue;
+    }
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+      // Only the pidfd fired: the peer is dead and wrote nothing more.
+      throw ControlError(ControlError::Kind::kPeerGone, "runner died");
+    }
+    ssize_t got = ::recv(fd_.get(), out + done, n - done, MSG_DONTWAIT);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (got < 0) {
+      throw ControlError(ControlError::Kind::kPeerGone, std::string("control recv: ") +
+                                                            std::strerror(errno));
+    }
+    if (got == 0) throw ControlError(ControlError::Kind::kPeerGone, "runner closed its channel");
+    done += static_cast<size_t>(got);
+  }
+}
+
+ControlMessage ControlChannel::receive(Clock::time_point deadline, int peerPidfd) {
+  uint32_t len = 0;
+  readExactly(&len, sizeof(len), deadline, peerPidfd);
+  if (len == 0 || len % sizeof(capnp::word) != 0 || len > kMaxFrameBytes) {
+    throw ControlError(ControlError::Kind::kMalformed,
+                       "control frame of " + std::to_string(len) + " bytes");
+  }
+  ControlMessage m;
+  // kj::heapArray of words: 8-byte aligned, as the reader requires.
+  m.words = kj::heapArray<capnp::word>(len / sizeof(capnp::word));
+  readExactly(m.words.begin(), len, deadline, peerPidfd);
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = len / sizeof(capnp::word) * 4;
+  options.nestingLimit = 16;
+  try {
+    m.reader = std::make_unique<capnp::FlatArrayMessageReader>(m.words.asPtr(), options);
+  } catch (const kj::Exception& e) {
+    throw ControlError(ControlError::Kind::kMalformed,
+                       std::string("malformed control message: ") + e.getDescription().cStr());
+  }
+  return m;
+}
+
+}  // namespace bulkhead

@@ -1,0 +1,728 @@
+#include "isolated_host.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#include <capnp/message.h>
+#include <seccomp.h>
+#include <spdlog/spdlog.h>
+
+#include "child_process.h"
+#include "control.capnp.h"
+#include "control_channel.h"
+#include "event.h"
+#include "field_schema.h"
+#include "shm_ring/ring_consumer.h"
+#include "shm_ring/ring_producer.h"
+#include "shm_ring/ring_set.h"
+#include "version.h"
+#include "wire.h"
+#include "wire_codec.h"
+
+namespace bulkhead {
+
+using Clock = std::chrono::steady_clock;
+
+struct IsolatedHost::Runner {
+  ChildProcess child;
+  ControlChannel control;
+  RingSet rings;
+  RingConsumer source;
+  RingProducer requests;
+  RingConsumer responses;
+  RingConsumer async;
+
+  RingWaitOptions wait() const {
+    RingWaitOptions o;
+    o.pidfd = child.pidfd();
+    return o;
+  }
+};
+
+namespace {
+
+constexpr size_t kMaxText = 64 * 1024;
+constexpr size_t kMaxNames = 1024;
+
+std::string syscallName(long nr) {
+  if (nr < 0) return "unknown";
+  char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, static_cast<int>(nr));
+  std::string s = name != nullptr ? name : std::to_string(nr);
+  std::free(name);
+  return s;
+}
+
+std::string text(capnp::Text::Reader t, const char* what) {
+  if (t.size() > kMaxText) throw ControlError(ControlError::Kind::kMalformed,
+                                              std::string("oversized ") + what);
+  return std::string(t.cStr(), t.size());
+}
+
+std::vector<std::string> names(capnp::List<capnp::Text>::Reader l, const char* what) {
+  if (l.size() > kMaxNames) throw ControlError(ControlError::Kind::kMalformed,
+                                               std::string("too many ") + what);
+  std::vector<std::string> out;
+  for (auto t : l) out.push_back(text(t, what));
+  return out;
+}
+
+// Rebuilds PluginInfo from a runner's hello, checking it as untrusted input.
+PluginInfo infoFromHello(Hello::Reader h, const PluginSpec& spec) {
+  PluginInfo i;
+  i.libraryPath = spec.libraryPath;
+  i.name = text(h.getName(), "name");
+  const std::string who = "plugin '" + i.name + "' (" + spec.libraryPath + ")";
+  i.description = text(h.getDescription(), "description");
+  i.contact = text(h.getContact(), "contact");
+  i.version = text(h.getVersion(), "version");
+  i.requiredApiVersion = text(h.getRequiredApiVersion(), "required API version");
+  auto required = SemVer::parse(i.requiredApiVersion);
+  if (i.name.empty() || !SemVer::parse(i.version) || !required ||
+      !isCompatible(frameworkApiVersion(), *required)) {
+    throw PluginError(who + ": the runner reported inconsistent plugin info");
+  }
+  i.capabilities = h.getCapabilities();
+  constexpr uint32_t kKnown =
+      CAP_SOURCING | CAP_EXTRACTION | CAP_PARSING | CAP_ASYNC | CAP_CAPTURE_LISTENING;
+  if (i.capabilities == 0 || (i.capabilities & ~kKnown) != 0) {
+    throw PluginError(who + ": the runner reported impossible capabilities");
+  }
+  i.id = h.getId();
+  i.eventSource = text(h.getEventSource(), "event source");
+  if (i.has(CAP_SOURCING) && (i.id != 0) != !i.eventSource.empty()) {
+    throw PluginError(who + ": the runner reported an id without a source");
+  }
+  i.fieldsJson = text(h.getFieldsJson(), "fields");
+  if (i.has(CAP_EXTRACTION)) i.fields = parseFieldSchema(i.fieldsJson, who);
+  i.extractEventSources = names(h.getExtractEventSources(), "extract sources");
+  i.parseEventSources = names(h.getParseEventSources(), "parse sources");
+  i.asyncEvents = names(h.getAsyncEvents(), "async events");
+  i.asyncEventSources = names(h.getAsyncEventSources(), "async sources");
+  i.initSchema = text(h.getInitSchema(), "init schema");
+  for (uint16_t t : h.getExtractEventTypes()) i.extractEventTypes.push_back(t);
+  for (uint16_t t : h.getParseEventTypes()) i.parseEventTypes.push_back(t);
+  return i;
+}
+
+bool sameIdentity(const PluginInfo& a, const PluginInfo& b) {
+  return a.name == b.name && a.version == b.version && a.id == b.id &&
+         a.eventSource == b.eventSource && a.fieldsJson == b.fieldsJson &&
+         a.capabilities == b.capabilities && a.asyncEvents == b.asyncEvents;
+}
+
+}  // namespace
+
+IsolatedHost::IsolatedHost(const PluginSpec& spec, IsolationOptions options)
+    : spec_(spec), options_(std::move(options)) {
+  runner_ = startRunner();
+}
+
+IsolatedHost::~IsolatedHost() {
+  if (!runner_) return;
+  // A polite shutdown lets the plugin run plugin_destroy; a runner that does
+  // not answer in time is killed by ChildProcess's destructor.
+  try {
+    capnp::MallocMessageBuilder msg;
+    msg.initRoot<Request>().setShutdown();
+    runner_->control.send(msg);
+    runner_->control.receive(Clock::now() + options_.controlDeadline, runner_->child.pidfd());
+    runner_->child.waitFor(static_cast<int>(options_.controlDeadline.count()));
+  } catch (const std::exception&) {
+  }
+}
+
+int IsolatedHost::runnerPid() const { return runner_ ? runner_->child.pid() : -1; }
+
+std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
+  auto r = std::make_unique<Runner>();
+  r->rings = RingSet::create(options_.ringBytes, "bulkhead-rings");
+  int sv[2];
+  sysCall("socketpair", [&] { return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv); });
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  const int pass[2] = {theirs.get(), r->rings.fd()};
+  r->child = ChildProcess::spawn(options_.runnerPath, {options_.runnerPath}, options_.env, pass);
+  theirs.reset();
+  r->control = ControlChannel(std::move(ours));
+  r->source = RingConsumer(r->rings.ring(wire::kSourceRing),
+                           wire::tagMask({wire::kEvent, wire::kBatchEnd}));
+  r->requests = RingProducer(r->rings.ring(wire::kRequestRing));
+  r->responses = RingConsumer(r->rings.ring(wire::kResponseRing),
+                              wire::tagMask({wire::kExtractResult, wire::kParseResult}));
+  r->async = RingConsumer(r->rings.ring(wire::kAsyncRing), wire::tagMask({wire::kEvent}));
+
+  capnp::MallocMessageBuilder msg;
+  auto setup = msg.initRoot<Request>().initSetup();
+  setup.setPluginName(spec_.name);
+  setup.setLibraryPath(spec_.libraryPath);
+  setup.setInitConfig(spec_.initConfig);
+  setup.setPolicyName(options_.policyName);
+  setup.setPolicyDir(options_.policyDir);
+  auto caps = setup.initRingCapacities(wire::kRingCount);
+  for (unsigned i = 0; i < wire::kRingCount; ++i) caps.set(i, options_.ringBytes[i]);
+  auto limits = setup.initLimits();
+  limits.setAddressSpaceMb(options_.addressSpaceMb);
+  limits.setCpuSeconds(options_.cpuSeconds);
+  limits.setOpenFiles(options_.openFiles);
+  setup.setUser(options_.user);
+  auto read = setup.initAllowRead(static_cast<unsigned>(options_.allowRead.size()));
+  for (unsigned i = 0; i < options_.allowRead.size(); ++i) read.set(i, options_.allowRead[i]);
+  auto write = setup.initAllowWrite(static_cast<unsigned>(options_.allowWrite.size()));
+  for (unsigned i = 0; i < options_.allowWrite.size(); ++i) write.set(i, options_.allowWrite[i]);
+  setup.setOpenParams(openParams_);
+
+  const std::string who = "plugin '" + spec_.name + "' (" + spec_.libraryPath + ")";
+  try {
+    r->control.send(msg);
+    ControlMessage reply =
+        r->control.receive(Clock::now() + options_.initDeadline, r->child.pidfd());
+    Reply::Reader rep = reply.reader->getRoot<Reply>();
+    if (rep.which() == Reply::ERROR) throw PluginError(text(rep.getError(), "error"));
+    if (rep.which() != Reply::HELLO) {
+      throw ControlError(ControlError::Kind::kMalformed, "the runner answered setup without hello");
+    }
+    PluginInfo info = infoFromHello(rep.getHello(), spec_);
+    if (info_.name.empty()) {
+      info_ = std::move(info);
+    } else if (!sameIdentity(info_, info)) {
+      disabled_ = true;
+      throw PluginError(who + " reported different info after a restart; disabled");
+    }
+  } catch (const kj::Exception& e) {
+    throw PluginError(who + ": malformed hello from its runner: " + e.getDescription().cStr());
+  } catch (const ControlError& e) {
+    std::string why = e.what();
+    if (auto st = r->child.waitFor(50)) why += "; the runner " + st->describe();
+    throw PluginError(who + ": runner start-up failed: " + why);
+  }
+  spdlog::debug("{}: runner pid {} ready", who, r->child.pid());
+  return r;
+}
+
+void IsolatedHost::fault(Fault kind, const char* during, const std::string& detail) {
+  if (!runner_) return;
+  const int pid = runner_->child.pid();
+  ChildStatus st = runner_->child.kill();
+  std::string what;
+  switch (kind) {
+    case Fault::kDied:
+      counters_.crashes++;
+      what = st.describe();
+      if (st.signalled && st.code == SIGSYS) {
+        counters_.seccompKills++;
+        what += " (seccomp violation: syscall " + syscallName(st.syscall) + ")";
+      }
+      break;
+    case Fault::kDeadline:
+      counters_.deadlineKills++;
+      what = "missed its deadline (" + detail + ") and was killed";
+      break;
+    case Fault::kMalformed:
+      counters_.malformed++;
+      what = "sent a malformed record (" + detail + ") and was killed";
+      break;
+  }
+  runner_.reset();
+  const auto now = Clock::now();
+  while (!restarts_.empty() && now - restarts_.front() > options_.restartWindow) {
+    restarts_.pop_front();
+  }
+  if (restarts_.size() >= options_.maxRestarts) {
+    disabled_ = true;
+    hostError_ = "plugin '" + info_.name + "' is disabled: its runner failed " +
+                 std::to_string(restarts_.size() + 1) + " times within " +
+                 std::to_string(options_.restartWindow.count()) + " s";
+    spdlog::error("plugin '{}' runner pid {} {} during {}; {} (circuit breaker)", info_.name, pid,
+                  what, during, hostError_);
+    return;
+  }
+  // The first restart in a window is immediate; each further one waits
+  // twice as long as the one before, up to the maximum.
+  auto backoff = std::chrono::milliseconds(0);
+  if (!restarts_.empty()) {
+    backoff = std::min(options_.backoffMax,
+                       options_.backoffInitial * (1 << std::min<size_t>(restarts_.size() - 1, 20)));
+  }
+  nextStart_ = now + backoff;
+  restarts_.push_back(now);
+  spdlog::error("plugin '{}' runner pid {} {} during {}; restart {} of {} within {} s in {} ms",
+                info_.name, pid, what, during, restarts_.size(), options_.maxRestarts,
+                options_.restartWindow.count(), backoff.count());
+}
+
+bool IsolatedHost::ensureRunner() {
+  if (runner_) return true;
+  if (disabled_) return false;
+  std::this_thread::sleep_until(nextStart_);
+  try {
+    runner_ = startRunner();
+    counters_.restarts++;
+    if (opened_ && !ended_) {
+      capnp::MallocMessageBuilder msg;
+      msg.initRoot<Request>().setOpen(openParams_);
+      runner_->control.send(msg);
+      ControlMessage reply =
+          runner_->control.receive(Clock::now() + options_.openDeadline, runner_->child.pidfd());
+      if (reply.reader->getRoot<Reply>().which() != Reply::OK) {
+        fault(Fault::kDied, "open after restart", "open failed");
+        return false;
+      }
+    }
+    if (asyncStarted_) {
+      capnp::MallocMessageBuilder msg;
+      msg.initRoot<Request>().setStartAsync();
+      runner_->control.send(msg);
+      runner_->control.receive(Clock::now() + options_.controlDeadline, runner_->child.pidfd());
+    }
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("plugin '{}': restart failed: {}", info_.name, e.what());
+    if (runner_) {
+      fault(Fault::kDied, "restart", e.what());
+    } else if (!disabled_) {
+      // Count a start-up failure like a crash, so the breaker trips.
+      runner_ = nullptr;
+      restarts_.push_back(Clock::now());
+      if (restarts_.size() > options_.maxRestarts) {
+        disabled_ = true;
+        hostError_ = "plugin '" + info_.name + "' is disabled: its runner cannot start: " + e.what();
+      }
+      nextStart_ = Clock::now() + options_.backoffMax;
+    }
+    return false;
+  }
+}
+
+std::optional<ControlMessage> IsolatedHost::call(const char* during, capnp::MessageBuilder& msg,
+                                                 std::chrono::milliseconds deadline) {
+  if (!ensureRunner()) return std::nullopt;
+  try {
+    runner_->control.send(msg);
+    ControlMessage reply = runner_->control.receive(Clock::now() + deadline, runner_->child.pidfd());
+    reply.reader->getRoot<Reply>().which();  // a malformed root throws here
+    return reply;
+  } catch (const ControlError& e) {
+    fault(e.kind() == ControlError::Kind::kTimeout     ? Fault::kDeadline
+          : e.kind() == ControlError::Kind::kMalformed ? Fault::kMalformed
+                                                       : Fault::kDied,
+          during, std::string(during) + ": " + e.what());
+  } catch (const kj::Exception& e) {
+    fault(Fault::kMalformed, during, e.getDescription().cStr());
+  }
+  return std::nullopt;
+}
+
+void IsolatedHost::open(std::string_view params) {
+  if (!info_.has(CAP_SOURCING)) throw PluginError("plugin '" + info_.name + "' has no event sourcing");
+  if (opened_) close();
+  openParams_.assign(params);
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Request>().setOpen(openParams_);
+  auto reply = call("open", msg, options_.openDeadline);
+  if (!reply) throw PluginError("could not open plugin '" + info_.name + "': " + lastError());
+  try {
+    Reply::Reader r = reply->reader->getRoot<Reply>();
+    if (r.which() == Reply::ERROR) throw PluginError(text(r.getError(), "error"));
+  } catch (const kj::Exception& e) {
+    fault(Fault::kMalformed, "open", e.getDescription().cStr());
+    throw PluginError("could not open plugin '" + info_.name + "': malformed reply");
+  }
+  opened_ = true;
+  ended_ = false;
+  hostError_.clear();
+}
+
+void IsolatedHost::close() {
+  if (!opened_) return;
+  opened_ = false;
+  batch_.clear();
+  if (!runner_) return;
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Request>().setClose();
+  if (!call("close", msg, options_.controlDeadline)) return;
+  // The runner wrote nothing more after its reply: drop what this capture
+  // left in the ring, so a new open starts clean.
+  RingRecord rec;
+  while (runner_ && runner_->source.tryPeek(rec) == RingStatus::kOk) {
+  }
+  if (runner_) runner_->source.release();
+}
+
+BatchResult IsolatedHost::nextBatch() {
+  batch_.clear();
+  if (disabled_) return {SS_PLUGIN_FAILURE, {}};
+  if (!opened_) {
+    hostError_ = "next_batch called without an open capture";
+    return {SS_PLUGIN_FAILURE, {}};
+  }
+  if (ended_) return {SS_PLUGIN_EOF, {}};
+  if (!ensureRunner()) return {disabled_ ? SS_PLUGIN_FAILURE : SS_PLUGIN_TIMEOUT, {}};
+
+  batchBytes_.clear();
+  std::vector<std::pair<size_t, uint32_t>> spans;  // offset, length in batchBytes_
+  ss_plugin_rc rc = SS_PLUGIN_TIMEOUT;
+  const auto deadline = Clock::now() + options_.nextBatchDeadline;
+  const uint64_t now = wallClockNs();
+  for (;;) {
+    RingRecord rec;
+    RingStatus s = runner_->source.peek(rec, deadline, runner_->wait());
+    if (s != RingStatus::kOk) {
+      // Events committed before a death were read above; what is missing is
+      // only the end of the batch. Deliver what arrived, then recover.
+      if (s == RingStatus::kTimeout) {
+        fault(Fault::kDeadline, "next_batch",
+              "next_batch, " + std::to_string(options_.nextBatchDeadline.count()) + " ms");
+      } else if (s == RingStatus::kPeerDead) {
+        fault(Fault::kDied, "next_batch", "");
+      } else {
+        fault(Fault::kMalformed, "next_batch", std::string("source ring ") + ringStatusName(s));
+      }
+      rc = SS_PLUGIN_TIMEOUT;
+      break;
+    }
+    if (rec.tag == wire::kBatchEnd) {
+      wire::WireReader r(rec.payload);
+      int32_t code = 0;
+      std::string error;
+      const bool ok = wire::decodeBatchEnd(r, code, error);
+      runner_->source.release();
+      if (!ok) {
+        fault(Fault::kMalformed, "next_batch", "batch end record");
+        rc = SS_PLUGIN_TIMEOUT;
+        break;
+      }
+      rc = static_cast<ss_plugin_rc>(code);
+      if (rc == SS_PLUGIN_FAILURE) hostError_ = error;
+      if (rc == SS_PLUGIN_SUCCESS && spans.empty()) {
+        hostError_ = "plugin_next_batch returned SUCCESS with no event";
+        rc = SS_PLUGIN_FAILURE;
+      }
+      break;
+    }
+    // Copied out of shared memory before it is checked: the runner can
+    // rewrite the ring at any time, the copy it cannot.
+    const size_t offset = batchBytes_.size();
+    const auto* p = reinterpret_cast<const uint8_t*>(rec.payload.data());
+    batchBytes_.insert(batchBytes_.end(), p, p + rec.payload.size());
+    runner_->source.release();
+    std::string bad = checkSourceEvent(batchBytes_.data() + offset, rec.payload.size(), info_.id,
+                                       now);
+    if (bad.empty() && eventLen(reinterpret_cast<const ss_plugin_event*>(batchBytes_.data() +
+                                                                         offset)) !=
+                           rec.payload.size()) {
+      bad = "event length disagrees with its record";
+    }
+    if (!bad.empty()) {
+      batchBytes_.resize(offset);
+      fault(Fault::kMalformed, "next_batch", bad);
+      rc = SS_PLUGIN_TIMEOUT;
+      break;
+    }
+    spans.emplace_back(offset, static_cast<uint32_t>(rec.payload.size()));
+  }
+  for (const auto& [offset, len] : spans) {
+    batch_.push_back(EventRef{reinterpret_cast<const ss_plugin_event*>(batchBytes_.data() + offset),
+                              nextEventNum_++});
+  }
+  if (rc == SS_PLUGIN_EOF || rc == SS_PLUGIN_FAILURE) ended_ = true;
+  counters_.batches++;
+  counters_.events += batch_.size();
+  return {rc, batch_};
+}
+
+Progress IsolatedHost::progress() {
+  Progress p;
+  if (!opened_ || !runner_) return p;
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Request>().setProgress();
+  auto reply = call("get_progress", msg, options_.controlDeadline);
+  if (!reply) return p;
+  try {
+    Reply::Reader r = reply->reader->getRoot<Reply>();
+    if (r.which() == Reply::PROGRESS) {
+      p.pct = std::min<uint32_t>(r.getProgress().getPct(), 10000);
+      p.text = text(r.getProgress().getText(), "progress");
+    }
+  } catch (const std::exception&) {
+  } catch (const kj::Exception&) {
+  }
+  return p;
+}
+
+std::string IsolatedHost::eventToString(const EventRef& e, std::string_view source) {
+  capnp::MallocMessageBuilder msg;
+  auto ets = msg.initRoot<Request>().initEventToString();
+  ets.setEvent(kj::arrayPtr(reinterpret_cast<const kj::byte*>(e.evt), eventLen(e.evt)));
+  ets.setSource(std::string(source));
+  auto reply = call("event_to_string", msg, options_.controlDeadline);
+  if (!reply) return {};
+  try {
+    Reply::Reader r = reply->reader->getRoot<Reply>();
+    return r.which() == Reply::TEXT ? text(r.getText(), "text") : std::string();
+  } catch (const std::exception&) {
+  } catch (const kj::Exception&) {
+  }
+  return {};
+}
+
+bool IsolatedHost::roundTrip(const char* during, uint32_t tag, size_t size,
+                             const std::function<bool(std::span<std::byte>)>& fill,
+                             std::chrono::milliseconds deadline, RingRecord& response) {
+  const auto until = Clock::now() + deadline;
+  std::span<std::byte> out;
+  RingStatus s = runner_->requests.reserve(tag, static_cast<uint32_t>(size), out, until,
+                                           runner_->wait());
+  if (s == RingStatus::kOk) {
+    fill(out);
+    runner_->requests.commit();
+    s = runner_->responses.peek(response, until, runner_->wait());
+  }
+  if (s == RingStatus::kOk) return true;
+  if (s == RingStatus::kTimeout) {
+    fault(Fault::kDeadline, during,
+          std::string(during) + ", " + std::to_string(deadline.count()) + " ms");
+  } else if (s == RingStatus::kPeerDead) {
+    fault(Fault::kDied, during, "");
+  } else {
+    fault(Fault::kMalformed, during, std::string("ring ") + ringStatusName(s));
+  }
+  return false;
+}
+
+ss_plugin_rc IsolatedHost::extractChunk(std::span<const EventRef> events, std::string_view source,
+                                        std::span<const FieldRequest> requests,
+                                        ExtractResults& out) {
+  const uint32_t seq = ++seq_;
+  RingRecord response;
+  const size_t size = wire::extractRequestSize(source, requests, events);
+  const bool ok = roundTrip(
+      "extract_fields", wire::kExtract, size,
+      [&](std::span<std::byte> buf) {
+        wire::WireWriter w(buf);
+        return wire::encodeExtractRequest(w, seq, source, requests, events);
+      },
+      options_.extractDeadline, response);
+  if (!ok) return SS_PLUGIN_FAILURE;
+  int32_t rc = SS_PLUGIN_FAILURE;
+  std::string bad = response.tag != wire::kExtractResult ? "a parse result for an extraction"
+                                                          : std::string();
+  if (bad.empty()) {
+    wire::WireReader r(response.payload);
+    bad = wire::decodeExtractResult(r, seq, events.size(), requests, info_.fields, rc, out);
+  }
+  runner_->responses.release();
+  if (!bad.empty()) {
+    fault(Fault::kMalformed, "extract_fields", bad);
+    return SS_PLUGIN_FAILURE;
+  }
+  return static_cast<ss_plugin_rc>(rc);
+}
+
+ss_plugin_rc IsolatedHost::extract(std::span<const EventRef> events, std::string_view source,
+                                   std::span<const FieldRequest> requests, ExtractResults& out) {
+  out.reset(events.size(), requests.size());
+  if (!info_.has(CAP_EXTRACTION)) {
+    hostError_ = "plugin '" + info_.name + "' has no field extraction";
+    return SS_PLUGIN_FAILURE;
+  }
+  for (const FieldRequest& q : requests) {
+    if (q.fieldId >= info_.fields.size()) {
+      hostError_ = "extract request for an unknown field id " + std::to_string(q.fieldId);
+      return SS_PLUGIN_FAILURE;
+    }
+  }
+  counters_.extractions += events.size() * requests.size();
+  if (events.empty() || requests.empty()) return SS_PLUGIN_SUCCESS;
+  auto lose = [&](size_t n) {
+    counters_.extractionsLost += n * requests.size();
+    return SS_PLUGIN_FAILURE;
+  };
+  if (!ensureRunner()) return lose(events.size());
+  // Chunks small enough for the request ring; the response of a chunk is
+  // bounded by the runner (it answers FAILURE rather than overflow).
+  const uint64_t maxRequest = runner_->requests.maxPayload();
+  size_t begin = 0;
+  ss_plugin_rc result = SS_PLUGIN_SUCCESS;
+  while (begin < events.size()) {
+    size_t end = events.size();
+    while (end > begin + 1 &&
+           wire::extractRequestSize(source, requests, events.subspan(begin, end - begin)) >
+               maxRequest) {
+      end = begin + (end - begin) / 2;
+    }
+    auto chunk = events.subspan(begin, end - begin);
+    if (wire::extractRequestSize(source, requests, chunk) > maxRequest) {
+      counters_.extractionsLost += requests.size();
+      result = SS_PLUGIN_FAILURE;
+      begin = end;
+      continue;
+    }
+    if (!runner_ && !ensureRunner()) return lose(events.size() - begin);
+    ss_plugin_rc rc = extractChunk(chunk, source, requests, chunk_);
+    if (rc != SS_PLUGIN_SUCCESS) {
+      if (!runner_) counters_.extractionsLost += chunk.size() * requests.size();
+      result = SS_PLUGIN_FAILURE;
+    } else {
+      // Append this chunk's values to `out`, rebasing indices and offsets.
+      auto& values = out.valueStore();
+      auto& bytes = out.byteStore();
+      const uint32_t valueBase = static_cast<uint32_t>(values.size());
+      const uint32_t byteBase = static_cast<uint32_t>(bytes.size());
+      for (size_t e = 0; e < chunk.size(); ++e) {
+        for (size_t f = 0; f < requests.size(); ++f) {
+          auto vs = chunk_.values(e, f);
+          ExtractResults::Cell& c = out.cell(begin + e, f);
+          c = {valueBase + static_cast<uint32_t>(vs.data() - chunk_.values(0, 0).data()),
+               static_cast<uint32_t>(vs.size())};
+        }
+      }
+      for (size_t e = 0; e < chunk.size(); ++e) {
+        for (size_t f = 0; f < requests.size(); ++f) {
+          for (FieldValue v : chunk_.values(e, f)) {
+            v.offset += byteBase;
+            values.push_back(v);
+          }
+        }
+      }
+      bytes.append(chunk_.bytesOf(FieldValue{0, 0, static_cast<uint32_t>(chunk_.bytesSize())}));
+    }
+    begin = end;
+  }
+  return result;
+}
+
+ss_plugin_rc IsolatedHost::parse(std::span<const EventRef> events, std::string_view source) {
+  if (!info_.has(CAP_PARSING)) return SS_PLUGIN_NOT_SUPPORTED;
+  counters_.parsed += events.size();
+  if (events.empty()) return SS_PLUGIN_SUCCESS;
+  if (!ensureRunner()) {
+    counters_.parsesLost += events.size();
+    return SS_PLUGIN_FAILURE;
+  }
+  const uint32_t seq = ++seq_;
+  const size_t size = wire::parseRequestSize(source, events);
+  if (size > runner_->requests.maxPayload()) {
+    // Split in halves: parse order is kept since halves go in order.
+    const size_t half = events.size() / 2;
+    if (half == 0) {
+      counters_.parsesLost += 1;
+      return SS_PLUGIN_FAILURE;
+    }
+    ss_plugin_rc a = parse(events.first(half), source);
+    ss_plugin_rc b = parse(events.subspan(half), source);
+    counters_.parsed -= events.size();  // counted by the halves
+    return a == SS_PLUGIN_SUCCESS && b == SS_PLUGIN_SUCCESS ? SS_PLUGIN_SUCCESS : SS_PLUGIN_FAILURE;
+  }
+  RingRecord response;
+  const bool ok = roundTrip(
+      "parse_event", wire::kParse, size,
+      [&](std::span<std::byte> buf) {
+        wire::WireWriter w(buf);
+        return wire::encodeParseRequest(w, seq, source, events);
+      },
+      options_.parseDeadline, response);
+  if (!ok) {
+    counters_.parsesLost += events.size();
+    return SS_PLUGIN_FAILURE;
+  }
+  int32_t rc = SS_PLUGIN_FAILURE;
+  wire::WireReader r(response.payload);
+  std::string bad = response.tag != wire::kParseResult ? "an extraction result for a parse"
+                                                        : wire::decodeParseResult(r, seq, rc);
+  runner_->responses.release();
+  if (!bad.empty()) {
+    fault(Fault::kMalformed, "parse_event", bad);
+    counters_.parsesLost += events.size();
+    return SS_PLUGIN_FAILURE;
+  }
+  return static_cast<ss_plugin_rc>(rc);
+}
+
+void IsolatedHost::startAsync() {
+  if (!info_.has(CAP_ASYNC) || asyncStarted_) return;
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Request>().setStartAsync();
+  auto reply = call("set_async_event_handler", msg, options_.controlDeadline);
+  std::string err = "runner failed";
+  if (reply) {
+    try {
+      Reply::Reader r = reply->reader->getRoot<Reply>();
+      if (r.which() == Reply::OK) {
+        asyncStarted_ = true;
+        return;
+      }
+      if (r.which() == Reply::ERROR) err = text(r.getError(), "error");
+    } catch (const kj::Exception&) {
+    }
+  }
+  throw PluginError("could not start async events of plugin '" + info_.name + "': " + err);
+}
+
+std::span<const EventRef> IsolatedHost::drainAsync() {
+  asyncBytes_.clear();
+  asyncRefs_.clear();
+  if (!runner_) return asyncRefs_;
+  std::vector<std::pair<size_t, size_t>> spans;
+  RingRecord rec;
+  RingStatus s;
+  while ((s = runner_->async.tryPeek(rec)) == RingStatus::kOk) {
+    const size_t offset = asyncBytes_.size();
+    const auto* p = reinterpret_cast<const uint8_t*>(rec.payload.data());
+    asyncBytes_.insert(asyncBytes_.end(), p, p + rec.payload.size());
+    std::string bad = checkAsyncEvent(asyncBytes_.data() + offset, rec.payload.size(),
+                                      info_.asyncEvents);
+    if (bad.empty() && eventLen(reinterpret_cast<const ss_plugin_event*>(asyncBytes_.data() +
+                                                                         offset)) !=
+                           rec.payload.size()) {
+      bad = "async event length disagrees with its record";
+    }
+    if (!bad.empty()) {
+      asyncBytes_.resize(offset);
+      runner_->async.release();
+      fault(Fault::kMalformed, "async event", bad);
+      break;
+    }
+    spans.emplace_back(offset, rec.payload.size());
+  }
+  if (runner_) {
+    runner_->async.release();
+    if (s == RingStatus::kCorrupt) fault(Fault::kMalformed, "async event", "async ring");
+  }
+  const uint64_t now = wallClockNs();
+  for (const auto& [offset, len] : spans) {
+    auto* evt = reinterpret_cast<ss_plugin_event*>(asyncBytes_.data() + offset);
+    if (eventTs(evt) == UINT64_MAX) storeAt<uint64_t>(evt, 0, now);
+    asyncRefs_.push_back(EventRef{evt, nextEventNum_++});
+  }
+  counters_.asyncEvents += asyncRefs_.size();
+  return asyncRefs_;
+}
+
+void IsolatedHost::stopAsync() {
+  if (!asyncStarted_) return;
+  asyncStarted_ = false;
+  if (!runner_) return;
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Request>().setStopAsync();
+  call("set_async_event_handler(NULL)", msg, options_.controlDeadline);
+}
+
+std::string IsolatedHost::lastError() {
+  if (!hostError_.empty()) return hostError_;
+  if (!runner_) return {};
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Request>().setLastError();
+  auto reply = call("get_last_error", msg, options_.controlDeadline);
+  if (!reply) return hostError_;
+  try {
+    Reply::Reader r = reply->reader->getRoot<Reply>();
+    return r.which() == Reply::TEXT ? text(r.getText(), "text") : std::string();
+  } catch (const std::exception&) {
+  } catch (const kj::Exception&) {
+  }
+  return {};
+}
+
+}  // namespace bulkhead

@@ -1,0 +1,133 @@
+// IsolatedHost: a PluginHost whose plugin lives in a sandboxed runner
+// process (bulkhead-runner). The engine cannot tell it from InProcessHost.
+//
+// Failure semantics (design.md): a runner that dies, misses a deadline or
+// writes a malformed record is killed, reported in one crash-report line,
+// counted, and restarted with backoff; plugin_init and plugin_open are run
+// again with the same config and params. Events the runner committed before
+// it died are still delivered; an extraction or parse that dies with it
+// answers "no value" / FAILURE and is counted. After max_restarts within the
+// window the plugin is disabled (circuit breaker) and every call fails with
+// a message that says so.
+//
+// Not thread-safe: one engine thread drives one host.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control_channel.h"
+#include "plugin_host.h"
+#include "shm_ring/ring_consumer.h"
+
+namespace bulkhead {
+
+struct IsolationOptions {
+  std::string runnerPath;   // bulkhead-runner
+  std::string policyName = "default";
+  std::string policyDir;
+  std::string user = "nobody";
+  uint64_t addressSpaceMb = 0;  // 0: unlimited
+  uint64_t cpuSeconds = 0;      // 0: unlimited
+  uint64_t openFiles = 64;
+  std::vector<std::string> allowRead;
+  std::vector<std::string> allowWrite;
+  // The runner's whole environment. GOMAXPROCS=1: Go SDK extractors spin
+  // worker goroutines when it is larger (design.md).
+  std::vector<std::string> env = {"GOMAXPROCS=1"};
+  // Ring sizes in bytes: source, request, response, async (powers of two).
+  std::array<uint64_t, 4> ringBytes = {8u << 20, 1u << 20, 4u << 20, 1u << 20};
+
+  std::chrono::milliseconds initDeadline{10000};
+  std::chrono::milliseconds openDeadline{10000};
+  std::chrono::milliseconds nextBatchDeadline{1000};
+  std::chrono::milliseconds extractDeadline{1000};
+  std::chrono::milliseconds parseDeadline{1000};
+  std::chrono::milliseconds controlDeadline{5000};
+
+  uint32_t maxRestarts = 5;
+  std::chrono::seconds restartWindow{60};
+  std::chrono::milliseconds backoffInitial{10};
+  std::chrono::milliseconds backoffMax{2000};
+};
+
+class IsolatedHost final : public PluginHost {
+ public:
+  // Starts the runner, which loads and initialises the plugin. A plugin
+  // that cannot be loaded or initialised is a load error (PluginError),
+  // not a crash to restart from.
+  IsolatedHost(const PluginSpec& spec, IsolationOptions options);
+  ~IsolatedHost() override;
+  IsolatedHost(const IsolatedHost&) = delete;
+  IsolatedHost& operator=(const IsolatedHost&) = delete;
+
+  const PluginInfo& info() const override { return info_; }
+  void open(std::string_view params) override;
+  void close() override;
+  BatchResult nextBatch() override;
+  Progress progress() override;
+  std::string eventToString(const EventRef& e, std::string_view source) override;
+  ss_plugin_rc extract(std::span<const EventRef> events, std::string_view source,
+                       std::span<const FieldRequest> requests, ExtractResults& out) override;
+  ss_plugin_rc parse(std::span<const EventRef> events, std::string_view source) override;
+  void startAsync() override;
+  std::span<const EventRef> drainAsync() override;
+  void stopAsync() override;
+  std::string lastError() override;
+  HostCounters counters() const override { return counters_; }
+
+  // The current runner's pid, or -1 (tests and reports).
+  int runnerPid() const;
+  bool disabled() const { return disabled_; }
+
+ private:
+  struct Runner;
+  enum class Fault { kDied, kDeadline, kMalformed };
+
+  std::unique_ptr<Runner> startRunner();
+  // Kills the runner, reports and counts; the next call restarts it.
+  void fault(Fault kind, const char* during, const std::string& detail);
+  // Makes sure a runner is there, restarting (with backoff) after a fault.
+  bool ensureRunner();
+  // One control round trip; a dead, late or malformed runner is a fault and
+  // yields nothing. Reply errors are returned for the caller to judge.
+  std::optional<ControlMessage> call(const char* during, capnp::MessageBuilder& msg,
+                                     std::chrono::milliseconds deadline);
+  // Writes one request record and waits for its response record.
+  bool roundTrip(const char* during, uint32_t tag, size_t size,
+                 const std::function<bool(std::span<std::byte>)>& fill,
+                 std::chrono::milliseconds deadline, RingRecord& response);
+  ss_plugin_rc extractChunk(std::span<const EventRef> events, std::string_view source,
+                            std::span<const FieldRequest> requests, ExtractResults& out);
+
+  PluginSpec spec_;
+  IsolationOptions options_;
+  PluginInfo info_;
+  std::unique_ptr<Runner> runner_;
+  HostCounters counters_;
+
+  bool opened_ = false;
+  bool ended_ = false;  // EOF or FAILURE seen since open
+  std::string openParams_;
+  bool asyncStarted_ = false;
+  bool disabled_ = false;
+  std::string hostError_;
+  std::deque<std::chrono::steady_clock::time_point> restarts_;
+  std::chrono::steady_clock::time_point nextStart_{};
+
+  uint32_t seq_ = 0;
+  uint64_t nextEventNum_ = 1;
+  std::vector<uint8_t> batchBytes_;  // events copied out of the source ring
+  std::vector<EventRef> batch_;
+  std::vector<uint8_t> asyncBytes_;
+  std::vector<EventRef> asyncRefs_;
+  ExtractResults chunk_;
+};
+
+}  // namespace bulkhead

@@ -1,0 +1,229 @@
+#include "host_suite.h"
+
+#include <arpa/inet.h>
+
+#include "event.h"
+#include "plugin_info.h"
+
+namespace bulkhead {
+
+std::string testPluginPath(const std::string& name) {
+  return std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/lib" + name + ".so";
+}
+
+std::unique_ptr<PluginHost> HostSuite::load(const std::string& plugin,
+                                            const std::string& initConfig) {
+  return GetParam().make(PluginSpec{plugin, testPluginPath(plugin), initConfig});
+}
+
+std::vector<std::string> drainPayloads(PluginHost& host, int maxBatches) {
+  std::vector<std::string> out;
+  for (int i = 0; i < maxBatches; ++i) {
+    BatchResult b = host.nextBatch();
+    for (const EventRef& e : b.events) out.emplace_back(pluginEventPayload(e.evt));
+    if (b.rc == SS_PLUGIN_EOF || b.rc == SS_PLUGIN_FAILURE) break;
+  }
+  return out;
+}
+
+namespace {
+
+FieldRequest field(const PluginInfo& info, const std::string& name, std::string arg = "",
+                   bool present = false) {
+  for (uint32_t i = 0; i < info.fields.size(); ++i) {
+    if (info.fields[i].name == name) {
+      FieldRequest r;
+      r.fieldId = i;
+      r.argPresent = present;
+      r.argKey = arg;
+      r.argIndex = present && !arg.empty() && std::isdigit(static_cast<unsigned char>(arg[0]))
+                       ? std::stoull(arg)
+                       : 0;
+      return r;
+    }
+  }
+  ADD_FAILURE() << "no field " << name;
+  return {};
+}
+
+TEST_P(HostSuite, ReportsPluginInfo) {
+  auto host = load("counter");
+  const PluginInfo& info = host->info();
+  EXPECT_EQ(info.name, "counter");
+  EXPECT_EQ(info.id, 999u);
+  EXPECT_EQ(info.eventSource, "counter");
+  EXPECT_TRUE(info.has(CAP_SOURCING));
+  EXPECT_TRUE(info.has(CAP_EXTRACTION));
+  ASSERT_GE(info.fields.size(), 7u);
+  EXPECT_EQ(info.fields[0].name, "counter.seq");
+  EXPECT_EQ(info.fields[0].type, FTYPE_UINT64);
+  EXPECT_FALSE(info.initSchema.empty());
+  ASSERT_EQ(info.extractEventSources.size(), 1u);
+  EXPECT_EQ(info.extractEventSources[0], "counter");
+}
+
+TEST_P(HostSuite, DeliversEveryEventInOrderThenEof) {
+  auto host = load("counter");
+  host->open("count=1000,size=64,batch=128");
+  const FieldRequest seq = field(host->info(), "counter.seq");
+  ExtractResults res;
+  uint64_t expected = 0, lastNum = 0;
+  ss_plugin_rc rc = SS_PLUGIN_SUCCESS;
+  while (rc != SS_PLUGIN_EOF) {
+    BatchResult b = host->nextBatch();
+    ASSERT_NE(b.rc, SS_PLUGIN_FAILURE) << host->lastError();
+    rc = b.rc;
+    for (const EventRef& e : b.events) {
+      EXPECT_GT(e.num, lastNum);
+      lastNum = e.num;
+      EXPECT_EQ(eventType(e.evt), PPME_PLUGINEVENT_E);
+      EXPECT_EQ(pluginEventId(e.evt), 999u);
+      EXPECT_GE(pluginEventPayload(e.evt).size(), 64u);
+    }
+    ASSERT_EQ(host->extract(b.events, "counter", {&seq, 1}, res), SS_PLUGIN_SUCCESS);
+    for (size_t i = 0; i < b.events.size(); ++i) {
+      auto v = res.values(i, 0);
+      ASSERT_EQ(v.size(), 1u);
+      EXPECT_EQ(v[0].u64, expected++);
+    }
+  }
+  EXPECT_EQ(expected, 1000u);
+  EXPECT_EQ(host->nextBatch().rc, SS_PLUGIN_EOF);
+  EXPECT_EQ(host->counters().events, 1000u);
+}
+
+TEST_P(HostSuite, ExtractsEveryValueType) {
+  auto host = load("counter", R"({"prefix": "hello"})");
+  host->open("count=8,batch=8");
+  BatchResult b = host->nextBatch();
+  ASSERT_EQ(b.events.size(), 8u);
+  const PluginInfo& info = host->info();
+  std::vector<FieldRequest> reqs = {
+      field(info, "counter.msg"),  field(info, "counter.tags"),    field(info, "counter.even"),
+      field(info, "counter.ip"),   field(info, "counter.tag", "1", true),
+      field(info, "counter.tag", "9", true)};
+  ExtractResults res;
+  ASSERT_EQ(host->extract(b.events, "counter", reqs, res), SS_PLUGIN_SUCCESS);
+  for (size_t e = 0; e < 8; ++e) {
+    auto msg = res.values(e, 0);
+    ASSERT_EQ(msg.size(), 1u);
+    EXPECT_EQ(res.bytesOf(msg[0]), "hello " + std::to_string(e));
+    auto tags = res.values(e, 1);
+    ASSERT_EQ(tags.size(), 3u);
+    EXPECT_EQ(res.bytesOf(tags[0]), "counter");
+    EXPECT_EQ(res.bytesOf(tags[1]), e % 2 == 0 ? "even" : "odd");
+    auto even = res.values(e, 2);
+    ASSERT_EQ(even.size(), 1u);
+    EXPECT_EQ(even[0].u64, e % 2 == 0 ? 1u : 0u);
+    auto ip = res.values(e, 3);
+    ASSERT_EQ(ip.size(), 1u);
+    EXPECT_EQ(res.bytesOf(ip[0]).size(), 4u);
+    EXPECT_EQ(static_cast<uint8_t>(res.bytesOf(ip[0])[0]), 10);
+    auto tag1 = res.values(e, 4);
+    ASSERT_EQ(tag1.size(), 1u);
+    EXPECT_EQ(res.bytesOf(tag1[0]), e % 2 == 0 ? "even" : "odd");
+    EXPECT_TRUE(res.values(e, 5).empty()) << "index out of range has no value";
+  }
+}
+
+TEST_P(HostSuite, ExtractOnlyPluginReadsAnotherPluginsEvents) {
+  auto source = load("counter");
+  auto jsonx = load("jsonx");
+  EXPECT_FALSE(jsonx->info().has(CAP_SOURCING));
+  source->open("count=5,batch=5");
+  BatchResult b = source->nextBatch();
+  ASSERT_EQ(b.events.size(), 5u);
+  std::vector<FieldRequest> reqs = {field(jsonx->info(), "jsonx.value", "/seq", true),
+                                    field(jsonx->info(), "jsonx.value", "/msg", true),
+                                    field(jsonx->info(), "jsonx.value", "/missing", true)};
+  ExtractResults res;
+  ASSERT_EQ(jsonx->extract(b.events, "counter", reqs, res), SS_PLUGIN_SUCCESS);
+  for (size_t e = 0; e < 5; ++e) {
+    ASSERT_EQ(res.values(e, 0).size(), 1u);
+    EXPECT_EQ(res.bytesOf(res.values(e, 0)[0]), std::to_string(e));
+    ASSERT_EQ(res.values(e, 1).size(), 1u);
+    EXPECT_EQ(res.bytesOf(res.values(e, 1)[0]), "counter " + std::to_string(e));
+    EXPECT_TRUE(res.values(e, 2).empty());
+  }
+}
+
+TEST_P(HostSuite, TimeoutsInterleaveWithEvents) {
+  auto host = load("counter");
+  host->open("count=100,batch=10,timeout_every=2");
+  int timeouts = 0;
+  size_t events = 0;
+  for (int i = 0; i < 1000; ++i) {
+    BatchResult b = host->nextBatch();
+    events += b.events.size();
+    if (b.rc == SS_PLUGIN_TIMEOUT) ++timeouts;
+    if (b.rc == SS_PLUGIN_EOF) break;
+  }
+  EXPECT_EQ(events, 100u);
+  EXPECT_GT(timeouts, 0);
+}
+
+TEST_P(HostSuite, LargeEventsArriveWhole) {
+  auto host = load("counter");
+  host->open("count=40,size=200000,batch=4");
+  auto payloads = drainPayloads(*host);
+  ASSERT_EQ(payloads.size(), 40u);
+  for (const std::string& p : payloads) EXPECT_GE(p.size(), 200000u);
+}
+
+TEST_P(HostSuite, ReopenStartsAgain) {
+  auto host = load("counter");
+  host->open("count=3,batch=1");
+  EXPECT_EQ(host->nextBatch().events.size(), 1u);
+  host->close();
+  host->open("count=3,batch=3");
+  auto payloads = drainPayloads(*host);
+  ASSERT_EQ(payloads.size(), 3u);
+  EXPECT_NE(payloads[0].find("\"seq\":0"), std::string::npos);
+}
+
+TEST_P(HostSuite, OpenFailureCarriesThePluginsError) {
+  auto host = load("counter");
+  try {
+    host->open("bogus=1");
+    FAIL() << "open accepted bad params";
+  } catch (const PluginError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown parameter 'bogus'"), std::string::npos)
+        << e.what();
+  }
+  // The host stays usable.
+  host->open("count=2,batch=2");
+  EXPECT_EQ(drainPayloads(*host).size(), 2u);
+}
+
+TEST_P(HostSuite, InitFailureCarriesThePluginsError) {
+  try {
+    load("counter", R"({"nope": 1})");
+    FAIL() << "init accepted a bad config";
+  } catch (const PluginError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown init config key 'nope'"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_P(HostSuite, ProgressAndEventToString) {
+  auto host = load("counter");
+  host->open("count=10,batch=5");
+  BatchResult b = host->nextBatch();
+  ASSERT_EQ(b.events.size(), 5u);
+  EXPECT_FALSE(host->eventToString(b.events[0], "counter").empty());
+  Progress p = host->progress();
+  EXPECT_FALSE(p.text.empty());
+}
+
+TEST_P(HostSuite, UnknownFieldIdIsRefused) {
+  auto host = load("counter");
+  host->open("count=1,batch=1");
+  BatchResult b = host->nextBatch();
+  FieldRequest bad;
+  bad.fieldId = 1000;
+  ExtractResults res;
+  EXPECT_EQ(host->extract(b.events, "counter", {&bad, 1}, res), SS_PLUGIN_FAILURE);
+}
+
+}  // namespace
+}  // namespace bulkhead

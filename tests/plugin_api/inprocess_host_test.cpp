@@ -1,0 +1,16 @@
+#include "inprocess_host.h"
+
+#include "host_suite.h"
+
+namespace bulkhead {
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(InProcess, HostSuite,
+                         ::testing::Values(HostKind{"inprocess", [](const PluginSpec& s) {
+                                                      return std::unique_ptr<PluginHost>(
+                                                          std::make_unique<InProcessHost>(s));
+                                                    }}),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace bulkhead
