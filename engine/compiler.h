@@ -13,7 +13,9 @@
 // - bool, ipaddr, ipnet: = != in intersects exists;
 // - byte buffers: = != bcontains bstartswith exists;
 // - list fields (isList): only exists, in (every value is in the set) and
-//   intersects (at least one value is);
+//   intersects (at least one value is); a list field keeps these rules
+//   when given an index argument (`f[0]`), as libsinsp keeps the schema's
+//   list flag whatever the argument;
 // - on a single-valued field `in` and `intersects` both mean "the value is in
 //   the set"; pmatch means "the path is, or is under, one of the prefixes";
 // - field-to-field (`f1 op val(f2)`): both single-valued, same type (not

@@ -27,11 +27,14 @@ constexpr EngineFieldDef kEngineFields[] = {
 }  // namespace
 
 bool extractsFrom(const PluginInfo& plugin, std::string_view source) {
-  if (!plugin.has(CAP_EXTRACTION) && plugin.fields.empty()) return false;
-  if (!plugin.eventSource.empty() && plugin.eventSource == source) return true;
-  if (plugin.extractEventSources.empty()) return true;
-  return std::find(plugin.extractEventSources.begin(), plugin.extractEventSources.end(),
-                   source) != plugin.extractEventSources.end();
+  if (plugin.fields.empty()) return false;
+  const auto& listed = plugin.extractEventSources;
+  bool inList = std::find(listed.begin(), listed.end(), source) != listed.end();
+  // libsinsp adds a sourcing plugin's own source to its extraction set
+  // before asking whether the set is empty (plugin-abi.md §5): a sourcing
+  // plugin that lists nothing extracts from its own source only.
+  if (!plugin.eventSource.empty()) return plugin.eventSource == source || inList;
+  return listed.empty() || inList;
 }
 
 std::vector<std::string> providedSources(std::span<const PluginInfo> plugins) {

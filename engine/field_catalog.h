@@ -2,9 +2,11 @@
 //
 // Built from the PluginInfos alone, so the engine does not depend on how a
 // plugin is hosted. For source S the catalog holds the engine's own fields
-// plus the fields of every plugin that extracts from S: its
-// extractEventSources is empty (all sources) or lists S, or its own
-// eventSource is S (a sourcing plugin always extracts from its own events).
+// plus the fields of every plugin that extracts from S. As libsinsp decides
+// it: a plugin's extraction set is its extractEventSources plus, for a
+// sourcing plugin, its own eventSource; an empty set means every source.
+// So json (no source, no list) serves all sources and k8saudit (source
+// k8s_audit, empty list) serves only k8s_audit.
 #pragma once
 
 #include <cstdint>
