@@ -34,23 +34,35 @@ void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
 
 }  // namespace
 
-std::string formatTimestamp(uint64_t ns, bool withDate) {
+std::string formatTimestamp(uint64_t ns, TimeFormat format) {
   uint64_t secs = ns / 1000000000ULL, frac = ns % 1000000000ULL;
   uint64_t days = secs / 86400, rem = secs % 86400;
-  char buf[64];
-  if (withDate) {
-    int64_t y;
-    unsigned m, d;
-    civilFromDays(static_cast<int64_t>(days), y, m, d);
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02llu:%02llu:%02llu.%09llu",
-                  static_cast<long long>(y), m, d, static_cast<unsigned long long>(rem / 3600),
-                  static_cast<unsigned long long>(rem / 60 % 60),
-                  static_cast<unsigned long long>(rem % 60), static_cast<unsigned long long>(frac));
-  } else {
-    std::snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu.%09llu",
-                  static_cast<unsigned long long>(rem / 3600),
-                  static_cast<unsigned long long>(rem / 60 % 60),
-                  static_cast<unsigned long long>(rem % 60), static_cast<unsigned long long>(frac));
+  int64_t y;
+  unsigned m, d;
+  civilFromDays(static_cast<int64_t>(days), y, m, d);
+  auto hh = static_cast<unsigned>(rem / 3600), mm = static_cast<unsigned>(rem / 60 % 60),
+       ss = static_cast<unsigned>(rem % 60);
+  auto yy = static_cast<long long>(y);
+  auto ff = static_cast<unsigned long long>(frac);
+  char buf[80];
+  switch (format) {
+    case TimeFormat::kTime:
+      std::snprintf(buf, sizeof buf, "%02u:%02u:%02u.%09llu", hh, mm, ss, ff);
+      break;
+    case TimeFormat::kTimeS:
+      std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", hh, mm, ss);
+      break;
+    case TimeFormat::kDateTime:
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u.%09llu", yy, m, d, hh, mm,
+                    ss, ff);
+      break;
+    case TimeFormat::kDateTimeS:
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u", yy, m, d, hh, mm, ss);
+      break;
+    case TimeFormat::kIso8601:
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%09lluZ", yy, m, d, hh, mm,
+                    ss, ff);
+      break;
   }
   return buf;
 }
@@ -91,10 +103,19 @@ void BatchValues::computeEngineField(size_t slot, EngineField f) {
         col.num[i] = events_[i].num;
         break;
       case EngineField::kTime:
+      case EngineField::kTimeS:
       case EngineField::kDateTime:
+      case EngineField::kDateTimeS:
+      case EngineField::kTimeIso8601: {
         col.present[i] = header;
-        if (header) col.text[i] = formatTimestamp(ts, f == EngineField::kDateTime);
+        TimeFormat tf = f == EngineField::kTime       ? TimeFormat::kTime
+                        : f == EngineField::kTimeS    ? TimeFormat::kTimeS
+                        : f == EngineField::kDateTime ? TimeFormat::kDateTime
+                        : f == EngineField::kDateTimeS ? TimeFormat::kDateTimeS
+                                                       : TimeFormat::kIso8601;
+        if (header) col.text[i] = formatTimestamp(ts, tf);
         break;
+      }
       case EngineField::kRawTime:
         col.present[i] = header;
         col.num[i] = ts;

@@ -45,8 +45,11 @@ class BatchValues : public FieldValueSource {
   std::vector<Column> engine_;
 };
 
-// Formats nanoseconds since the epoch as "YYYY-MM-DD HH:MM:SS.nnnnnnnnn"
-// (withDate) or "HH:MM:SS.nnnnnnnnn", in UTC.
-std::string formatTimestamp(uint64_t ns, bool withDate);
+enum class TimeFormat : uint8_t { kTime, kTimeS, kDateTime, kDateTimeS, kIso8601 };
+// Formats nanoseconds since the epoch in UTC: "HH:MM:SS.nnnnnnnnn",
+// "HH:MM:SS", "YYYY-MM-DD HH:MM:SS.nnnnnnnnn", "YYYY-MM-DD HH:MM:SS" or
+// "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ". UTC because local time would need the
+// time zone files, and the engine reads no files.
+std::string formatTimestamp(uint64_t ns, TimeFormat format);
 
 }  // namespace bulkhead

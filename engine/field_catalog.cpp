@@ -22,6 +22,9 @@ constexpr EngineFieldDef kEngineFields[] = {
     {"evt.plugininfo", ValueType::kString, EngineField::kPluginInfo},
     {"evt.is_async", ValueType::kBool, EngineField::kIsAsync},
     {"evt.asynctype", ValueType::kString, EngineField::kAsyncType},
+    {"evt.time.s", ValueType::kString, EngineField::kTimeS},
+    {"evt.time.iso8601", ValueType::kString, EngineField::kTimeIso8601},
+    {"evt.datetime.s", ValueType::kString, EngineField::kDateTimeS},
 };
 
 }  // namespace

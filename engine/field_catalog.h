@@ -33,6 +33,9 @@ enum class EngineField : uint32_t {
   kPluginInfo,  // evt.plugininfo: the plugin's text for the event, if the caller gives it
   kIsAsync,     // evt.is_async
   kAsyncType,   // evt.asynctype: the async event's name
+  kTimeS,       // evt.time.s: "HH:MM:SS" (UTC)
+  kTimeIso8601, // evt.time.iso8601: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ"
+  kDateTimeS,   // evt.datetime.s: "YYYY-MM-DD HH:MM:SS" (UTC)
 };
 
 constexpr int32_t kEnginePlugin = -1;
