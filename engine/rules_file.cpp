@@ -18,11 +18,11 @@ FilePos posOf(const YAML::Node& n) {
   return p;
 }
 
-// A problem in the file; carries the position of the node at fault.
-struct ReadError {
-  FilePos pos;
-  std::string message;
-};
+using ReadError = RulesFileError;
+
+bool isListComp(const std::string& c) {
+  return c == "in" || c == "intersects" || c == "pmatch";
+}
 
 std::string kindName(ItemKind k) {
   switch (k) {
@@ -77,9 +77,26 @@ ExceptionValue exceptionValue(const YAML::Node& n) {
   return v;
 }
 
-bool isListComp(const std::string& c) {
-  return c == "in" || c == "intersects" || c == "pmatch";
+
+}  // namespace
+
+void checkExceptionValues(const ExceptionDef& e) {
+  for (const auto& tuple : e.values) {
+    if (tuple.size() != e.fields.size())
+      throw RulesFileError{tuple.empty() ? e.pos : tuple[0].pos,
+                                "exception '" + e.name + "': a value has " +
+                                    std::to_string(tuple.size()) + " items for " +
+                                    std::to_string(e.fields.size()) + " fields"};
+    for (size_t i = 0; i < tuple.size(); ++i) {
+      if (tuple[i].inlineList && !isListComp(e.comps[i]))
+        throw RulesFileError{tuple[i].pos, "exception '" + e.name +
+                                                    "': a list value needs comparison in, "
+                                                    "intersects or pmatch, not '" + e.comps[i] + "'"};
+    }
+  }
 }
+
+namespace {
 
 ExceptionDef exception(const YAML::Node& n) {
   static const std::set<std::string> kKeys = {"name", "fields", "comps", "values"};
@@ -129,7 +146,7 @@ ExceptionDef exception(const YAML::Node& n) {
     if (!values.IsSequence())
       throw ReadError{posOf(values), "exception '" + e.name + "': 'values' must be a list"};
     for (const auto& v : values) {
-      if (!e.tupleForm) {
+      if (!e.tupleForm || (e.fields.empty() && !v.IsSequence())) {
         e.values.push_back({exceptionValue(v)});
         continue;
       }
@@ -138,18 +155,12 @@ ExceptionDef exception(const YAML::Node& n) {
                                       "': each value must be a list with one item per field"};
       std::vector<ExceptionValue> tuple;
       for (const auto& item : v) tuple.push_back(exceptionValue(item));
-      if (tuple.size() != e.fields.size())
-        throw ReadError{posOf(v), "exception '" + e.name + "': a value has " +
-                                      std::to_string(tuple.size()) + " items for " +
-                                      std::to_string(e.fields.size()) + " fields"};
-      for (size_t i = 0; i < tuple.size(); ++i) {
-        if (tuple[i].inlineList && !isListComp(e.comps[i]))
-          throw ReadError{tuple[i].pos, "exception '" + e.name + "': a list value needs comparison "
-                                        "in, intersects or pmatch, not '" + e.comps[i] + "'"};
-      }
       e.values.push_back(std::move(tuple));
     }
   }
+  // Without fields (values appended to an exception defined earlier) the
+  // shape is checked when the values are merged.
+  if (!e.fields.empty()) checkExceptionValues(e);
   return e;
 }
 
@@ -339,7 +350,9 @@ FilePos locateInScalar(std::string_view fileText, const ScalarText& scalar, size
     if (j >= fileText.size() || fileText[j] != c) return scalar.pos;
     ++j;
   }
-  while (j < fileText.size() && isSpace(fileText[j])) ++j;
+  if (offset < t.size()) {
+    while (j < fileText.size() && isSpace(fileText[j])) ++j;
+  }
   FilePos out;
   out.offset = j;
   out.line = 1;

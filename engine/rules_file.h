@@ -40,6 +40,16 @@ struct ExceptionDef {
   FilePos pos;
 };
 
+// A problem in a rules file at a position (the YAML node at fault).
+struct RulesFileError {
+  FilePos pos;
+  std::string message;
+};
+
+// Checks that each value tuple has one item per field and that inline
+// lists only meet in/intersects/pmatch; throws RulesFileError.
+void checkExceptionValues(const ExceptionDef& e);
+
 enum class ItemKind : uint8_t { kRule, kMacro, kList, kEngineVersion, kPluginVersions };
 
 // A text taken from a YAML scalar, with where it came from so that an

@@ -254,7 +254,15 @@ class Loader {
                "exception '" + e.name + "' is appended with different fields");
         continue;
       }
-      it->values.insert(it->values.end(), e.values.begin(), e.values.end());
+      ExceptionDef merged = *it;
+      merged.values.insert(merged.values.end(), e.values.begin(), e.values.end());
+      try {
+        checkExceptionValues(merged);
+      } catch (const RulesFileError& err) {
+        report(Severity::kError, item.file, err.pos, itemName(item), err.message);
+        continue;
+      }
+      *it = std::move(merged);
     }
   }
 
