@@ -63,7 +63,7 @@ struct Config {
   // bulkhead.runner_path, absolute; empty means "bulkhead-runner next to
   // the bulkhead binary", which only the caller knows.
   std::string runnerPath;
-  std::vector<PluginConfig> plugins;  // in load order
+  std::vector<PluginConfig> plugins;    // in load order
   std::vector<std::string> rulesFiles;  // absolute, in the order given
   OutputsConfig outputs;
   // Every warning raised while loading, also logged through spdlog.

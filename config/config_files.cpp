@@ -58,8 +58,9 @@ void mergeFile(ConfigReader& reader, YAML::Node& root, const std::string& file,
   if (included.IsNull()) return;
   if (!included.IsMap()) {
     ConfigReader local(file);
-    local.fail(included, "", std::string("expected a map of settings at the top level, got ") +
-                                 nodeKindName(included));
+    local.fail(
+        included, "",
+        std::string("expected a map of settings at the top level, got ") + nodeKindName(included));
   }
   ValueOrigin origin{file, true};
   std::vector<std::string> seen;

@@ -11,9 +11,9 @@
 // Falco, inclusion is one level deep.
 #pragma once
 
-#include <string>
-
 #include <yaml-cpp/yaml.h>
+
+#include <string>
 
 #include "config/config_reader.h"
 

@@ -14,26 +14,68 @@ namespace bulkhead {
 namespace {
 
 constexpr std::string_view kUsedKeys[] = {
-    "plugins",      "load_plugins",   "rules_files",
-    "rules_file",   "json_output",    "json_include_output_property",
-    "json_include_tags_property",     "stdout_output",
-    "file_output",  "priority",       "config_files",
+    "plugins",
+    "load_plugins",
+    "rules_files",
+    "rules_file",
+    "json_output",
+    "json_include_output_property",
+    "json_include_tags_property",
+    "stdout_output",
+    "file_output",
+    "priority",
+    "config_files",
     "bulkhead",
 };
 
 // Falco settings bulkhead has no counterpart for. They are reported in one
 // warning instead of one each, so a stock falco.yaml stays readable.
 constexpr std::string_view kIgnoredFalcoKeys[] = {
-    "watch_config_files", "time_format_iso_8601", "buffered_outputs", "outputs",
-    "rule_matching", "outputs_queue", "syslog_output", "http_output", "program_output",
-    "grpc_output", "grpc", "webserver", "log_stderr", "log_syslog", "log_level", "libs_logger",
-    "output_timeout", "syscall_event_timeouts", "syscall_event_drops", "metrics",
-    "syscall_buf_size_preset", "syscall_drop_failed_exit", "base_syscalls", "modern_bpf",
-    "metadata_download", "json_include_message_property", "json_include_output_fields_property",
-    "append_output", "static_fields", "plugins_hostinfo", "engine", "falco_libs",
-    "container_engines", "buffer_format_base64", "capture", "rules", "load_plugins_hostinfo",
-    "cpus_for_each_syscall_buffer", "k8s_api", "k8s_api_cert", "k8s_node_name",
-    "syscall_n_drop_events", "stdout_output_buffer", "output_format", "libs_threadtable",
+    "watch_config_files",
+    "time_format_iso_8601",
+    "buffered_outputs",
+    "outputs",
+    "rule_matching",
+    "outputs_queue",
+    "syslog_output",
+    "http_output",
+    "program_output",
+    "grpc_output",
+    "grpc",
+    "webserver",
+    "log_stderr",
+    "log_syslog",
+    "log_level",
+    "libs_logger",
+    "output_timeout",
+    "syscall_event_timeouts",
+    "syscall_event_drops",
+    "metrics",
+    "syscall_buf_size_preset",
+    "syscall_drop_failed_exit",
+    "base_syscalls",
+    "modern_bpf",
+    "metadata_download",
+    "json_include_message_property",
+    "json_include_output_fields_property",
+    "append_output",
+    "static_fields",
+    "plugins_hostinfo",
+    "engine",
+    "falco_libs",
+    "container_engines",
+    "buffer_format_base64",
+    "capture",
+    "rules",
+    "load_plugins_hostinfo",
+    "cpus_for_each_syscall_buffer",
+    "k8s_api",
+    "k8s_api_cert",
+    "k8s_node_name",
+    "syscall_n_drop_events",
+    "stdout_output_buffer",
+    "output_format",
+    "libs_threadtable",
 };
 
 bool contains(std::span<const std::string_view> list, std::string_view key) {
@@ -149,7 +191,8 @@ YAML::Node readBulkheadPaths(ConfigReader& reader, const YAML::Node& root,
   if (!section || section->value.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
   const YAML::Node& bulkhead = section->value;
   reader.expectMap(bulkhead, "bulkhead");
-  reader.warnUnknownKeys(bulkhead, "bulkhead", {"plugins_dir", "runner_path", "defaults", "plugins"});
+  reader.warnUnknownKeys(bulkhead, "bulkhead",
+                         {"plugins_dir", "runner_path", "defaults", "plugins"});
   if (auto e = reader.find(bulkhead, "bulkhead", "plugins_dir")) {
     std::string dir = reader.nonEmptyString(e->value, "bulkhead.plugins_dir");
     if (hasControlChar(dir)) {
@@ -184,9 +227,9 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
   }
   ConfigReader reader(config.path);
   if (!root.IsMap()) {
-    reader.fail(root, "",
-                std::string("expected a map of settings at the top level, got ") +
-                    nodeKindName(root));
+    reader.fail(
+        root, "",
+        std::string("expected a map of settings at the top level, got ") + nodeKindName(root));
   }
   mergeConfigFiles(reader, root, baseDir);
   for (const std::string& override : overrides) {
@@ -198,7 +241,8 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
   readRulesFiles(reader, root, baseDir, config);
   readOutputs(reader, root, baseDir, config.outputs);
   YAML::Node bulkhead = readBulkheadPaths(reader, root, baseDir, config);
-  config.plugins = selectLoadedPlugins(reader, root, readPluginEntries(reader, root, config.pluginsDir));
+  config.plugins =
+      selectLoadedPlugins(reader, root, readPluginEntries(reader, root, config.pluginsDir));
   applyIsolation(reader, bulkhead, config.plugins);
   config.warnings = reader.takeWarnings();
   return config;

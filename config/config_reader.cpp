@@ -1,8 +1,8 @@
 #include "config/config_reader.h"
 
-#include <charconv>
-
 #include <spdlog/spdlog.h>
+
+#include <charconv>
 
 #include "config/config_error.h"
 
@@ -47,7 +47,8 @@ void ConfigReader::setOrigin(const std::string& pathPrefix, ValueOrigin origin) 
   // Whatever was recorded below this prefix was replaced along with it.
   std::erase_if(origins_, [&](const auto& entry) {
     const std::string& prefix = entry.first;
-    return prefix.size() > pathPrefix.size() && prefix.compare(0, pathPrefix.size(), pathPrefix) == 0 &&
+    return prefix.size() > pathPrefix.size() &&
+           prefix.compare(0, pathPrefix.size(), pathPrefix) == 0 &&
            (prefix[pathPrefix.size()] == '.' || prefix[pathPrefix.size()] == '[');
   });
   for (auto& [prefix, existing] : origins_) {
@@ -180,8 +181,8 @@ bool ConfigReader::boolean(const YAML::Node& node, std::string_view path) const 
 
 std::uint64_t ConfigReader::unsignedInt(const YAML::Node& node, std::string_view path,
                                         std::uint64_t min, std::uint64_t max) const {
-  std::string range = "expected a whole number from " + std::to_string(min) + " to " +
-                      std::to_string(max);
+  std::string range =
+      "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max);
   if (!node.IsScalar()) fail(node, path, range + ", got " + nodeKindName(node));
   const std::string& text = node.Scalar();
   std::uint64_t value = 0;
@@ -202,8 +203,8 @@ std::vector<std::string> ConfigReader::stringList(const YAML::Node& node,
     return out;
   }
   if (!node.IsSequence()) {
-    fail(node, path, std::string("expected a string or a list of strings, got ") +
-                         nodeKindName(node));
+    fail(node, path,
+         std::string("expected a string or a list of strings, got ") + nodeKindName(node));
   }
   std::size_t i = 0;
   for (auto it = node.begin(); it != node.end(); ++it, ++i) {

@@ -75,8 +75,8 @@ struct IsolationConfig {
   ResourceLimits limits;
   Deadlines deadlines;
   RestartPolicy restart;
-  // The runner's whole environment (it starts with an empty one). Go's
-  // runtime would otherwise start one OS thread per CPU in every runner.
+  // Environment variables set for the runner process. GOMAXPROCS=1 because
+  // Go's runtime would otherwise run one OS thread per CPU in every runner.
   std::map<std::string, std::string> env = {{"GOMAXPROCS", "1"}};
   RingSizes ringMb;
   AllowPaths allowPaths;

@@ -44,8 +44,8 @@ std::vector<std::string> readAbsolutePaths(ConfigReader& reader, const YAML::Nod
                                            const std::string& path) {
   std::vector<std::string> out;
   if (!node.IsNull() && !node.IsSequence()) {
-    reader.fail(node, path, std::string("expected a list of absolute paths, got ") +
-                                nodeKindName(node));
+    reader.fail(node, path,
+                std::string("expected a list of absolute paths, got ") + nodeKindName(node));
   }
   std::vector<std::string> items = reader.stringList(node, path);
   std::size_t i = 0;
@@ -92,8 +92,8 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
   if (node.IsNull()) return out;
   reader.expectMap(node, path);
   reader.warnUnknownKeys(node, path,
-                         {"isolation", "policy", "user", "limits", "deadlines_ms", "restart",
-                          "env", "ring_mb", "allow_paths"});
+                         {"isolation", "policy", "user", "limits", "deadlines_ms", "restart", "env",
+                          "ring_mb", "allow_paths"});
 
   if (auto e = reader.find(node, path, "isolation")) {
     std::string keyPath = joinPath(path, "isolation");
@@ -103,7 +103,8 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
     } else if (mode == "inprocess") {
       out.mode = IsolationMode::kInProcess;
     } else {
-      reader.fail(e->value, keyPath, "'" + mode + "' is not an isolation mode; use process or inprocess");
+      reader.fail(e->value, keyPath,
+                  "'" + mode + "' is not an isolation mode; use process or inprocess");
     }
   }
   if (auto e = reader.find(node, path, "policy")) {
@@ -125,13 +126,12 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
   }
 
   std::string limitsPath = joinPath(path, "limits");
-  YAML::Node limits =
-      subMap(reader, node, path, "limits", {"address_space_mb", "cpu_seconds", "open_files", "processes"});
+  YAML::Node limits = subMap(reader, node, path, "limits",
+                             {"address_space_mb", "cpu_seconds", "open_files", "processes"});
   if (limits.IsDefined()) {
     readUnsigned(reader, limits, limitsPath, "address_space_mb", out.limits.addressSpaceMb, 0,
                  1ull << 24);
-    readUnsigned(reader, limits, limitsPath, "cpu_seconds", out.limits.cpuSeconds, 0,
-                 1ull << 32);
+    readUnsigned(reader, limits, limitsPath, "cpu_seconds", out.limits.cpuSeconds, 0, 1ull << 32);
     readUnsigned(reader, limits, limitsPath, "open_files", out.limits.openFiles, 0, 1ull << 20);
     readUnsigned(reader, limits, limitsPath, "processes", out.limits.processes, 0, 1ull << 22);
   }
@@ -163,8 +163,8 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
   if (out.restart.backoffInitialMs > out.restart.backoffMaxMs) {
     reader.fail(restart.IsDefined() ? restart : node, restartPath,
                 "backoff_initial_ms (" + std::to_string(out.restart.backoffInitialMs) +
-                    ") is larger than backoff_max_ms (" +
-                    std::to_string(out.restart.backoffMaxMs) + "); lower it or raise the maximum");
+                    ") is larger than backoff_max_ms (" + std::to_string(out.restart.backoffMaxMs) +
+                    "); lower it or raise the maximum");
   }
 
   if (auto e = reader.find(node, path, "env")) {

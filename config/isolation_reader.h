@@ -1,9 +1,9 @@
 // Reads the isolation settings of the `bulkhead:` section.
 #pragma once
 
-#include <string_view>
-
 #include <yaml-cpp/yaml.h>
+
+#include <string_view>
 
 #include "config/config_reader.h"
 #include "config/isolation_config.h"

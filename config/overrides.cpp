@@ -58,8 +58,8 @@ void setAt(YAML::Node node, const std::vector<PathStep>& steps, std::size_t i,
   bool last = i + 1 == steps.size();
   if (const auto* name = std::get_if<std::string>(&step)) {
     if (!node.IsMap() && !node.IsNull()) {
-      overrideError(override, "'" + (path.empty() ? std::string("(top level)") : path) +
-                                  "' is " + nodeKindName(node) + ", not a map");
+      overrideError(override, "'" + (path.empty() ? std::string("(top level)") : path) + "' is " +
+                                  nodeKindName(node) + ", not a map");
     }
     path = joinPath(path, *name);
     // Falco configs are plain maps with string keys; a duplicated key

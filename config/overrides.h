@@ -10,10 +10,10 @@
 // value sets an empty string.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <string_view>
-
-#include <yaml-cpp/yaml.h>
 
 namespace bulkhead {
 

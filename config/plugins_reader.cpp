@@ -20,8 +20,8 @@ std::string trim(std::string_view text) {
 
 std::string quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
 
-PluginConfig readPluginEntry(ConfigReader& reader, const YAML::Node& node,
-                             const std::string& path, const std::string& pluginsDir) {
+PluginConfig readPluginEntry(ConfigReader& reader, const YAML::Node& node, const std::string& path,
+                             const std::string& pluginsDir) {
   if (!node.IsMap()) {
     reader.fail(node, path,
                 std::string("expected a plugin entry {name, library_path, init_config, "
@@ -79,9 +79,9 @@ PluginConfig readPluginEntry(ConfigReader& reader, const YAML::Node& node,
   if (auto open = reader.find(node, path, "open_params")) {
     std::string openPath = joinPath(path, "open_params");
     if (open->value.IsMap() || open->value.IsSequence()) {
-      reader.fail(open->value, openPath,
-                  prefix + "open_params must be a string, got " + nodeKindName(open->value) +
-                      "; quote it");
+      reader.fail(
+          open->value, openPath,
+          prefix + "open_params must be a string, got " + nodeKindName(open->value) + "; quote it");
     }
     plugin.openParams = trim(reader.string(open->value, openPath));
   }
@@ -176,8 +176,8 @@ void applyIsolation(ConfigReader& reader, const YAML::Node& bulkhead,
   for (auto it = perPlugin.begin(); it != perPlugin.end(); ++it) {
     YAML::Node key = it->first;
     if (!key.IsScalar()) {
-      reader.fail(key, "bulkhead.plugins", "expected a plugin name as key, got " +
-                                               std::string(nodeKindName(key)));
+      reader.fail(key, "bulkhead.plugins",
+                  "expected a plugin name as key, got " + std::string(nodeKindName(key)));
     }
     const std::string& name = key.Scalar();
     std::string path = joinPath("bulkhead.plugins", name);

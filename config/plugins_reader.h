@@ -1,10 +1,10 @@
 // Reads `plugins`, `load_plugins` and the per-plugin part of `bulkhead:`.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "config/config.h"
 #include "config/config_reader.h"

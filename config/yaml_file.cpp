@@ -1,10 +1,10 @@
 #include "config/yaml_file.h"
 
-#include <cerrno>
-#include <cstring>
-
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "config/config_error.h"
 #include "shm_ring/unique_fd.h"
@@ -18,7 +18,8 @@ namespace {
 
 std::string readWholeFile(const std::string& path) {
   // O_NONBLOCK keeps a FIFO named as config file from blocking the open.
-  UniqueFd fd(sysCallNoThrow([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); }));
+  UniqueFd fd(
+      sysCallNoThrow([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); }));
   if (!fd) {
     int err = errno;
     if (err == ENOENT) fileError(path, "configuration file not found; check the path");

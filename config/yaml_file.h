@@ -1,10 +1,10 @@
 // Reading one YAML file into a yaml-cpp tree, with loading-layer errors.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstddef>
 #include <string>
-
-#include <yaml-cpp/yaml.h>
 
 namespace bulkhead {
 

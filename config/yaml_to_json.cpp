@@ -159,8 +159,7 @@ class Serializer {
       }
     }
     if (out_.size() > limits_.maxOutputBytes) {
-      throw YamlToJsonError("JSON form is larger than " +
-                                std::to_string(limits_.maxOutputBytes) +
+      throw YamlToJsonError("JSON form is larger than " + std::to_string(limits_.maxOutputBytes) +
                                 " bytes (anchors and aliases expand)",
                             node);
     }

@@ -12,13 +12,13 @@
 // valid JSON.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <yaml-cpp/yaml.h>
 
 namespace bulkhead {
 

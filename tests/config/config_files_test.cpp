@@ -66,8 +66,9 @@ TEST(ConfigFiles, MissingPathWarnsAndIsSkipped) {
   TempConfigDir dir;
   Config config = dir.load("config_files:\n  - /nonexistent/config.d\nrules_files: [/a.yaml]\n");
   ASSERT_EQ(config.warnings.size(), 1u);
-  EXPECT_EQ(config.warnings[0], dir.path() + ":2:5: config_files[0]: '/nonexistent/config.d' "
-                                             "does not exist; skipped");
+  EXPECT_EQ(config.warnings[0], dir.path() +
+                                    ":2:5: config_files[0]: '/nonexistent/config.d' "
+                                    "does not exist; skipped");
 }
 
 TEST(ConfigFiles, ErrorsInIncludedValuesNameTheIncludedFile) {
@@ -76,12 +77,16 @@ TEST(ConfigFiles, ErrorsInIncludedValuesNameTheIncludedFile) {
   EXPECT_EQ(dir.loadError("config_files: [extra.yaml]\njson_output: false\n"),
             extra + ":2:14: json_output: expected true or false, got 'perhaps'");
 
-  std::string plugins = dir.write("plugins.yaml", "plugins:\n  - {name: b, library_path: ../b.so}\n");
-  EXPECT_EQ(dir.loadError("config_files: [plugins.yaml]\nplugins:\n  - {name: a, library_path: a.so}\n"),
-            plugins + ":2:29: plugins[1].library_path: plugin 'b': library_path '../b.so' leaves "
-                      "the plugins directory '" + dir.dir() +
-                      "' it is resolved in; put the library inside that directory (or set "
-                      "bulkhead.plugins_dir), or give an absolute path");
+  std::string plugins =
+      dir.write("plugins.yaml", "plugins:\n  - {name: b, library_path: ../b.so}\n");
+  EXPECT_EQ(
+      dir.loadError("config_files: [plugins.yaml]\nplugins:\n  - {name: a, library_path: a.so}\n"),
+      plugins +
+          ":2:29: plugins[1].library_path: plugin 'b': library_path '../b.so' leaves "
+          "the plugins directory '" +
+          dir.dir() +
+          "' it is resolved in; put the library inside that directory (or set "
+          "bulkhead.plugins_dir), or give an absolute path");
   // Entries that came from the main file keep pointing at it.
   EXPECT_THAT(dir.loadError("config_files: [plugins.yaml]\nplugins:\n  - {name: a}\n"),
               HasSubstr(dir.path() + ":3:5: plugins[0]: plugin 'a': no 'library_path'"));
@@ -90,16 +95,19 @@ TEST(ConfigFiles, ErrorsInIncludedValuesNameTheIncludedFile) {
 TEST(ConfigFiles, SyntaxErrorAndShapeErrorsInIncludedFile) {
   TempConfigDir dir;
   std::string bad = dir.write("bad.yaml", "a: [\n");
-  EXPECT_THAT(dir.loadError("config_files: [bad.yaml]\n"), HasSubstr(bad + ":2:1: YAML syntax error"));
+  EXPECT_THAT(dir.loadError("config_files: [bad.yaml]\n"),
+              HasSubstr(bad + ":2:1: YAML syntax error"));
   std::string list = dir.write("list.yaml", "- a\n");
   EXPECT_EQ(dir.loadError("config_files: [list.yaml]\n"),
             list + ":1:1: expected a map of settings at the top level, got a sequence");
   EXPECT_EQ(dir.loadError("config_files: [{path: list.yaml, strategy: merge}]\n"),
-            dir.path() + ":1:44: config_files[0].strategy: 'merge' is not a merge strategy; use "
-                         "append, override or add-only");
+            dir.path() +
+                ":1:44: config_files[0].strategy: 'merge' is not a merge strategy; use "
+                "append, override or add-only");
   EXPECT_EQ(dir.loadError("config_files: [{strategy: append}]\n"),
-            dir.path() + ":1:16: config_files[0]: config_files entry has no 'path'; add path: "
-                         "<file or dir>");
+            dir.path() +
+                ":1:16: config_files[0]: config_files entry has no 'path'; add path: "
+                "<file or dir>");
   EXPECT_EQ(dir.loadError("config_files: {a: b}\n"),
             dir.path() + ":1:15: config_files: expected a list of files or directories, got a map");
   EXPECT_EQ(dir.loadError("config_files: [falco.yaml]\n"),
@@ -113,8 +121,9 @@ TEST(ConfigFiles, NestedConfigFilesAreIgnoredWithAWarning) {
   EXPECT_TRUE(config.outputs.jsonOutput);
   ASSERT_EQ(config.warnings.size(), 1u);
   EXPECT_EQ(config.warnings[0],
-            inner + ":1:1: config_files: ignored in an included file; list the file in the "
-                    "main configuration instead");
+            inner +
+                ":1:1: config_files: ignored in an included file; list the file in the "
+                "main configuration instead");
 }
 
 TEST(ConfigFiles, EmptyIncludedFileIsFine) {

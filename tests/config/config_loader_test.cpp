@@ -1,5 +1,3 @@
-#include "config/config.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,6 +5,7 @@
 
 #include <filesystem>
 
+#include "config/config.h"
 #include "tests/config/temp_config.h"
 
 namespace bulkhead {
@@ -74,14 +73,16 @@ TEST(LoadPlugins, DuplicateNameIsLoadedOnceWithAWarning) {
   Config config = dir.load(std::string(kThreePlugins) + "load_plugins: [json, json]\n");
   EXPECT_THAT(names(config), ElementsAre("json"));
   ASSERT_EQ(config.warnings.size(), 1u);
-  EXPECT_THAT(config.warnings[0], HasSubstr(":8:22: load_plugins[1]: plugin 'json' is listed twice"));
+  EXPECT_THAT(config.warnings[0],
+              HasSubstr(":8:22: load_plugins[1]: plugin 'json' is listed twice"));
 }
 
 TEST(LoadPlugins, MustBeAList) {
   TempConfigDir dir;
   EXPECT_EQ(dir.loadError(std::string(kThreePlugins) + "load_plugins: {a: b}\n"),
-            dir.path() + ":8:15: load_plugins: expected a list of plugin names such as "
-                         "[k8saudit, json], got a map");
+            dir.path() +
+                ":8:15: load_plugins: expected a list of plugin names such as "
+                "[k8saudit, json], got a map");
 }
 
 TEST(Plugins, DuplicateNamesAreAnError) {
@@ -92,7 +93,8 @@ TEST(Plugins, DuplicateNamesAreAnError) {
   - name: json
     library_path: other.so
 )");
-  EXPECT_EQ(error, dir.path() + ":4:5: plugins[1]: plugin name 'json' is already used by the entry at " +
+  EXPECT_EQ(error, dir.path() +
+                       ":4:5: plugins[1]: plugin name 'json' is already used by the entry at " +
                        dir.path() + ":2:5; plugin names must be unique, rename or remove one");
 }
 
@@ -197,15 +199,17 @@ TEST(Plugins, InitConfigThatCannotBeJsonNamesThePlugin) {
 TEST(Plugins, OpenParamsAreTrimmed) {
   TempConfigDir dir;
   Config config = dir.load(
-      "plugins:\n  - name: k\n    library_path: a.so\n    open_params: \"  http://:9765/k8s-audit \\t\\n\"\n");
+      "plugins:\n  - name: k\n    library_path: a.so\n    open_params: \"  http://:9765/k8s-audit "
+      "\\t\\n\"\n");
   EXPECT_EQ(config.plugins[0].openParams, "http://:9765/k8s-audit");
 }
 
 TEST(Plugins, OpenParamsMustBeAString) {
   TempConfigDir dir;
   EXPECT_EQ(dir.loadError("plugins:\n  - name: k\n    library_path: a.so\n    open_params: [a]\n"),
-            dir.path() + ":4:18: plugins[0].open_params: plugin 'k': open_params must be a "
-                         "string, got a sequence; quote it");
+            dir.path() +
+                ":4:18: plugins[0].open_params: plugin 'k': open_params must be a "
+                "string, got a sequence; quote it");
 }
 
 TEST(Plugins, MissingNameOrLibraryPath) {
@@ -213,8 +217,9 @@ TEST(Plugins, MissingNameOrLibraryPath) {
   EXPECT_EQ(dir.loadError("plugins:\n  - library_path: a.so\n"),
             dir.path() + ":2:5: plugins[0]: plugin entry has no 'name'; add name: <plugin name>");
   EXPECT_EQ(dir.loadError("plugins:\n  - name: k\n"),
-            dir.path() + ":2:5: plugins[0]: plugin 'k': no 'library_path'; add library_path: "
-                         "lib<name>.so");
+            dir.path() +
+                ":2:5: plugins[0]: plugin 'k': no 'library_path'; add library_path: "
+                "lib<name>.so");
   EXPECT_EQ(dir.loadError("plugins:\n  - name: k\n    library_path: ''\n"),
             dir.path() + ":3:19: plugins[0].library_path: plugin 'k': library_path is empty");
   EXPECT_EQ(dir.loadError("plugins:\n  - name: ''\n    library_path: a.so\n"),
@@ -223,18 +228,21 @@ TEST(Plugins, MissingNameOrLibraryPath) {
 
 TEST(Plugins, WrongShapes) {
   TempConfigDir dir;
-  EXPECT_EQ(dir.loadError("plugins: {name: x}\n"),
-            dir.path() + ":1:10: plugins: expected a list of plugin entries (- name: ...), got a map");
+  EXPECT_EQ(
+      dir.loadError("plugins: {name: x}\n"),
+      dir.path() + ":1:10: plugins: expected a list of plugin entries (- name: ...), got a map");
   EXPECT_EQ(dir.loadError("plugins:\n  - just-a-string\n"),
-            dir.path() + ":2:5: plugins[0]: expected a plugin entry {name, library_path, "
-                         "init_config, open_params}, got a string");
+            dir.path() +
+                ":2:5: plugins[0]: expected a plugin entry {name, library_path, "
+                "init_config, open_params}, got a string");
   EXPECT_EQ(dir.loadError("plugins:\n  - name: [a]\n    library_path: a.so\n"),
             dir.path() + ":2:11: plugins[0].name: expected a string, got a sequence");
   EXPECT_EQ(dir.loadError("plugins:\n  - name: \"a\\nb\"\n    library_path: a.so\n"),
             dir.path() + ":2:11: plugins[0].name: plugin name contains a control character");
   EXPECT_EQ(dir.loadError("plugins:\n  - name: a\n    library_path: \"a\\0.so\"\n"),
-            dir.path() + ":3:19: plugins[0].library_path: plugin 'a': library_path contains a "
-                         "control character");
+            dir.path() +
+                ":3:19: plugins[0].library_path: plugin 'a': library_path contains a "
+                "control character");
 }
 
 TEST(Plugins, UnknownKeyInEntryWarnsWithLine) {
@@ -248,15 +256,15 @@ TEST(Plugins, UnknownKeyInEntryWarnsWithLine) {
 TEST(Plugins, DuplicateKeyInEntryIsAnError) {
   TempConfigDir dir;
   EXPECT_EQ(dir.loadError("plugins:\n  - name: a\n    name: b\n    library_path: a.so\n"),
-            dir.path() + ":3:5: plugins[0].name: key given twice (first at line 2); remove one "
-                         "of them");
+            dir.path() +
+                ":3:5: plugins[0].name: key given twice (first at line 2); remove one "
+                "of them");
 }
 
 TEST(RulesFiles, ListStringAndBothSpellings) {
   TempConfigDir dir;
   Config list = dir.load("rules_files:\n  - /etc/falco/falco_rules.yaml\n  - rules.d\n");
-  EXPECT_THAT(list.rulesFiles,
-              ElementsAre("/etc/falco/falco_rules.yaml", dir.dir() + "/rules.d"));
+  EXPECT_THAT(list.rulesFiles, ElementsAre("/etc/falco/falco_rules.yaml", dir.dir() + "/rules.d"));
   Config single = dir.load("rules_file: /etc/falco/falco_rules.yaml\n");
   EXPECT_THAT(single.rulesFiles, ElementsAre("/etc/falco/falco_rules.yaml"));
   Config none = dir.load("json_output: false\n");
@@ -266,8 +274,10 @@ TEST(RulesFiles, ListStringAndBothSpellings) {
 TEST(RulesFiles, BothSpellingsAtOnceIsAnError) {
   TempConfigDir dir;
   EXPECT_EQ(dir.loadError("rules_files: [a]\nrules_file: b\n"),
-            dir.path() + ":2:1: rules_file: both rules_file and rules_files are set (rules_files "
-                         "at " + dir.path() + ":1:1); keep only rules_files");
+            dir.path() +
+                ":2:1: rules_file: both rules_file and rules_files are set (rules_files "
+                "at " +
+                dir.path() + ":1:1); keep only rules_files");
 }
 
 TEST(RulesFiles, WrongTypes) {
@@ -325,11 +335,13 @@ TEST(Outputs, Errors) {
   EXPECT_EQ(dir.loadError("stdout_output:\n  enabled: [x]\n"),
             dir.path() + ":2:12: stdout_output.enabled: expected true or false, got a sequence");
   EXPECT_EQ(dir.loadError("file_output:\n  enabled: true\n"),
-            dir.path() + ":2:3: file_output.filename: file_output is enabled but has no "
-                         "filename; set file_output.filename");
+            dir.path() +
+                ":2:3: file_output.filename: file_output is enabled but has no "
+                "filename; set file_output.filename");
   EXPECT_EQ(dir.loadError("priority: loud\n"),
-            dir.path() + ":1:11: priority: 'loud' is not a priority; use one of emergency, "
-                         "alert, critical, error, warning, notice, informational (info), debug");
+            dir.path() +
+                ":1:11: priority: 'loud' is not a priority; use one of emergency, "
+                "alert, critical, error, warning, notice, informational (info), debug");
 }
 
 TEST(Priority, ParsesEveryNameAndAlias) {
@@ -350,11 +362,13 @@ TEST(TopLevel, UnknownKeysWarnAndFalcoKeysAreSummarised) {
   TempConfigDir dir;
   Config config = dir.load("json_outptu: true\nsyslog_output: {enabled: true}\nlog_level: info\n");
   ASSERT_EQ(config.warnings.size(), 2u);
-  EXPECT_EQ(config.warnings[0], dir.path() + ":1:1: json_outptu: unknown key, ignored (misspelled?)");
+  EXPECT_EQ(config.warnings[0],
+            dir.path() + ":1:1: json_outptu: unknown key, ignored (misspelled?)");
   EXPECT_EQ(config.warnings[1],
-            dir.path() + ": Falco settings that bulkhead does not implement are ignored: "
-                         "syslog_output (" + dir.path() + ":2:1), log_level (" + dir.path() +
-                         ":3:1)");
+            dir.path() +
+                ": Falco settings that bulkhead does not implement are ignored: "
+                "syslog_output (" +
+                dir.path() + ":2:1), log_level (" + dir.path() + ":3:1)");
 }
 
 TEST(TopLevel, FileProblems) {
@@ -394,8 +408,9 @@ TEST(TopLevel, UnreadableFile) {
     loadConfig(path);
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_EQ(std::string(e.what()), path + ": cannot open configuration file: Permission "
-                                            "denied; check the path and its permissions");
+    EXPECT_EQ(std::string(e.what()), path +
+                                         ": cannot open configuration file: Permission "
+                                         "denied; check the path and its permissions");
   }
 }
 
@@ -407,9 +422,9 @@ TEST(TopLevel, OpenFailureNamesTheReason) {
     loadConfig(dir.path("a.yaml"));
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              dir.path("a.yaml") + ": cannot open configuration file: Too many levels of "
-                                   "symbolic links; check the path and its permissions");
+    EXPECT_EQ(std::string(e.what()), dir.path("a.yaml") +
+                                         ": cannot open configuration file: Too many levels of "
+                                         "symbolic links; check the path and its permissions");
   }
 }
 

@@ -105,9 +105,11 @@ TEST(Isolation, SettingsForAnUnloadedPluginWarn) {
                            "    zzz: {}\n");
   ASSERT_EQ(config.warnings.size(), 2u);
   EXPECT_EQ(config.warnings[0],
-            dir.path() + ":7:5: bulkhead.plugins.b: no loaded plugin is named 'b'; these "
-                         "settings are unused (check the name against plugins and load_plugins)");
-  EXPECT_THAT(config.warnings[1], ::testing::StartsWith(dir.path() + ":8:5: bulkhead.plugins.zzz:"));
+            dir.path() +
+                ":7:5: bulkhead.plugins.b: no loaded plugin is named 'b'; these "
+                "settings are unused (check the name against plugins and load_plugins)");
+  EXPECT_THAT(config.warnings[1],
+              ::testing::StartsWith(dir.path() + ":8:5: bulkhead.plugins.zzz:"));
 }
 
 TEST(Isolation, UnknownKeysWarn) {
@@ -115,12 +117,13 @@ TEST(Isolation, UnknownKeysWarn) {
   Config config = dir.load(std::string(kPlugins) +
                            "bulkhead:\n  defualts: {}\n  defaults:\n    limits: {files: 3}\n"
                            "    sandbox: x\n");
-  EXPECT_THAT(config.warnings,
-              ElementsAre(dir.path() + ":5:3: bulkhead.defualts: unknown key, ignored (misspelled?)",
-                          dir.path() + ":8:5: bulkhead.defaults.sandbox: unknown key, ignored "
-                                       "(misspelled?)",
-                          dir.path() + ":7:14: bulkhead.defaults.limits.files: unknown key, "
-                                       "ignored (misspelled?)"));
+  EXPECT_THAT(
+      config.warnings,
+      ElementsAre(dir.path() + ":5:3: bulkhead.defualts: unknown key, ignored (misspelled?)",
+                  dir.path() + ":8:5: bulkhead.defaults.sandbox: unknown key, ignored "
+                               "(misspelled?)",
+                  dir.path() + ":7:14: bulkhead.defaults.limits.files: unknown key, "
+                               "ignored (misspelled?)"));
 }
 
 struct BadValue {
@@ -130,15 +133,18 @@ struct BadValue {
 
 TEST(Isolation, WrongValuesFailWithLocation) {
   const BadValue cases[] = {
-      {"isolation: sandbox", "6:16: bulkhead.defaults.isolation: 'sandbox' is not an isolation "
-                             "mode; use process or inprocess"},
-      {"isolation: [process]", "6:16: bulkhead.defaults.isolation: expected a string, got a sequence"},
+      {"isolation: sandbox",
+       "6:16: bulkhead.defaults.isolation: 'sandbox' is not an isolation "
+       "mode; use process or inprocess"},
+      {"isolation: [process]",
+       "6:16: bulkhead.defaults.isolation: expected a string, got a sequence"},
       {"policy: ../../etc/passwd",
        "6:13: bulkhead.defaults.policy: '../../etc/passwd' is not a policy name; use the name of a "
        "profile in policies/ (letters, digits, '_' and '-', e.g. default, network, strict)"},
       {"user: ''", "6:11: bulkhead.defaults.user: must not be empty"},
       {"limits: {open_files: -1}",
-       "6:26: bulkhead.defaults.limits.open_files: expected a whole number from 0 to 1048576, got '-1'"},
+       "6:26: bulkhead.defaults.limits.open_files: expected a whole number from 0 to 1048576, got "
+       "'-1'"},
       {"limits: {address_space_mb: 1.5}",
        "6:32: bulkhead.defaults.limits.address_space_mb: expected a whole number from 0 to "
        "16777216, got '1.5'"},
@@ -147,14 +153,16 @@ TEST(Isolation, WrongValuesFailWithLocation) {
        "6:26: bulkhead.defaults.deadlines_ms.init: expected a whole number from 0 to 86400000, got "
        "'99999999999'"},
       {"restart: {window_s: 0}",
-       "6:25: bulkhead.defaults.restart.window_s: expected a whole number from 1 to 604800, got '0'"},
+       "6:25: bulkhead.defaults.restart.window_s: expected a whole number from 1 to 604800, got "
+       "'0'"},
       {"restart: {backoff_initial_ms: 5000}",
        "6:14: bulkhead.defaults.restart: backoff_initial_ms (5000) is larger than backoff_max_ms "
        "(2000); lower it or raise the maximum"},
       {"ring_mb: {source: 0}",
        "6:23: bulkhead.defaults.ring_mb.source: expected a whole number from 1 to 1024, got '0'"},
       {"ring_mb: {async: [1]}",
-       "6:22: bulkhead.defaults.ring_mb.async: expected a whole number from 1 to 1024, got a sequence"},
+       "6:22: bulkhead.defaults.ring_mb.async: expected a whole number from 1 to 1024, got a "
+       "sequence"},
       {"env: [A]", "6:10: bulkhead.defaults.env: expected a map of settings, got a sequence"},
       {"env: {A=B: x}",
        "6:11: bulkhead.defaults.env.A=B: not a valid environment variable name (no '=', no "
@@ -164,7 +172,8 @@ TEST(Isolation, WrongValuesFailWithLocation) {
        "6:26: bulkhead.defaults.allow_paths.read[0]: 'relative/dir' is not an absolute path; start "
        "it with '/'"},
       {"allow_paths: {write: /tmp}",
-       "6:26: bulkhead.defaults.allow_paths.write: expected a list of absolute paths, got a string"},
+       "6:26: bulkhead.defaults.allow_paths.write: expected a list of absolute paths, got a "
+       "string"},
   };
   TempConfigDir dir;
   for (const BadValue& c : cases) {
@@ -177,8 +186,9 @@ TEST(Isolation, PerPluginErrorsNameThePluginPath) {
   TempConfigDir dir;
   EXPECT_EQ(dir.loadError(std::string(kPlugins) +
                           "bulkhead:\n  plugins:\n    a: {ring_mb: {request: 2048}}\n"),
-            dir.path() + ":6:28: bulkhead.plugins.a.ring_mb.request: expected a whole number "
-                         "from 1 to 1024, got '2048'");
+            dir.path() +
+                ":6:28: bulkhead.plugins.a.ring_mb.request: expected a whole number "
+                "from 1 to 1024, got '2048'");
   EXPECT_EQ(dir.loadError(std::string(kPlugins) + "bulkhead:\n  plugins: [a]\n"),
             dir.path() + ":5:12: bulkhead.plugins: expected a map of settings, got a sequence");
   EXPECT_EQ(dir.loadError(std::string(kPlugins) + "bulkhead:\n  plugins:\n    a: 3\n"),
@@ -189,8 +199,7 @@ TEST(Isolation, PerPluginErrorsNameThePluginPath) {
 
 TEST(Isolation, NullSectionsKeepDefaults) {
   TempConfigDir dir;
-  Config config = dir.load(std::string(kPlugins) +
-                           "bulkhead:\n  defaults:\n  plugins:\n    a:\n");
+  Config config = dir.load(std::string(kPlugins) + "bulkhead:\n  defaults:\n  plugins:\n    a:\n");
   EXPECT_EQ(config.plugins[0].isolation.policy, "default");
   EXPECT_THAT(config.warnings, IsEmpty());
 }

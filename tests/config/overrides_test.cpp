@@ -29,7 +29,8 @@ TEST(ApplyOverride, SetsScalarsAndCreatesMaps) {
   EXPECT_EQ(applyOverride(root, "json_output=true"), "json_output");
   EXPECT_EQ(applyOverride(root, "bulkhead.defaults.isolation=inprocess"),
             "bulkhead.defaults.isolation");
-  EXPECT_EQ(dump(root), R"({"json_output":true,"bulkhead":{"defaults":{"isolation":"inprocess"}}})");
+  EXPECT_EQ(dump(root),
+            R"({"json_output":true,"bulkhead":{"defaults":{"isolation":"inprocess"}}})");
 }
 
 TEST(ApplyOverride, ValueIsYaml) {
@@ -52,9 +53,10 @@ TEST(ApplyOverride, SequenceIndexAndAppend) {
   EXPECT_EQ(applyOverride(root, "plugins[].name=b"), "plugins[1].name");
   EXPECT_EQ(applyOverride(root, "plugins[1].library_path=b.so"), "plugins[1].library_path");
   EXPECT_EQ(applyOverride(root, "load_plugins[]=b"), "load_plugins[0]");
-  EXPECT_EQ(dump(root),
-            R"({"plugins":[{"name":"a","library_path":"/x/a.so"},{"name":"b","library_path":"b.so"}],)"
-            R"("load_plugins":["b"]})");
+  EXPECT_EQ(
+      dump(root),
+      R"({"plugins":[{"name":"a","library_path":"/x/a.so"},{"name":"b","library_path":"b.so"}],)"
+      R"("load_plugins":["b"]})");
 }
 
 TEST(ApplyOverride, Errors) {
@@ -106,10 +108,10 @@ TEST(LoadWithOverrides, ErrorsInOverriddenValuesNameTheOverride) {
                 "bulkhead.plugins_dir), or give an absolute path");
   // Values the override did not touch still point into the file.
   std::vector<std::string> valid = {"plugins[0].library_path=b.so"};
-  EXPECT_EQ(dir.loadError("plugins:\n  - {name: a, library_path: a.so, open_params: [x]}\n",
-                          valid),
-            dir.path() + ":2:48: plugins[0].open_params: plugin 'a': open_params must be a "
-                         "string, got a sequence; quote it");
+  EXPECT_EQ(dir.loadError("plugins:\n  - {name: a, library_path: a.so, open_params: [x]}\n", valid),
+            dir.path() +
+                ":2:48: plugins[0].open_params: plugin 'a': open_params must be a "
+                "string, got a sequence; quote it");
 }
 
 }  // namespace
