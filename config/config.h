@@ -21,7 +21,7 @@
 
 #include "config/config_error.h"
 #include "config/isolation_config.h"
-#include "config/priority.h"
+#include "engine/priority.h"
 
 namespace bulkhead {
 

@@ -91,27 +91,21 @@ std::string formatValue(ValueType type, const Value& v) {
   return "<NA>";
 }
 
+std::string renderField(const OutputPart& p, const FieldValueSource& values, size_t event) {
+  size_t n = values.count(event, p.slot);
+  if (n == 0) return "<NA>";
+  if (!p.isList) return formatValue(p.type, values.at(event, p.slot, 0));
+  std::string out = "(";
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out += ',';
+    out += formatValue(p.type, values.at(event, p.slot, i));
+  }
+  return out + ')';
+}
+
 std::string OutputFormat::render(const FieldValueSource& values, size_t event) const {
   std::string out;
-  for (const auto& p : parts_) {
-    if (!p.isField) {
-      out += p.literal;
-      continue;
-    }
-    size_t n = values.count(event, p.slot);
-    if (n == 0) {
-      out += "<NA>";
-    } else if (!p.isList) {
-      out += formatValue(p.type, values.at(event, p.slot, 0));
-    } else {
-      out += '(';
-      for (size_t i = 0; i < n; ++i) {
-        if (i) out += ',';
-        out += formatValue(p.type, values.at(event, p.slot, i));
-      }
-      out += ')';
-    }
-  }
+  for (const auto& p : parts_) out += p.isField ? renderField(p, values, event) : p.literal;
   return out;
 }
 

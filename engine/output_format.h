@@ -40,6 +40,10 @@ class OutputFormat {
   std::vector<OutputPart> parts_;
 };
 
+// One field of an output format as text: "<NA>" when absent, a list as
+// "(a,b)".
+std::string renderField(const OutputPart& part, const FieldValueSource& values, size_t event);
+
 // One value as output text.
 std::string formatValue(ValueType type, const Value& v);
 

@@ -20,24 +20,9 @@
 
 #include "engine/compiler.h"
 #include "engine/output_format.h"
+#include "engine/priority.h"
 
 namespace bulkhead {
-
-// Falco's priorities, most severe first.
-enum class Priority : uint8_t {
-  kEmergency,
-  kAlert,
-  kCritical,
-  kError,
-  kWarning,
-  kNotice,
-  kInformational,
-  kDebug,
-};
-
-// Case-insensitive; "INFO" is accepted for informational, as Falco does.
-std::optional<Priority> parsePriority(std::string_view text);
-std::string_view priorityName(Priority p);  // "Emergency", ..., "Debug"
 
 struct CompiledRule {
   std::string name;

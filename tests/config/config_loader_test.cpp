@@ -355,7 +355,7 @@ TEST(Priority, ParsesEveryNameAndAlias) {
   EXPECT_EQ(parsePriority("informational"), Priority::kInformational);
   EXPECT_EQ(parsePriority("debug"), Priority::kDebug);
   EXPECT_EQ(parsePriority("warn"), std::nullopt);
-  EXPECT_STREQ(priorityName(Priority::kNotice), "notice");
+  EXPECT_EQ(priorityName(Priority::kNotice), "Notice");
 }
 
 TEST(TopLevel, UnknownKeysWarnAndFalcoKeysAreSummarised) {
