@@ -171,7 +171,7 @@ std::vector<PluginRequirement> requirements(const YAML::Node& n, const std::stri
     if (!e.IsMap() || !e["name"] || !e["version"])
       throw ReadError{posOf(e), "a plugin requirement needs 'name' and 'version'"};
     PluginRequirement::Alternative a{scalar(e["name"], "name"), scalar(e["version"], "version")};
-    if (!SemVer::parse(a.version))
+    if (!SemVer::parseStrict(a.version))
       throw ReadError{posOf(e["version"]),
                       "plugin '" + a.name + "': version '" + a.version + "' is not X.Y.Z"};
     for (const auto& other : names) {

@@ -133,7 +133,7 @@ class Loader {
 
   void checkEngineVersion(const RulesItem& item) {
     const std::string& v = item.engineVersion;
-    std::optional<SemVer> want = SemVer::parse(v);
+    std::optional<SemVer> want = SemVer::parseStrict(v);
     uint32_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (!want && ec == std::errc() && p == v.data() + v.size() && !v.empty()) want = SemVer{0, n, 0};
@@ -142,8 +142,8 @@ class Loader {
              "'" + v + "' is neither a number nor X.Y.Z");
     } else if (kEngineVersion < *want) {
       report(Severity::kError, item.file, item.pos, "required_engine_version",
-             "the rules need engine version " + want->toString() + ", this engine implements " +
-                 kEngineVersion.toString());
+             "the rules need engine version " + want->str() + ", this engine implements " +
+                 kEngineVersion.str());
     }
   }
 

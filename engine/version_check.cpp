@@ -1,35 +1,7 @@
 #include "engine/version_check.h"
 
-#include <charconv>
 
 namespace bulkhead {
-
-std::optional<SemVer> SemVer::parse(std::string_view text) {
-  SemVer v;
-  uint32_t* parts[] = {&v.major, &v.minor, &v.patch};
-  const char* p = text.data();
-  const char* end = text.data() + text.size();
-  for (int i = 0; i < 3; ++i) {
-    if (p == end || *p < '0' || *p > '9') return std::nullopt;
-    auto [next, ec] = std::from_chars(p, end, *parts[i]);
-    if (ec != std::errc()) return std::nullopt;
-    p = next;
-    if (i < 2) {
-      if (p == end || *p != '.') return std::nullopt;
-      ++p;
-    }
-  }
-  if (p != end) return std::nullopt;
-  return v;
-}
-
-std::string SemVer::toString() const {
-  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
-}
-
-bool SemVer::satisfies(const SemVer& required) const {
-  return major == required.major && *this >= required;
-}
 
 std::vector<Diagnostic> checkPluginRequirements(std::span<const PluginRequirement> reqs,
                                                 std::span<const PluginInfo> plugins) {
@@ -48,9 +20,9 @@ std::vector<Diagnostic> checkPluginRequirements(std::span<const PluginRequiremen
       }
       if (!loaded) continue;
       decided = true;
-      auto want = SemVer::parse(alt.version);
+      auto want = SemVer::parseStrict(alt.version);
       auto have = SemVer::parse(loaded->version);
-      if (!want || !have || !have->satisfies(*want)) {
+      if (!want || !have || !isCompatible(*have, *want)) {
         d.message = "plugin '" + alt.name + "' version " + loaded->version +
                     " is loaded but the rules require a version compatible with " + alt.version +
                     " (same major, at least that version)";

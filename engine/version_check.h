@@ -18,20 +18,9 @@
 #include "engine/diagnostic.h"
 #include "plugin_api/plugin_info.h"
 
+#include "plugin_api/version.h"
+
 namespace bulkhead {
-
-struct SemVer {
-  uint32_t major = 0;
-  uint32_t minor = 0;
-  uint32_t patch = 0;
-
-  // Strictly "X.Y.Z" with decimal numbers.
-  static std::optional<SemVer> parse(std::string_view text);
-  std::string toString() const;
-  // True when a component of this version satisfies `required`.
-  bool satisfies(const SemVer& required) const;
-  auto operator<=>(const SemVer&) const = default;
-};
 
 // The rules-language version this engine implements; a rules file's
 // required_engine_version (an integer N means 0.N.0) must not exceed it.

@@ -6,20 +6,20 @@ namespace bulkhead {
 namespace {
 
 TEST(SemVer, Parse) {
-  EXPECT_EQ(SemVer::parse("1.2.3"), (SemVer{1, 2, 3}));
-  EXPECT_EQ(SemVer::parse("0.15.0")->toString(), "0.15.0");
+  EXPECT_EQ(SemVer::parseStrict("1.2.3"), (SemVer{1, 2, 3}));
+  EXPECT_EQ(SemVer::parseStrict("0.15.0")->str(), "0.15.0");
   for (const char* bad : {"", "1", "1.2", "1.2.", "1.2.3.4", "a.b.c", "1.2.3-rc1", " 1.2.3", "-1.2.3"})
-    EXPECT_FALSE(SemVer::parse(bad)) << bad;
+    EXPECT_FALSE(SemVer::parseStrict(bad)) << bad;
 }
 
 TEST(SemVer, Compatibility) {
   SemVer loaded{0, 15, 0};
-  EXPECT_TRUE(loaded.satisfies({0, 7, 0}));
-  EXPECT_TRUE(loaded.satisfies({0, 15, 0}));
-  EXPECT_FALSE(loaded.satisfies({0, 15, 1}));
-  EXPECT_FALSE(loaded.satisfies({0, 18, 0}));
-  EXPECT_FALSE((SemVer{1, 0, 0}).satisfies({0, 7, 0}));  // major differs
-  EXPECT_TRUE((SemVer{1, 3, 0}).satisfies({1, 2, 9}));
+  EXPECT_TRUE(isCompatible(loaded, SemVer{0, 7, 0}));
+  EXPECT_TRUE(isCompatible(loaded, SemVer{0, 15, 0}));
+  EXPECT_FALSE(isCompatible(loaded, SemVer{0, 15, 1}));
+  EXPECT_FALSE(isCompatible(loaded, SemVer{0, 18, 0}));
+  EXPECT_FALSE(isCompatible(SemVer{1, 0, 0}, SemVer{0, 7, 0}));  // major differs
+  EXPECT_TRUE(isCompatible(SemVer{1, 3, 0}, SemVer{1, 2, 9}));
 }
 
 PluginInfo plugin(std::string name, std::string version) {
