@@ -67,15 +67,6 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "buffer_format_base64",
     "capture",
     "rules",
-    "load_plugins_hostinfo",
-    "cpus_for_each_syscall_buffer",
-    "k8s_api",
-    "k8s_api_cert",
-    "k8s_node_name",
-    "syscall_n_drop_events",
-    "stdout_output_buffer",
-    "output_format",
-    "libs_threadtable",
 };
 
 bool contains(std::span<const std::string_view> list, std::string_view key) {

@@ -5,7 +5,7 @@
 namespace bulkhead {
 namespace {
 
-std::string withoutTrailingSlash(std::filesystem::path p) {
+std::string withoutTrailingSlash(const std::filesystem::path& p) {
   std::string s = p.string();
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   return s;

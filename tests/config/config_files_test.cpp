@@ -135,3 +135,22 @@ TEST(ConfigFiles, EmptyIncludedFileIsFine) {
 
 }  // namespace
 }  // namespace bulkhead
+
+namespace bulkhead {
+namespace {
+
+TEST(ConfigFiles, OverrideOfAWholeKeyForgetsWhereItsOldElementsCameFrom) {
+  testing::TempConfigDir dir;
+  dir.write("inc.yaml", "plugins:\n  - {name: b, library_path: b.so}\n");
+  std::vector<std::string> overrides = {"plugins=[{name: c, library_path: ../c.so}]"};
+  EXPECT_EQ(dir.loadError("config_files: [inc.yaml]\nplugins:\n  - {name: a, library_path: a.so}\n",
+                          overrides),
+            "-o 'plugins=[{name: c, library_path: ../c.so}]': plugins[0].library_path: plugin "
+            "'c': library_path '../c.so' leaves the plugins directory '" +
+                dir.dir() +
+                "' it is resolved in; put the library inside that directory (or set "
+                "bulkhead.plugins_dir), or give an absolute path");
+}
+
+}  // namespace
+}  // namespace bulkhead

@@ -1,5 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -369,6 +371,19 @@ TEST(TopLevel, UnknownKeysWarnAndFalcoKeysAreSummarised) {
                 ": Falco settings that bulkhead does not implement are ignored: "
                 "syslog_output (" +
                 dir.path() + ":2:1), log_level (" + dir.path() + ":3:1)");
+}
+
+TEST(TopLevel, WarningsAreAlsoLogged) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(16);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
+  TempConfigDir dir;
+  Config config = dir.load("json_outptu: true\n");
+  spdlog::set_default_logger(previous);
+  ASSERT_EQ(config.warnings.size(), 1u);
+  std::vector<std::string> logged = sink->last_formatted();
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_THAT(logged[0], HasSubstr("[warning] " + config.warnings[0]));
 }
 
 TEST(TopLevel, FileProblems) {

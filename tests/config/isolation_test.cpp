@@ -206,3 +206,18 @@ TEST(Isolation, NullSectionsKeepDefaults) {
 
 }  // namespace
 }  // namespace bulkhead
+
+namespace bulkhead {
+namespace {
+
+TEST(Isolation, SamePluginTwiceIsAnError) {
+  testing::TempConfigDir dir;
+  EXPECT_EQ(dir.loadError(std::string(kPlugins) +
+                          "bulkhead:\n  plugins:\n    a: {}\n    b: {}\n    a: {policy: x}\n"),
+            dir.path() +
+                ":8:5: bulkhead.plugins.a: settings for plugin 'a' given twice; merge "
+                "them");
+}
+
+}  // namespace
+}  // namespace bulkhead
