@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -142,6 +143,32 @@ void BM_CrashRecovery(benchmark::State& state) {
   spdlog::set_level(spdlog::level::info);
 }
 BENCHMARK(BM_CrashRecovery)->Iterations(200)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+// Resident memory of one runner with the counter plugin, after it has
+// served a while: RssAnon + RssFile (the runner's own memory, the loader,
+// libc, the plugin) and RssShmem (the ring pages it touched), in KiB.
+uint64_t statusKib(int pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::stoull(line.substr(key.size() + 1));
+  }
+  return 0;
+}
+
+void BM_RunnerRss(benchmark::State& state) {
+  auto host = std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""},
+                                             benchIsolation());
+  host->open("count=0,size=64,batch=128");
+  for (auto _ : state) {
+    for (int i = 0; i < 2000; ++i) benchmark::DoNotOptimize(host->nextBatch().events.size());
+  }
+  const int pid = host->runnerPid();
+  state.counters["rss_anon_kib"] = static_cast<double>(statusKib(pid, "RssAnon"));
+  state.counters["rss_file_kib"] = static_cast<double>(statusKib(pid, "RssFile"));
+  state.counters["rss_shmem_kib"] = static_cast<double>(statusKib(pid, "RssShmem"));
+}
+BENCHMARK(BM_RunnerRss)->Iterations(1);
 
 }  // namespace
 }  // namespace bulkhead
