@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "counter_payload.h"
 #include "event_codec.h"
 #include "extract_results.h"
 #include "json_lite.h"
@@ -33,7 +34,7 @@ constexpr uint64_t kMaxBatch = 4096;
 
 enum FieldId : uint32_t { kSeq, kMsg, kTags, kTag, kEven, kTs, kIp, kLen };
 
-constexpr const char kFields[] = R"([
+constexpr const char kFields[] = R"json([
 {"name":"counter.seq","type":"uint64","desc":"Sequence number of the event, from 0"},
 {"name":"counter.msg","type":"string","desc":"Message: the configured prefix and the sequence number"},
 {"name":"counter.tags","type":"string","isList":true,"desc":"All tags of the event"},
@@ -42,20 +43,20 @@ constexpr const char kFields[] = R"([
 {"name":"counter.ts","type":"abstime","desc":"Event timestamp from the event header"},
 {"name":"counter.ip","type":"ipaddr","desc":"IPv4 address 10.A.B.C built from the sequence number"},
 {"name":"counter.len","type":"uint64","desc":"Payload length in bytes, padding included"}
-])";
+])json";
 
-constexpr const char kInitSchema[] = R"({
+constexpr const char kInitSchema[] = R"json({
 "$schema":"http://json-schema.org/draft-04/schema#",
 "type":"object",
 "properties":{"prefix":{"type":"string","description":"Text put before the sequence number in counter.msg"}},
 "additionalProperties":false
-})";
+})json";
 
-constexpr const char kOpenParams[] = R"([
+constexpr const char kOpenParams[] = R"json([
 {"value":"count=1000,size=64,batch=128","desc":"1000 events of at least 64 payload bytes, 128 per batch"},
 {"value":"count=0,batch=512,timeout_every=4","desc":"Endless (count=0); a timeout after every 4 batches"},
 {"value":"count=1000,size=0,batch=64,timeout_every=0","desc":"The defaults, also used for an empty string"}
-])";
+])json";
 
 struct State {
   std::string prefix = "counter";
@@ -97,17 +98,6 @@ std::string makePayload(const std::string& prefix, uint64_t seq, uint64_t size) 
                   ",\"ip\":\"" + ipFor(seq) + "\"}";
   if (p.size() < size) p.append(size - p.size(), ' ');
   return p;
-}
-
-// Reads the sequence number without a full parse: the payload always starts
-// with it, and counter.seq is the field benchmarks extract.
-std::optional<uint64_t> fastSeq(std::string_view payload) {
-  constexpr std::string_view kLead = "{\"seq\":";
-  if (payload.substr(0, kLead.size()) != kLead) return std::nullopt;
-  payload.remove_prefix(kLead.size());
-  const size_t end = payload.find_first_not_of("0123456789");
-  if (end == std::string_view::npos || end == 0) return std::nullopt;
-  return parseDecimalU64(payload.substr(0, end));
 }
 
 bool applyConfig(State* s, const char* config) {
@@ -168,12 +158,10 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
     case kLen:
       r.setU64(f, ev.payload.size());
       return;
-    case kSeq:
-      if (const auto seq = fastSeq(ev.payload)) {
-        r.setU64(f, *seq);
-        return;
-      }
-      break;
+    case kSeq: {
+      const auto seq = counterSeq(ev.payload);
+      return seq ? r.setU64(f, *seq) : r.setNone(f);
+    }
     default:
       break;
   }
@@ -181,13 +169,6 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
   if (!doc) return r.setNone(f);
   const JsonValue& root = doc->root();
   switch (f->field_id) {
-    case kSeq: {
-      const JsonValue* v = root.member("seq");
-      const auto seq = v != nullptr && v->kind == JsonValue::Kind::kNumber
-                           ? parseDecimalU64(doc->raw(*v))
-                           : std::nullopt;
-      return seq ? r.setU64(f, *seq) : r.setNone(f);
-    }
     case kMsg: {
       const JsonValue* v = root.member("msg");
       return v != nullptr && v->kind == JsonValue::Kind::kString ? r.setString(f, v->string)

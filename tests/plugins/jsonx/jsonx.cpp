@@ -19,10 +19,10 @@ namespace {
 
 enum FieldId : uint32_t { kValue, kRaw };
 
-constexpr const char kFields[] = R"([
+constexpr const char kFields[] = R"json([
 {"name":"jsonx.value","type":"string","arg":{"isRequired":true,"isKey":true},"desc":"The value at a JSON pointer (RFC 6901) in the event payload, e.g. jsonx.value[/user/name]; strings unquoted, other values as their JSON text"},
 {"name":"jsonx.raw","type":"string","desc":"The whole event payload as a string"}
-])";
+])json";
 
 struct State {
   std::string lastError;
