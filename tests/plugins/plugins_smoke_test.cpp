@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -442,7 +444,13 @@ std::vector<std::string> definedDynamicSymbols(const std::string& path) {
 }
 
 TEST(AllPlugins, ExportOnlyPluginSymbols) {
-  for (const char* name : kAllPlugins) {
+  std::vector<std::string> names(std::begin(kAllPlugins), std::end(kAllPlugins));
+  for (const char* standin : {"dummy", "json", "k8saudit", "okta", "cloudtrail"}) {
+    if (std::filesystem::exists(pluginPath(std::string("standin_") + standin))) {
+      names.push_back(std::string("standin_") + standin);
+    }
+  }
+  for (const auto& name : names) {
     const auto syms = definedDynamicSymbols(pluginPath(name));
     EXPECT_FALSE(syms.empty()) << name;
     for (const auto& sym : syms) EXPECT_EQ(sym.rfind("plugin_", 0), 0u) << name << ": " << sym;

@@ -7,7 +7,6 @@
 // Extraction reads the payload back, so what a test sees went through the
 // event bytes and not through plugin memory.
 #include <arpa/inet.h>
-#include <time.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -77,12 +76,6 @@ struct Instance {
   std::vector<ss_plugin_event*> events;
   std::string progress;
 };
-
-uint64_t realtimeNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 std::string ipFor(uint64_t seq) {
   return "10." + std::to_string((seq >> 16) & 0xFF) + "." + std::to_string((seq >> 8) & 0xFF) +

@@ -5,8 +5,6 @@
 // up to `max` ticks (0: unbounded). set_async_event_handler(NULL) and destroy
 // stop the thread and join it before returning, as the ABI requires: the
 // framework may free the owner right after.
-#include <time.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <exception>
@@ -41,12 +39,6 @@ constexpr const char kInitSchema[] = R"json({
 })json";
 
 uint16_t kExtractTypes[] = {PPME_ASYNCEVENT_E};
-
-uint64_t realtimeNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 class State {
  public:
