@@ -3,12 +3,15 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iterator>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "plugin_library.h"
@@ -137,6 +140,20 @@ TEST(CounterPlugin, RejectsBadOpenParams) {
         << bad.params << " -> " << c.openError;
     EXPECT_NE(c.openError.find(bad.params), std::string::npos) << c.openError;
   }
+}
+
+TEST(CounterPlugin, LastErrorStaysValidUntilTheNextCall) {
+  PluginLibrary lib("counter");
+  PluginState state(lib, "");
+  auto lastError = lib.require<plugin_get_last_error_fn>("get_last_error");
+  ASSERT_FALSE(drain(lib, state.get(), "count=x").openError.empty());
+  const char* first = lastError(state.get());
+  const std::string saved = first;
+  ss_plugin_rc rc = SS_PLUGIN_SUCCESS;
+  EXPECT_EQ(lib.require<plugin_open_fn>("open")(state.get(), "bogus=1", &rc), nullptr);
+  EXPECT_EQ(rc, SS_PLUGIN_FAILURE);
+  EXPECT_EQ(std::string(first), saved) << "overwritten by a later failure";
+  EXPECT_NE(std::string(lastError(state.get())), saved);
 }
 
 TEST(CounterPlugin, TimesOutEveryNBatches) {
@@ -299,6 +316,13 @@ TEST(JsonxPlugin, FollowsRfc6901) {
   EXPECT_EQ(v[11].count, 0u);
 }
 
+TEST(JsonxPlugin, LastDuplicateNameWins) {
+  PluginLibrary lib("jsonx");
+  PluginState s(lib, "");
+  const auto v = jsonValue(lib, s.get(), pluginEvent(5, R"({"k":1,"o":{"k":3},"k":2})"), {"/k"});
+  EXPECT_EQ(v[0].strings, std::vector<std::string>{"2"});
+}
+
 TEST(JsonxPlugin, GivesNoValueForNonJsonWithoutFailing) {
   PluginLibrary lib("jsonx");
   PluginState s(lib, "");
@@ -325,6 +349,78 @@ TEST(JsonxPlugin, GivesNoValueForNonJsonWithoutFailing) {
   const uint32_t tooLong = 1000;
   std::memcpy(&bad[30], &tooLong, 4);
   EXPECT_EQ(jsonValue(lib, s.get(), bad, {""})[1].count, 0u);
+}
+
+TEST(JsonxPlugin, SurvivesMutatedPayloads) {
+  PluginLibrary lib("jsonx");
+  PluginState s(lib, "");
+  const std::string seed =
+      R"({"a":[1,-2.5e3,true,false,null,"x\u00e9\n"],"b":{"c":{"d":"\ud83d\ude00"}},"e":""})";
+  std::mt19937 rng(12345);  // fixed: a failure must reproduce
+  const std::string alphabet = "{}[]\",:\\/u0123456789abcdefnrtlse.-+ \x01\xff";
+  for (int i = 0; i < 3000; ++i) {
+    std::string p = seed;
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < edits; ++k) {
+      const size_t at = rng() % (p.size() + 1);
+      switch (rng() % 3) {
+        case 0:
+          p.insert(p.begin() + static_cast<std::ptrdiff_t>(at), alphabet[rng() % alphabet.size()]);
+          break;
+        case 1:
+          if (at < p.size()) p.erase(at, 1);
+          break;
+        default:
+          if (at < p.size()) p[at] = alphabet[rng() % alphabet.size()];
+          break;
+      }
+    }
+    ss_plugin_rc rc = SS_PLUGIN_FAILURE;
+    const auto e = pluginEvent(5, p);
+    const auto v = extract(lib, s.get(), asEvent(e), "any",
+                           {{0, "jsonx.value", FTYPE_STRING, false, "/b/c/d"},
+                            {0, "jsonx.value", FTYPE_STRING, false, "/a/5"},
+                            {1, "jsonx.raw", FTYPE_STRING}},
+                           &rc);
+    ASSERT_EQ(rc, SS_PLUGIN_SUCCESS) << p;
+    ASSERT_EQ(v[2].count, 1u);
+    // When the mutated text still parses, the values must agree with Boost.JSON.
+    boost::json::error_code ec;
+    const auto ref = boost::json::parse(p, ec);
+    if (ec) continue;
+    const auto* want = ref.find_pointer("/b/c/d", ec);
+    if (want != nullptr && want->is_string()) {
+      EXPECT_EQ(v[0].strings, std::vector<std::string>{std::string(want->as_string())}) << p;
+    }
+  }
+}
+
+TEST(AllPlugins, SeparateStatesRunConcurrently) {
+  PluginLibrary counter("counter");
+  PluginLibrary jsonx("jsonx");
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string prefix = "t" + std::to_string(t);
+      PluginState cs(counter, ("{\"prefix\":\"" + prefix + "\"}").c_str());
+      PluginState js(jsonx, "");
+      const Capture c = drain(counter, cs.get(), "count=500,batch=50");
+      for (size_t i = 0; i < c.events.size(); ++i) {
+        const auto a = extract(counter, cs.get(), asEvent(c.events[i]), "counter",
+                               {{1, "counter.msg", FTYPE_STRING}});
+        const auto b = extract(jsonx, js.get(), asEvent(c.events[i]), "counter",
+                               {{0, "jsonx.value", FTYPE_STRING, false, "/msg"}});
+        const std::string want = prefix + " " + std::to_string(i);
+        if (a[0].strings != std::vector<std::string>{want} || b[0].strings != a[0].strings) {
+          ++failures;
+        }
+      }
+      if (c.events.size() != 500) ++failures;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 // ---------------------------------------------------------------- broken

@@ -274,8 +274,10 @@ class Parser {
 
 const JsonValue* JsonValue::member(std::string_view key) const {
   if (kind != Kind::kObject) return nullptr;
-  for (const auto& [name, value] : members) {
-    if (name == key) return &value;
+  // Duplicate names: the last one wins, as in most JSON readers (Go's
+  // encoding/json, JavaScript, Python, Boost.JSON), so rules see the same value.
+  for (auto it = members.rbegin(); it != members.rend(); ++it) {
+    if (it->first == key) return &it->second;
   }
   return nullptr;
 }

@@ -30,7 +30,7 @@ struct JsonValue {
   size_t begin = 0;
   size_t end = 0;
 
-  // First member named `key`, or nullptr (also for non-objects).
+  // The last member named `key`, or nullptr (also for non-objects).
   const JsonValue* member(std::string_view key) const;
 };
 

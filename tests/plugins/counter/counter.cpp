@@ -30,6 +30,7 @@ namespace {
 constexpr uint32_t kCounterId = 999;
 constexpr uint64_t kMaxPayloadSize = 1 << 20;
 constexpr uint64_t kMaxBatch = 4096;
+constexpr uint64_t kMaxBatchBytes = 64 << 20;
 
 enum FieldId : uint32_t { kSeq, kMsg, kTags, kTag, kEven, kTs, kIp, kLen };
 
@@ -60,6 +61,7 @@ constexpr const char kOpenParams[] = R"json([
 struct State {
   std::string prefix = "counter";
   std::string lastError;
+  std::string lastErrorCopy;
   std::string eventText;
   ExtractResults results;
 };
@@ -135,6 +137,11 @@ bool configureInstance(Instance* in, const char* params, std::string* err) {
   const auto batch = getU64(*kv, "batch", 64, 1, kMaxBatch, err);
   const auto timeoutEvery = getU64(*kv, "timeout_every", 0, 0, UINT32_MAX, err);
   if (!count || !size || !batch || !timeoutEvery) return false;
+  // One batch lives in one arena: keep it far from exhausting a runner.
+  if (*size * *batch > kMaxBatchBytes) {
+    *err = "size*batch must not exceed " + std::to_string(kMaxBatchBytes) + " bytes";
+    return false;
+  }
   in->count = *count;
   in->size = *size;
   in->batch = *batch;
@@ -238,7 +245,15 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input* in, 
 BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<State*>(s); }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
-  return static_cast<State*>(s)->lastError.c_str();
+  // A copy: the ABI keeps the answer valid until the next get_last_error,
+  // while lastError itself changes on any failing call.
+  auto* st = static_cast<State*>(s);
+  try {
+    st->lastErrorCopy = st->lastError;
+  } catch (const std::exception&) {
+    return "out of memory";
+  }
+  return st->lastErrorCopy.c_str();
 }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_list_open_params(ss_plugin_t*, ss_plugin_rc* rc) {

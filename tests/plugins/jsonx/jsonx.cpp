@@ -26,6 +26,7 @@ constexpr const char kFields[] = R"json([
 
 struct State {
   std::string lastError;
+  std::string lastErrorCopy;
   ExtractResults results;
 };
 
@@ -69,7 +70,15 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input*, ss_
 BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<tp::State*>(s); }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
-  return static_cast<tp::State*>(s)->lastError.c_str();
+  // A copy: the ABI keeps the answer valid until the next get_last_error,
+  // while lastError itself changes on any failing call.
+  auto* st = static_cast<tp::State*>(s);
+  try {
+    st->lastErrorCopy = st->lastError;
+  } catch (const std::exception&) {
+    return "out of memory";
+  }
+  return st->lastErrorCopy.c_str();
 }
 
 BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
