@@ -34,8 +34,6 @@
 namespace bulkhead::test_plugins {
 namespace {
 
-constexpr uint32_t kBatch = 64;
-
 struct FieldSpec {
   std::string name;
   uint32_t type = FTYPE_STRING;
@@ -336,7 +334,8 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
   *evts = nullptr;
   if (in->next >= in->payloads.size()) return SS_PLUGIN_EOF;
   try {
-    const size_t n = std::min<size_t>(tp::kBatch, in->payloads.size() - in->next);
+    constexpr size_t kBatch = 64;
+    const size_t n = std::min(kBatch, in->payloads.size() - in->next);
     const uint64_t ts = tp::realtimeNs();
     in->arena.clear();
     std::vector<size_t> offsets;
