@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -60,6 +61,7 @@ constexpr const char kOpenParams[] = R"json([
 
 struct State {
   std::string prefix = "counter";
+  std::string msgLead = "\"counter ";  // JSON-quoted prefix, a space, no closing quote
   std::string lastError;
   std::string lastErrorCopy;
   std::string eventText;
@@ -76,23 +78,38 @@ struct Instance {
   uint64_t batchesSinceTimeout = 0;
   std::vector<uint8_t> arena;
   std::vector<ss_plugin_event*> events;
+  std::vector<size_t> offsets;
+  std::string payload;
   std::string progress;
 };
 
-std::string ipFor(uint64_t seq) {
-  return "10." + std::to_string((seq >> 16) & 0xFF) + "." + std::to_string((seq >> 8) & 0xFF) +
-         "." + std::to_string(seq & 0xFF);
+void appendDecimal(std::string* out, uint64_t v) {
+  char buf[20];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, res.ptr);
 }
 
-std::string makePayload(const std::string& prefix, uint64_t seq, uint64_t size) {
+// Writes the payload of event `seq` into `out` (reused between events: the
+// source is the producer in throughput benchmarks, so it must not allocate
+// per event). `msgLead` is the JSON-quoted prefix and a space, unterminated.
+void makePayload(const std::string& msgLead, uint64_t seq, uint64_t size, std::string* out) {
   const bool even = seq % 2 == 0;
-  std::string p = "{\"seq\":" + std::to_string(seq) +
-                  ",\"msg\":" + jsonQuote(prefix + " " + std::to_string(seq)) +
-                  ",\"tags\":[\"counter\",\"" + (even ? "even" : "odd") + "\",\"mod3-" +
-                  std::to_string(seq % 3) + "\"],\"even\":" + (even ? "true" : "false") +
-                  ",\"ip\":\"" + ipFor(seq) + "\"}";
-  if (p.size() < size) p.append(size - p.size(), ' ');
-  return p;
+  out->assign("{\"seq\":");
+  appendDecimal(out, seq);
+  out->append(",\"msg\":");
+  out->append(msgLead);
+  appendDecimal(out, seq);
+  out->append(even ? "\",\"tags\":[\"counter\",\"even\",\"mod3-"
+                   : "\",\"tags\":[\"counter\",\"odd\",\"mod3-");
+  appendDecimal(out, seq % 3);
+  out->append(even ? "\"],\"even\":true,\"ip\":\"10." : "\"],\"even\":false,\"ip\":\"10.");
+  appendDecimal(out, (seq >> 16) & 0xFF);
+  out->push_back('.');
+  appendDecimal(out, (seq >> 8) & 0xFF);
+  out->push_back('.');
+  appendDecimal(out, seq & 0xFF);
+  out->append("\"}");
+  if (out->size() < size) out->append(size - out->size(), ' ');
 }
 
 bool applyConfig(State* s, const char* config) {
@@ -119,6 +136,8 @@ bool applyConfig(State* s, const char* config) {
       return false;
     }
     s->prefix = value.string;
+    s->msgLead = jsonQuote(s->prefix);
+    s->msgLead.back() = ' ';  // the closing quote gives way to " <seq>\""
   }
   return true;
 }
@@ -182,9 +201,9 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
       for (const auto& item : v->items) {
         if (item.kind == JsonValue::Kind::kString) tags.push_back(item.string);
       }
-      if (f->field_id == kTags) return r.setStrings(f, std::move(tags));
+      if (f->field_id == kTags) return r.setStrings(f, tags);
       if (!f->arg_present || f->arg_index >= tags.size()) return r.setNone(f);
-      return r.setString(f, std::move(tags[f->arg_index]));
+      return r.setString(f, tags[f->arg_index]);
     }
     case kEven: {
       const JsonValue* v = root.member("even");
@@ -198,7 +217,7 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
           inet_pton(AF_INET, v->string.c_str(), &addr) != 1) {
         return r.setNone(f);
       }
-      return r.setBuffer(f, std::string(reinterpret_cast<const char*>(&addr), sizeof addr));
+      return r.setBuffer(f, std::string_view(reinterpret_cast<const char*>(&addr), sizeof addr));
     }
     default:
       return r.setNone(f);
@@ -301,12 +320,13 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
     uint64_t n = in->batch;
     if (in->count != 0) n = std::min(n, in->count - in->next);
     in->arena.clear();
-    std::vector<size_t> offsets;
-    offsets.reserve(n);
+    std::vector<size_t>& offsets = in->offsets;
+    offsets.clear();
     for (uint64_t i = 0; i < n; ++i) {
       const uint64_t seq = in->next + i;
-      offsets.push_back(tp::appendPluginEvent(&in->arena, in->startTs + seq, tp::kCounterId,
-                                              tp::makePayload(s->prefix, seq, in->size)));
+      tp::makePayload(s->msgLead, seq, in->size, &in->payload);
+      offsets.push_back(
+          tp::appendPluginEvent(&in->arena, in->startTs + seq, tp::kCounterId, in->payload));
     }
     // Pointers are taken only once the arena stops growing.
     in->events.clear();

@@ -32,7 +32,7 @@ struct State {
 
 void extractOne(State* s, std::string_view payload, ss_plugin_extract_field* f) {
   ExtractResults& r = s->results;
-  if (f->field_id == kRaw) return r.setString(f, std::string(payload));
+  if (f->field_id == kRaw) return r.setString(f, payload);
   if (f->field_id != kValue || !f->arg_present || f->arg_key == nullptr) return r.setNone(f);
   const auto doc = JsonDocument::parse(payload);
   if (!doc) return r.setNone(f);

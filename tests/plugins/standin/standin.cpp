@@ -200,13 +200,13 @@ void extractOne(State* s, const JsonDocument& doc, ss_plugin_extract_field* f) {
   }
   switch (spec.type) {
     case FTYPE_STRING:
-      return r.setStrings(f, std::move(s->strings));
+      return r.setStrings(f, s->strings);
     case FTYPE_BOOL:
       return r.setBools(f, s->bools);
     case FTYPE_IPADDR:
     case FTYPE_IPNET:
       // The ABI has one buffer per value; lists of addresses are not needed here.
-      return s->strings.size() == 1 ? r.setBuffer(f, std::move(s->strings[0])) : r.setNone(f);
+      return s->strings.size() == 1 ? r.setBuffer(f, s->strings[0]) : r.setNone(f);
     default:
       return r.setU64s(f, s->numbers);
   }
