@@ -35,7 +35,11 @@ class RingProducer {
                   .load(std::memory_order_relaxed)),
         published_(head_),
         // Assume the ring is full until the tail is read and checked.
-        cachedTail_(head_ - ring.capacity) {}
+        cachedTail_(head_ - ring.capacity) {
+    // The start index came from shared memory: an unaligned one would make
+    // every header store misaligned.
+    if ((head_ & (kRecordAlign - 1)) != 0) corrupt_ = true;
+  }
 
   // Largest payload one record can carry in this ring.
   std::uint64_t maxPayload() const noexcept { return ring_.capacity - kRecordHeaderSize; }

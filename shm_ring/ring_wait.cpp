@@ -59,4 +59,14 @@ bool pidfdSignalled(int pidfd) noexcept {
 }
 
 }  // namespace ring_detail
+
+void wakeRingWaiters(RingView ring) noexcept {
+  // Unconditional: this runs once per peer death, never on the hot path.
+  for (std::uint32_t* flag :
+       {&ring.control->producer.consumerSleeping, &ring.control->consumer.producerSleeping}) {
+    std::atomic_ref<std::uint32_t>(*flag).store(0, std::memory_order_relaxed);
+    ring_detail::futexWakeOne(flag);
+  }
+}
+
 }  // namespace bulkhead

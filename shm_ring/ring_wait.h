@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "shm_ring/ring_layout.h"
 #include "shm_ring/ring_status.h"
 
 namespace bulkhead {
@@ -31,6 +32,12 @@ struct RingWaitOptions {
   std::chrono::nanoseconds yield = std::chrono::microseconds(50);
   std::chrono::nanoseconds pidfdSlice = std::chrono::milliseconds(10);
 };
+
+// Wakes whichever end of `ring` sleeps, publishing nothing. A process that
+// watches the peer's pidfd (e.g. in its event loop) calls this when the peer
+// dies, so waits given that pidfd return kPeerDead at once rather than at the
+// end of their current slice. Harmless when nobody sleeps.
+void wakeRingWaiters(RingView ring) noexcept;
 
 namespace ring_detail {
 
@@ -97,8 +104,12 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag,
     }
     auto slice = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now);
     if (options.pidfd >= 0 && slice > options.pidfdSlice) slice = options.pidfdSlice;
-    futexWait(flag, 1, slice);
-    if (options.pidfd >= 0 && pidfdSignalled(options.pidfd)) {
+    // The pidfd is checked after the announcement and before sleeping: a
+    // death-watcher's wakeRingWaiters() that ran before our flag store is
+    // then caught here, one that runs after it finds the flag and wakes us.
+    const bool dead = options.pidfd >= 0 && pidfdSignalled(options.pidfd);
+    if (!dead) futexWait(flag, 1, slice);
+    if (dead || (options.pidfd >= 0 && pidfdSignalled(options.pidfd))) {
       // Whatever the peer published before dying is still delivered.
       s = attempt();
       if (s == idle) s = RingStatus::kPeerDead;

@@ -149,6 +149,13 @@ TEST_F(HostileRingTest, HeaderRewrittenAfterCheckIsNotReread) {
   EXPECT_EQ(c.tryPeek(rec), RingStatus::kEmpty);
 }
 
+TEST_F(HostileRingTest, ProducerRejectsAMisalignedStartingHead) {
+  setHead(0x9c);
+  RingProducer p(view());
+  std::span<std::byte> out;
+  EXPECT_EQ(p.tryReserve(1, 8, out), RingStatus::kCorrupt);
+}
+
 TEST_F(HostileRingTest, ProducerRejectsTailBeyondHead) {
   RingProducer p(view());
   setTail(64);

@@ -1,5 +1,7 @@
 // Framing, wrap-around, full/empty, batching, deadlines and wake-ups of one
 // ring, on a real memfd-backed RingSet.
+#include <poll.h>
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -262,6 +264,30 @@ TEST(RingTest, PeerDeathEndsTheWaitAndDeliversCommittedRecords) {
   // kPeerDead (not kTimeout) means the pidfd, not the 30 s deadline, ended it.
   EXPECT_EQ(r.consumer.peek(rec, RingClock::now() + 30s, wait), RingStatus::kPeerDead);
   EXPECT_EQ(child.exitCode(), 0);
+}
+
+TEST(RingTest, DeathWatcherWakeEndsAWaitBeforeItsSlice) {
+  OneRing r(1024);
+  testing::Child child([] {
+    std::this_thread::sleep_for(100ms);
+    return 0;
+  });
+  // A slice as long as the deadline: without the watcher's wake the wait
+  // would only notice the death after 60 s.
+  const RingWaitOptions wait{.pidfd = child.pidfd(), .spin = 0ns, .yield = 0ns,
+                             .pidfdSlice = 60s};
+  RingStatus got = RingStatus::kOk;
+  std::thread waiter([&] {
+    RingRecord rec;
+    got = r.consumer.peek(rec, RingClock::now() + 60s, wait);
+  });
+  pollfd p{child.pidfd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 30000), 1);
+  const auto start = RingClock::now();
+  wakeRingWaiters(r.set.ring(0));
+  waiter.join();
+  EXPECT_EQ(got, RingStatus::kPeerDead);
+  EXPECT_LT(RingClock::now() - start, 30s);
 }
 
 TEST(RingTest, StatusNamesAreDistinct) {
