@@ -145,13 +145,12 @@ void streamThroughput(benchmark::State& state, std::size_t size, bool socket, st
 
 // --- round trip -------------------------------------------------------------
 
-// Ping on ring 0, pong on ring 1, 64 B each way. `spin` keeps both sides
-// spinning (no futex); otherwise each side parks at once and every hop is a
-// futex wake.
-void ringRoundTrip(benchmark::State& state, bool spin) {
+// Ping on ring 0, pong on ring 1, 64 B each way, with the given wait policy:
+// pure spinning (no syscall at all), spin then sched_yield (gives the core
+// away when other work is runnable), or park at once (every hop is a futex
+// wake).
+void ringRoundTrip(benchmark::State& state, RingWaitOptions wait) {
   RingSet set = RingSet::create(kCaps, "bench-rtt");
-  const RingWaitOptions wait = spin ? RingWaitOptions{.spin = 10s}
-                                    : RingWaitOptions{.spin = 0ns, .yield = 0ns};
   const std::int64_t rounds = state.max_iterations;
   const pid_t child = forkChild([&] {
     RingConsumer in(set.ring(0), 1u << kTag);
@@ -269,11 +268,15 @@ void registerAll() {
       streamThroughput(st, n, false, kBatch);
     })->UseRealTime();
   }
-  benchmark::RegisterBenchmark("rtt/ring_spin", [](benchmark::State& st) { ringRoundTrip(st, true); })
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("rtt/ring_futex",
-                               [](benchmark::State& st) { ringRoundTrip(st, false); })
-      ->UseRealTime();
+  benchmark::RegisterBenchmark("rtt/ring_spin", [](benchmark::State& st) {
+    ringRoundTrip(st, RingWaitOptions{.spin = 60s});
+  })->UseRealTime();
+  benchmark::RegisterBenchmark("rtt/ring_spin_yield", [](benchmark::State& st) {
+    ringRoundTrip(st, RingWaitOptions{.spin = 20us, .yield = 60s});
+  })->UseRealTime();
+  benchmark::RegisterBenchmark("rtt/ring_futex", [](benchmark::State& st) {
+    ringRoundTrip(st, RingWaitOptions{.spin = 0ns, .yield = 0ns});
+  })->UseRealTime();
   benchmark::RegisterBenchmark("rtt/socketpair", socketpairRoundTrip)->UseRealTime();
   benchmark::RegisterBenchmark("idle/ring_consumer_1s",
                                [](benchmark::State& st) { idleConsumer(st, false); })
@@ -318,7 +321,7 @@ class CapturingReporter : public benchmark::ConsoleReporter {
 void printResults(const CapturingReporter& r) {
   const auto get = [&](const std::string& name) -> const CapturingReporter::Numbers* {
     for (const auto& [key, value] : r.results) {
-      if (key.rfind(name, 0) == 0) return &value;  // names carry a /real_time suffix
+      if (key.rfind(name + "/", 0) == 0) return &value;  // names carry a /real_time suffix
     }
     return nullptr;
   };
@@ -343,6 +346,9 @@ void printResults(const CapturingReporter& r) {
     }
   }
   if (const auto* n = get("rtt/ring_spin")) line("ring_rtt_ns", n->realNsPerIteration);
+  if (const auto* n = get("rtt/ring_spin_yield")) {
+    line("ring_rtt_spin_yield_ns", n->realNsPerIteration);
+  }
   if (const auto* n = get("rtt/ring_futex")) line("ring_rtt_futex_ns", n->realNsPerIteration);
   if (const auto* n = get("rtt/socketpair")) line("socketpair_rtt_ns", n->realNsPerIteration);
   if (const auto* n = get("idle/ring_consumer_1s")) {
