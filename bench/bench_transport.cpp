@@ -45,7 +45,9 @@ bool FrameWriter::flush() noexcept {
 }
 
 FrameReader::FrameReader(int fd, std::size_t maxRecord)
-    : fd_(fd), maxRecord_(maxRecord), buffer_(std::max<std::size_t>(1 << 18, 4 * (maxRecord + 8))) {}
+    : fd_(fd),
+      maxRecord_(maxRecord),
+      buffer_(std::max<std::size_t>(1 << 18, 4 * (maxRecord + 8))) {}
 
 bool FrameReader::next(std::span<const std::byte>& payload) noexcept {
   for (;;) {
@@ -66,8 +68,8 @@ bool FrameReader::next(std::span<const std::byte>& payload) noexcept {
       begin_ = 0;
       end_ = have;
     }
-    const ssize_t n = sysCallNoThrow(
-        [&] { return ::read(fd_, buffer_.data() + end_, buffer_.size() - end_); });
+    const ssize_t n =
+        sysCallNoThrow([&] { return ::read(fd_, buffer_.data() + end_, buffer_.size() - end_); });
     if (n <= 0) return false;
     end_ += static_cast<std::size_t>(n);
   }

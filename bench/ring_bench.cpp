@@ -3,14 +3,13 @@
 // syscall per record, and batched like the ring's commits); ping-pong round
 // trips; the CPU an idle waiting consumer burns. The producer is always a
 // forked child; the parent consumes and is timed (wall clock).
+#include <benchmark/benchmark.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <benchmark/benchmark.h>
 
 #include <array>
 #include <chrono>
@@ -256,9 +255,9 @@ void registerAll() {
   for (const Size& s : kSizes) {
     const std::size_t n = s.bytes;
     const std::string l = s.label;
-    benchmark::RegisterBenchmark(("ring/" + l).c_str(),
-                                 [n](benchmark::State& st) { ringThroughput(st, n); })
-        ->UseRealTime();
+    benchmark::RegisterBenchmark(("ring/" + l).c_str(), [n](benchmark::State& st) {
+      ringThroughput(st, n);
+    })->UseRealTime();
     benchmark::RegisterBenchmark(("socketpair/" + l).c_str(), [n](benchmark::State& st) {
       streamThroughput(st, n, true, 1);
     })->UseRealTime();
@@ -299,8 +298,7 @@ class CapturingReporter : public benchmark::ConsoleReporter {
  public:
   // No colour codes unless a terminal reads us: a reset sequence would
   // otherwise start the first RESULT line and break line-based parsing.
-  CapturingReporter()
-      : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
+  CapturingReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_Defaults : OO_Tabular) {}
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {

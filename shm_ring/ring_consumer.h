@@ -73,10 +73,9 @@ class RingConsumer {
       const std::uint64_t available = cachedHead_ - cursor_;
       // relaxed: ordered by the load of head above; one load, so the
       // checked value is the used value even if the peer rewrites the header.
-      const std::uint64_t header =
-          std::atomic_ref<const std::uint64_t>(
-              *reinterpret_cast<const std::uint64_t*>(ring_.data + offset))
-              .load(std::memory_order_relaxed);
+      const std::uint64_t header = std::atomic_ref<const std::uint64_t>(
+                                       *reinterpret_cast<const std::uint64_t*>(ring_.data + offset))
+                                       .load(std::memory_order_relaxed);
       const std::uint32_t tag = recordTag(header);
       const std::uint64_t footprint = recordFootprint(recordLength(header));
       if (footprint > available || footprint > ring_.capacity - offset) return fail();
@@ -87,8 +86,8 @@ class RingConsumer {
       }
       if (tag > kMaxUserTag || ((allowedTags_ >> tag) & 1) == 0) return fail();
       out.tag = tag;
-      out.payload = std::span<const std::byte>(ring_.data + offset + kRecordHeaderSize,
-                                               recordLength(header));
+      out.payload =
+          std::span<const std::byte>(ring_.data + offset + kRecordHeaderSize, recordLength(header));
       cursor_ += footprint;
       return RingStatus::kOk;
     }

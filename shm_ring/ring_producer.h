@@ -56,8 +56,8 @@ class RingProducer {
     const std::uint64_t contiguous = ring_.capacity - offset;
     if (need > contiguous) {
       if (RingStatus s = ensureFree(contiguous); s != RingStatus::kOk) return s;
-      writeHeader(offset, packRecordHeader(kPadTag, static_cast<std::uint32_t>(
-                                                        contiguous - kRecordHeaderSize)));
+      writeHeader(offset, packRecordHeader(
+                              kPadTag, static_cast<std::uint32_t>(contiguous - kRecordHeaderSize)));
       head_ += contiguous;
       offset = 0;
     }

@@ -14,13 +14,20 @@ namespace bulkhead {
 
 const char* ringStatusName(RingStatus status) noexcept {
   switch (status) {
-    case RingStatus::kOk: return "ok";
-    case RingStatus::kEmpty: return "empty";
-    case RingStatus::kFull: return "full";
-    case RingStatus::kTimeout: return "timeout";
-    case RingStatus::kPeerDead: return "peer dead";
-    case RingStatus::kTooLarge: return "too large";
-    case RingStatus::kCorrupt: return "corrupt";
+    case RingStatus::kOk:
+      return "ok";
+    case RingStatus::kEmpty:
+      return "empty";
+    case RingStatus::kFull:
+      return "full";
+    case RingStatus::kTimeout:
+      return "timeout";
+    case RingStatus::kPeerDead:
+      return "peer dead";
+    case RingStatus::kTooLarge:
+      return "too large";
+    case RingStatus::kCorrupt:
+      return "corrupt";
   }
   return "unknown";
 }

@@ -47,7 +47,8 @@ namespace ring_detail {
 void cpuRelax() noexcept;
 // FUTEX_WAIT without FUTEX_PRIVATE_FLAG: the word lives in a MAP_SHARED
 // mapping and the waker is another process.
-void futexWait(std::uint32_t* word, std::uint32_t expected, std::chrono::nanoseconds timeout) noexcept;
+void futexWait(std::uint32_t* word, std::uint32_t expected,
+               std::chrono::nanoseconds timeout) noexcept;
 void futexWakeOne(std::uint32_t* word) noexcept;
 // True when the pidfd reports the process has exited (non-blocking poll).
 bool pidfdSignalled(int pidfd) noexcept;
@@ -67,8 +68,8 @@ inline void wakeIfSleeping(std::uint32_t* flag) noexcept {
 // Calls attempt() until it returns something other than `idle`, the deadline
 // passes, or the peer dies. `flag` is this side's sleep announcement.
 template <typename Attempt>
-RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag,
-                   RingDeadline deadline, const RingWaitOptions& options) noexcept {
+RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, RingDeadline deadline,
+                   const RingWaitOptions& options) noexcept {
   RingStatus s = attempt();
   if (s != idle) return s;
   const auto start = RingClock::now();

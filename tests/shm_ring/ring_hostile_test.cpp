@@ -1,9 +1,8 @@
 // A peer that breaks the protocol: garbage indices, lengths and tags, a
 // producer that dies mid-record, a consumer that never consumes or lies
 // about its index, and a process scribbling over the whole ring.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <array>
 #include <atomic>
@@ -26,8 +25,12 @@ constexpr std::uint64_t kTags = 0b1110;  // tags 1, 2, 3
 class HostileRingTest : public ::testing::Test {
  protected:
   RingView view() const { return set_.ring(0); }
-  void setHead(std::uint64_t v) { std::atomic_ref<std::uint64_t>(view().control->producer.head).store(v); }
-  void setTail(std::uint64_t v) { std::atomic_ref<std::uint64_t>(view().control->consumer.tail).store(v); }
+  void setHead(std::uint64_t v) {
+    std::atomic_ref<std::uint64_t>(view().control->producer.head).store(v);
+  }
+  void setTail(std::uint64_t v) {
+    std::atomic_ref<std::uint64_t>(view().control->consumer.tail).store(v);
+  }
   void setHeader(std::uint64_t offset, std::uint32_t tag, std::uint32_t length) {
     const std::uint64_t h = packRecordHeader(tag, length);
     std::memcpy(view().data + offset, &h, 8);
@@ -234,7 +237,8 @@ TEST_F(HostileRingTest, ScribblingPeerNeverCrashesTheConsumer) {
         const std::size_t at = (r >> 8) % (bytes / 8) * 8;
         std::uint64_t value = testing::splitmix(state);
         // Half of the writes are plausible: small heads, short headers.
-        if (r & 1) value = (r & 2) ? (value % (2 * kCapacity)) & ~7ull : packRecordHeader(r % 4, value % 64);
+        if (r & 1)
+          value = (r & 2) ? (value % (2 * kCapacity)) & ~7ull : packRecordHeader(r % 4, value % 64);
         std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(base + at))
             .store(value, std::memory_order_relaxed);
       }
@@ -242,8 +246,7 @@ TEST_F(HostileRingTest, ScribblingPeerNeverCrashesTheConsumer) {
     return 0;
   });
   int corrupt = 0, ok = 0;
-  const RingWaitOptions wait{.pidfd = child.pidfd(), .spin = 5us, .yield = 5us,
-                             .pidfdSlice = 1ms};
+  const RingWaitOptions wait{.pidfd = child.pidfd(), .spin = 5us, .yield = 5us, .pidfdSlice = 1ms};
   for (;;) {
     RingConsumer c(v, kTags);
     RingRecord rec;

@@ -1,9 +1,10 @@
 // Layout of several rings in one memfd, and attaching to it from an fd.
+#include "shm_ring/ring_set.h"
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <array>
 #include <cstring>
@@ -12,7 +13,6 @@
 
 #include "shm_ring/ring_consumer.h"
 #include "shm_ring/ring_producer.h"
-#include "shm_ring/ring_set.h"
 #include "tests/shm_ring/ring_test_util.h"
 
 namespace bulkhead {
@@ -21,7 +21,9 @@ namespace {
 using namespace std::chrono_literals;
 constexpr std::array<std::uint64_t, 4> kCaps{1 << 16, 4096, 4096, 1024};
 
-UniqueFd dupFd(int fd) { return UniqueFd(sysCall("dup", [&] { return ::dup(fd); })); }
+UniqueFd dupFd(int fd) {
+  return UniqueFd(sysCall("dup", [&] { return ::dup(fd); }));
+}
 
 TEST(RingSetTest, LayoutKeepsEveryPartCacheLineAligned) {
   RingSetLayout layout(kCaps);

@@ -1,8 +1,7 @@
 // Framing, wrap-around, full/empty, batching, deadlines and wake-ups of one
 // ring, on a real memfd-backed RingSet.
-#include <poll.h>
-
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include <array>
 #include <atomic>
@@ -24,7 +23,9 @@ constexpr std::uint64_t kAllTags = ~std::uint64_t{0};
 
 struct OneRing {
   explicit OneRing(std::uint64_t capacity)
-      : caps{capacity}, set(RingSet::create(caps)), producer(set.ring(0)),
+      : caps{capacity},
+        set(RingSet::create(caps)),
+        producer(set.ring(0)),
         consumer(set.ring(0), kAllTags) {}
   std::array<std::uint64_t, 1> caps;
   RingSet set;
@@ -274,8 +275,7 @@ TEST(RingTest, DeathWatcherWakeEndsAWaitBeforeItsSlice) {
   });
   // A slice as long as the deadline: without the watcher's wake the wait
   // would only notice the death after 60 s.
-  const RingWaitOptions wait{.pidfd = child.pidfd(), .spin = 0ns, .yield = 0ns,
-                             .pidfdSlice = 60s};
+  const RingWaitOptions wait{.pidfd = child.pidfd(), .spin = 0ns, .yield = 0ns, .pidfdSlice = 60s};
   RingStatus got = RingStatus::kOk;
   std::thread waiter([&] {
     RingRecord rec;

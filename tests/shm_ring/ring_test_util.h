@@ -32,8 +32,8 @@ class Child {
       }
       ::_exit(code);
     }
-    pidfd_ = UniqueFd(
-        static_cast<int>(sysCall("pidfd_open", [&] { return ::syscall(SYS_pidfd_open, pid_, 0); })));
+    pidfd_ = UniqueFd(static_cast<int>(
+        sysCall("pidfd_open", [&] { return ::syscall(SYS_pidfd_open, pid_, 0); })));
   }
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -83,7 +83,9 @@ inline std::uint32_t stressSize(std::uint64_t seq, std::uint32_t maxLarge) noexc
   if ((r & 63) == 0) return static_cast<std::uint32_t>((r >> 8) % (maxLarge + 1));
   return static_cast<std::uint32_t>((r >> 8) % 257);
 }
-inline std::uint32_t stressTag(std::uint64_t seq) noexcept { return static_cast<std::uint32_t>(seq % 5); }
+inline std::uint32_t stressTag(std::uint64_t seq) noexcept {
+  return static_cast<std::uint32_t>(seq % 5);
+}
 inline constexpr std::uint64_t kStressTags = 0x1F;
 
 // Payload: [seq][random bytes][checksum of seq+random], or, when shorter than
