@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <boost/interprocess/exceptions.hpp>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
