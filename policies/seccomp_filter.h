@@ -1,0 +1,54 @@
+// SeccompFilter: one phase of a profile compiled to a classic BPF program
+// that the runner installs on itself. Compiling (libseccomp, allocations,
+// a memfd) happens up front; install() is a single seccomp(2) call on the
+// finished program, so nothing allocates between building and installing.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <linux/filter.h>
+
+#include "policies/policy.h"
+
+namespace bulkhead {
+
+struct SeccompCompileOptions {
+  pid_t selfPid = 0;  // value of `$pid` in conditions; 0 means getpid()
+};
+
+class SeccompFilter {
+ public:
+  // Compiles the rules of `phase`. Default action: kill the whole process
+  // (a thread-only kill would leave a half-working plugin behind). The
+  // program starts with a hand-written prologue that kills on a foreign
+  // architecture and, on x86_64, on any x32 syscall number (bit 0x40000000),
+  // before libseccomp's own checks. Throws PolicyError naming the rule.
+  static SeccompFilter compile(const Policy& policy, Phase phase,
+                               const SeccompCompileOptions& options = {});
+
+  SeccompFilter(SeccompFilter&&) noexcept = default;
+  SeccompFilter& operator=(SeccompFilter&&) noexcept = default;
+
+  // Installs the filter on every thread of the process (TSYNC), with
+  // SPEC_ALLOW when the profile asks for it. Requires no_new_privs (or
+  // CAP_SYS_ADMIN). Returns 0 or an errno; ESRCH when some thread could not
+  // be synchronised. Async-signal-safe: no allocation, no locks.
+  [[nodiscard]] int install() const noexcept;
+
+  std::span<const sock_filter> instructions() const noexcept { return program_; }
+  Phase phase() const noexcept { return phase_; }
+
+ private:
+  SeccompFilter(std::vector<sock_filter> program, Phase phase, bool specAllow)
+      : program_(std::move(program)), phase_(phase), specAllow_(specAllow) {}
+
+  std::vector<sock_filter> program_;
+  Phase phase_;
+  bool specAllow_;
+};
+
+}  // namespace bulkhead
