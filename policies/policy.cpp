@@ -1,14 +1,14 @@
 #include "policies/policy.h"
 
+#include <seccomp.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string_view>
-
-#include <seccomp.h>
-#include <yaml-cpp/yaml.h>
 
 #include "policies/arg_condition.h"
 
@@ -71,8 +71,8 @@ class Parser {
     if (!node.IsScalar()) fail(node.Mark(), std::string(what) + " must be true or false");
     bool v = false;
     if (!YAML::convert<bool>::decode(node, v)) {
-      fail(node.Mark(), std::string(what) + " must be true or false, not '" +
-                            node.as<std::string>() + "'");
+      fail(node.Mark(),
+           std::string(what) + " must be true or false, not '" + node.as<std::string>() + "'");
     }
     return v;
   }
@@ -101,8 +101,8 @@ class Parser {
   void parseRule(const YAML::Node& node, SyscallSet& set, Policy& policy) const {
     checkKeys(node, {"syscall", "reason", "when", "errno"}, "rule");
     if (!node["syscall"]) fail(node.Mark(), "rule lacks 'syscall'");
-    if (!node["reason"]) fail(node.Mark(), "rule for '" + node["syscall"].as<std::string>() +
-                                               "' lacks a 'reason'");
+    if (!node["reason"])
+      fail(node.Mark(), "rule for '" + node["syscall"].as<std::string>() + "' lacks a 'reason'");
     SyscallRule rule;
     rule.syscall = scalar(node["syscall"], "syscall");
     rule.reason = scalar(node["reason"], "reason");
@@ -181,7 +181,8 @@ class Parser {
       }
     }
     const YAML::Node rules = node["rules"];
-    if (!rules || !rules.IsSequence()) fail(node.Mark(), "set '" + set.name + "' needs a rules list");
+    if (!rules || !rules.IsSequence())
+      fail(node.Mark(), "set '" + set.name + "' needs a rules list");
     for (const auto& r : rules) parseRule(r, set, policy);
     if (include) policy.sets.push_back(std::move(set));
   }
@@ -209,8 +210,8 @@ class Parser {
     const std::string name = scalar(root["name"], "name");
     const std::string stem = fs::path(file_).stem().string();
     if (name != stem) {
-      fail(root["name"].Mark(), "profile name '" + name + "' does not match file name '" + stem +
-                                    "'");
+      fail(root["name"].Mark(),
+           "profile name '" + name + "' does not match file name '" + stem + "'");
     }
     if (const YAML::Node ext = root["extends"]) {
       const std::string parent = scalar(ext, "extends");

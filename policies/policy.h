@@ -38,7 +38,7 @@ struct ArgCondition {
 
 struct SyscallRule {
   std::string syscall;
-  int number = -1;  // native-architecture number
+  int number = -1;                       // native-architecture number
   std::vector<ArgCondition> conditions;  // all must hold (AND)
   std::optional<int> errnoValue;         // nullopt: allow; else fail with this errno
   std::string reason;

@@ -7,7 +7,8 @@ namespace bulkhead {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> policySearchDirs(const fs::path& configuredDir, const fs::path& executableDir) {
+std::vector<fs::path> policySearchDirs(const fs::path& configuredDir,
+                                       const fs::path& executableDir) {
   if (!configuredDir.empty()) return {configuredDir};
   std::vector<fs::path> dirs;
   if (!executableDir.empty()) {

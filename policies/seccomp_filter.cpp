@@ -1,17 +1,17 @@
 #include "policies/seccomp_filter.h"
 
-#include <cerrno>
-#include <cstddef>
-#include <cstring>
-#include <memory>
-#include <string>
-
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string>
 
 #include "shm_ring/unique_fd.h"
 
@@ -30,13 +30,20 @@ using ScmpCtx = std::unique_ptr<void, CtxDeleter>;
 
 scmp_compare toScmp(ArgCondition::Op op) {
   switch (op) {
-    case ArgCondition::Op::kEq: return SCMP_CMP_EQ;
-    case ArgCondition::Op::kNe: return SCMP_CMP_NE;
-    case ArgCondition::Op::kLt: return SCMP_CMP_LT;
-    case ArgCondition::Op::kLe: return SCMP_CMP_LE;
-    case ArgCondition::Op::kGt: return SCMP_CMP_GT;
-    case ArgCondition::Op::kGe: return SCMP_CMP_GE;
-    case ArgCondition::Op::kMaskedEq: return SCMP_CMP_MASKED_EQ;
+    case ArgCondition::Op::kEq:
+      return SCMP_CMP_EQ;
+    case ArgCondition::Op::kNe:
+      return SCMP_CMP_NE;
+    case ArgCondition::Op::kLt:
+      return SCMP_CMP_LT;
+    case ArgCondition::Op::kLe:
+      return SCMP_CMP_LE;
+    case ArgCondition::Op::kGt:
+      return SCMP_CMP_GT;
+    case ArgCondition::Op::kGe:
+      return SCMP_CMP_GE;
+    case ArgCondition::Op::kMaskedEq:
+      return SCMP_CMP_MASKED_EQ;
   }
   return SCMP_CMP_EQ;
 }
@@ -107,9 +114,9 @@ SeccompFilter SeccompFilter::compile(const Policy& policy, Phase phase,
         cmp.datum_a = c.valueIsSelfPid ? pid : c.value;
       }
     }
-    const uint32_t action =
-        rule->errnoValue ? SCMP_ACT_ERRNO(static_cast<uint32_t>(*rule->errnoValue))
-                         : SCMP_ACT_ALLOW;
+    const uint32_t action = rule->errnoValue
+                                ? SCMP_ACT_ERRNO(static_cast<uint32_t>(*rule->errnoValue))
+                                : SCMP_ACT_ALLOW;
     if (int rc = seccomp_rule_add_array(ctx.get(), action, rule->number, n, cmps); rc < 0) {
       failRule(*rule, std::string("cannot add ") + phaseName + " rule", -rc);
     }

@@ -4,13 +4,12 @@
 // finished program, so nothing allocates between building and installing.
 #pragma once
 
+#include <linux/filter.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include <linux/filter.h>
 
 #include "policies/policy.h"
 

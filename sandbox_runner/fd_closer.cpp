@@ -1,17 +1,17 @@
 #include "sandbox_runner/fd_closer.h"
 
+#include <dirent.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <system_error>
 #include <vector>
-
-#include <dirent.h>
-#include <linux/close_range.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "shm_ring/unique_fd.h"
 
@@ -26,7 +26,8 @@ int closeRange(unsigned first, unsigned last) {
 // because closing while iterating the directory would close its own fd.
 void closeByListing(const std::vector<int>& keep) {
   DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) throw std::system_error(errno, std::generic_category(), "opendir /proc/self/fd");
+  if (dir == nullptr)
+    throw std::system_error(errno, std::generic_category(), "opendir /proc/self/fd");
   const int own = ::dirfd(dir);
   std::vector<int> open;
   while (dirent* e = ::readdir(dir)) {

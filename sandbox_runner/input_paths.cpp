@@ -1,10 +1,9 @@
 #include "sandbox_runner/input_paths.h"
 
 #include <algorithm>
-#include <filesystem>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <filesystem>
 
 namespace bulkhead {
 namespace {
@@ -126,7 +125,7 @@ std::vector<std::string> extractInputPaths(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> extractInputPaths(const std::vector<std::string_view>& texts) {
+std::vector<std::string> extractInputPathsFrom(const std::vector<std::string_view>& texts) {
   std::vector<std::string> out;
   for (auto t : texts) {
     for (auto& p : extractInputPaths(t)) {

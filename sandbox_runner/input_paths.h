@@ -24,6 +24,6 @@ namespace bulkhead {
 std::vector<std::string> extractInputPaths(std::string_view text);
 
 // extractInputPaths over several texts (open_params, init_config), merged.
-std::vector<std::string> extractInputPaths(const std::vector<std::string_view>& texts);
+std::vector<std::string> extractInputPathsFrom(const std::vector<std::string_view>& texts);
 
 }  // namespace bulkhead

@@ -1,15 +1,15 @@
 #include "sandbox_runner/landlock.h"
 
-#include <cerrno>
-#include <cstdint>
-#include <cstring>
-
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 
 #include "shm_ring/unique_fd.h"
 
@@ -37,13 +37,12 @@ struct PathBeneathAttr {
 } __attribute__((packed));
 static_assert(sizeof(PathBeneathAttr) == 12, "landlock_path_beneath_attr is packed");
 
-constexpr uint64_t kFsAbi1 = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
-                             LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |
-                             LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
-                             LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |
-                             LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |
-                             LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
-                             LANDLOCK_ACCESS_FS_MAKE_SYM;
+constexpr uint64_t kFsAbi1 =
+    LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
+    LANDLOCK_ACCESS_FS_MAKE_SYM;
 constexpr uint64_t kFileRights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
                                  LANDLOCK_ACCESS_FS_READ_FILE | kTruncate | kIoctlDev;
 constexpr uint64_t kReadRights = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
@@ -116,8 +115,10 @@ LayerStatus applyLandlock(const LandlockRules& rules) {
             std::string("landlock_create_ruleset: ") + std::strerror(errno)};
   }
   std::string skipped;
-  for (const auto& p : rules.readPaths) addPath(ruleset.get(), p, kReadRights, attr.handledAccessFs, skipped);
-  for (const auto& p : rules.writePaths) addPath(ruleset.get(), p, kWriteRights, attr.handledAccessFs, skipped);
+  for (const auto& p : rules.readPaths)
+    addPath(ruleset.get(), p, kReadRights, attr.handledAccessFs, skipped);
+  for (const auto& p : rules.writePaths)
+    addPath(ruleset.get(), p, kWriteRights, attr.handledAccessFs, skipped);
 
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     return {"landlock", LayerState::kFailed, std::string("no_new_privs: ") + std::strerror(errno)};

@@ -1,15 +1,15 @@
 #include "sandbox_runner/namespaces.h"
 
-#include <cerrno>
-#include <cstring>
-#include <string>
-#include <system_error>
-
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <system_error>
 
 #include "shm_ring/unique_fd.h"
 

@@ -7,8 +7,7 @@ namespace bulkhead {
 namespace {
 
 void checkName(const std::string& name) {
-  if (name.empty() || name.find('=') != std::string::npos ||
-      name.find('\0') != std::string::npos) {
+  if (name.empty() || name.find('=') != std::string::npos || name.find('\0') != std::string::npos) {
     throw std::invalid_argument("invalid environment variable name '" + name + "'");
   }
 }

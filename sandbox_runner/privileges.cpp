@@ -1,17 +1,17 @@
 #include "sandbox_runner/privileges.h"
 
-#include <cerrno>
-#include <charconv>
-#include <stdexcept>
-#include <system_error>
-#include <vector>
-
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <stdexcept>
+#include <system_error>
+#include <vector>
 
 #include "shm_ring/unique_fd.h"
 
@@ -84,9 +84,8 @@ void dropPrivileges(const Identity& id) {
 }
 
 void dropAllCapabilities() {
-  sysCall("prctl(PR_CAP_AMBIENT_CLEAR_ALL)", [] {
-    return ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-  });
+  sysCall("prctl(PR_CAP_AMBIENT_CLEAR_ALL)",
+          [] { return ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); });
   // The bounding set only matters across execve, which seccomp forbids, but
   // clear it anyway where we may (needs CAP_SETPCAP).
   for (int cap = 0; cap <= 63; ++cap) {

@@ -16,8 +16,8 @@ struct ResourceLimits {
   // reserve terabytes of shadow, so this is a ceiling against runaway
   // plugins rather than a tight budget.
   std::optional<rlim_t> addressSpaceBytes = rlim_t{4} << 30;
-  std::optional<rlim_t> cpuSeconds;          // RLIMIT_CPU; unset by default (long-lived runners)
-  std::optional<rlim_t> openFiles = 256;     // RLIMIT_NOFILE
+  std::optional<rlim_t> cpuSeconds;       // RLIMIT_CPU; unset by default (long-lived runners)
+  std::optional<rlim_t> openFiles = 256;  // RLIMIT_NOFILE
   // RLIMIT_NPROC counts threads too, per real uid (per user namespace when
   // the runner has its own). New processes are stopped by seccomp (clone
   // must carry CLONE_THREAD); this only bounds the number of threads. Left

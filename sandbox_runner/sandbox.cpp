@@ -1,11 +1,11 @@
 #include "sandbox_runner/sandbox.h"
 
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
-
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include "sandbox_runner/fd_closer.h"
 #include "sandbox_runner/input_paths.h"
@@ -50,7 +50,7 @@ LandlockRules landlockRulesFor(const Policy& policy, const std::string& libraryP
     // Plugins may dlopen helpers or read data that ship beside them.
     addRead(lib.parent_path().string());
   }
-  for (auto& p : extractInputPaths(userTexts)) addRead(std::move(p));
+  for (auto& p : extractInputPathsFrom(userTexts)) addRead(std::move(p));
   return rules;
 }
 

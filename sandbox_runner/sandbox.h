@@ -23,9 +23,9 @@
 namespace bulkhead {
 
 struct SandboxConfig {
-  std::vector<int> keepFds;          // the memfd, the control socket (and stderr if wanted)
+  std::vector<int> keepFds;  // the memfd, the control socket (and stderr if wanted)
   int parentDeathSignal = SIGKILL;
-  pid_t expectedParent = 0;          // the supervisor's pid; 0 takes getppid() at entry
+  pid_t expectedParent = 0;  // the supervisor's pid; 0 takes getppid() at entry
   ResourceLimits limits;
   IsolationConfig isolation;
   LandlockRules landlock;

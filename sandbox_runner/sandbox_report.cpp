@@ -4,11 +4,16 @@ namespace bulkhead {
 
 std::string_view toString(LayerState state) noexcept {
   switch (state) {
-    case LayerState::kApplied: return "applied";
-    case LayerState::kPartial: return "partial";
-    case LayerState::kUnavailable: return "unavailable";
-    case LayerState::kFailed: return "failed";
-    case LayerState::kNotRequested: return "not requested";
+    case LayerState::kApplied:
+      return "applied";
+    case LayerState::kPartial:
+      return "partial";
+    case LayerState::kUnavailable:
+      return "unavailable";
+    case LayerState::kFailed:
+      return "failed";
+    case LayerState::kNotRequested:
+      return "not requested";
   }
   return "unknown";
 }

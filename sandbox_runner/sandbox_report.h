@@ -22,7 +22,7 @@ enum class LayerState : uint8_t {
 std::string_view toString(LayerState state) noexcept;
 
 struct LayerStatus {
-  std::string layer;   // "user-namespace", "landlock", ...
+  std::string layer;  // "user-namespace", "landlock", ...
   LayerState state = LayerState::kNotRequested;
   std::string detail;  // why, in words a user can act on
 };

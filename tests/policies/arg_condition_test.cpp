@@ -1,11 +1,10 @@
 #include "policies/arg_condition.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-
-#include <gtest/gtest.h>
 
 namespace bulkhead {
 namespace {

@@ -1,9 +1,9 @@
 #include "policies/policy.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "policy_test_util.h"
 
@@ -34,9 +34,8 @@ const SyscallSet* findSet(const Policy& p, std::string_view name) {
 
 bool allows(const Policy& p, Phase phase, std::string_view syscall) {
   auto rules = p.rulesFor(phase);
-  return std::any_of(rules.begin(), rules.end(), [&](const SyscallRule* r) {
-    return r->syscall == syscall && !r->errnoValue;
-  });
+  return std::any_of(rules.begin(), rules.end(),
+                     [&](const SyscallRule* r) { return r->syscall == syscall && !r->errnoValue; });
 }
 
 constexpr const char* kMinimal = R"(name: tiny
@@ -68,10 +67,26 @@ TEST(Policy, DefaultHasNoNetworkNoExecNoPtrace) {
   Policy p = loadPolicyFile(kPolicyDir / "default.yaml");
   EXPECT_FALSE(p.allowNetwork);
   for (Phase phase : {Phase::kLoading, Phase::kServing}) {
-    for (const char* forbidden : {"socket", "connect", "bind", "execve", "execveat", "ptrace",
-                                  "process_vm_readv", "process_vm_writev", "fork", "vfork",
-                                  "unshare", "setns", "mount", "memfd_create", "pidfd_open",
-                                  "tkill", "rt_sigqueueinfo", "mkdirat", "unlinkat", "renameat2"}) {
+    for (const char* forbidden : {"socket",
+                                  "connect",
+                                  "bind",
+                                  "execve",
+                                  "execveat",
+                                  "ptrace",
+                                  "process_vm_readv",
+                                  "process_vm_writev",
+                                  "fork",
+                                  "vfork",
+                                  "unshare",
+                                  "setns",
+                                  "mount",
+                                  "memfd_create",
+                                  "pidfd_open",
+                                  "tkill",
+                                  "rt_sigqueueinfo",
+                                  "mkdirat",
+                                  "unlinkat",
+                                  "renameat2"}) {
       EXPECT_FALSE(allows(p, phase, forbidden)) << forbidden;
     }
   }
@@ -113,8 +128,7 @@ TEST(Policy, ClockAndGlibcSyscallsAllowed) {
   Policy p = loadPolicyFile(kPolicyDir / "default.yaml");
   for (const char* s : {"openat", "newfstatat", "rseq", "faccessat2", "close_range",
                         "clock_gettime", "futex", "sched_getaffinity", "sigaltstack",
-                        "rt_sigaction", "rt_sigprocmask", "gettid", "tgkill", "madvise",
-                        "clone"}) {
+                        "rt_sigaction", "rt_sigprocmask", "gettid", "tgkill", "madvise", "clone"}) {
     EXPECT_TRUE(allows(p, Phase::kServing, s)) << s;
   }
 }
@@ -310,8 +324,8 @@ TEST(Policy, MissingFileIsAnError) {
 
 TEST(Policy, NonMappingInputsDoNotCrash) {
   ScratchDir dir;
-  for (const char* text : {"", "- a\n- b\n", "name: g\nsets: 3\n", "name: [1]\n",
-                           "x: y\n", "name: g\nsets:\n  - 5\n", "name: g\nsets:\n  - {name: s}\n",
+  for (const char* text : {"", "- a\n- b\n", "name: g\nsets: 3\n", "name: [1]\n", "x: y\n",
+                           "name: g\nsets:\n  - 5\n", "name: g\nsets:\n  - {name: s}\n",
                            "name: g\nsets:\n  - {name: s, reason: r, rules: [{reason: r}]}\n",
                            "name: g\nnetwork: maybe\nsets: []\n"}) {
     SCOPED_TRACE(text);

@@ -2,12 +2,11 @@
 // fault test in tests/sandbox_runner/). Checks the hand-written prologue.
 #include "policies/seccomp_filter.h"
 
-#include <cstddef>
-
+#include <gtest/gtest.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 
-#include <gtest/gtest.h>
+#include <cstddef>
 
 #include "policy_test_util.h"
 

@@ -23,6 +23,7 @@
 namespace bulkhead::testing {
 
 struct ChildResult {
+  pid_t pid = 0;
   bool exited = false;
   int exitCode = -1;
   int signal = 0;
@@ -67,13 +68,13 @@ inline void childWrite(const std::string& text) {
 }
 
 // In a child: fail with `code` and a message unless `cond` holds.
-#define CHILD_CHECK(cond, code)                                                          \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
+#define CHILD_CHECK(cond, code)                                                           \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
       ::bulkhead::testing::childLog("%s:%d: check failed: %s (errno %d: %s)\n", __FILE__, \
-                                    __LINE__, #cond, errno, std::strerror(errno));       \
-      ::_exit(code);                                                                     \
-    }                                                                                    \
+                                    __LINE__, #cond, errno, std::strerror(errno));        \
+      ::_exit(code);                                                                      \
+    }                                                                                     \
   } while (0)
 
 template <typename F>
@@ -94,6 +95,7 @@ ChildResult runInChild(F&& body, int timeoutSeconds = 20) {
   }
   ::close(pipeFds[1]);
   ChildResult r;
+  r.pid = pid;
   char buf[4096];
   for (;;) {
     ssize_t n = ::read(pipeFds[0], buf, sizeof buf);

@@ -1,9 +1,9 @@
 #include "sandbox_runner/input_paths.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace bulkhead {
 namespace {
@@ -54,9 +54,8 @@ TEST(InputPaths, JsonStringValues) {
     "args": "--input /srv/in.log --verbose",
     "name with space": "/data/my dir/file"
   })";
-  EXPECT_EQ(extractInputPaths(config),
-            (Paths{"/etc/falco/falco.pem", "/logs/a.json", "/logs/b.json", "/srv/in.log",
-                   "/data/my dir/file"}));
+  EXPECT_EQ(extractInputPaths(config), (Paths{"/etc/falco/falco.pem", "/logs/a.json",
+                                              "/logs/b.json", "/srv/in.log", "/data/my dir/file"}));
   EXPECT_EQ(extractInputPaths(R"("/just/a/string")"), Paths{"/just/a/string"});
 }
 

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,8 +13,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "child_process.h"
 #include "sandbox_runner/sandbox.h"
@@ -91,9 +90,9 @@ TEST_F(LandlockTest, WritesOutsideListedPathsFail) {
     errno = 0;
     CHILD_CHECK(::open(b.c_str(), O_WRONLY | O_CLOEXEC) == -1 && errno == EACCES, 4);
     errno = 0;
-    CHILD_CHECK(
-        ::open(createdDenied.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600) == -1 && errno == EACCES,
-        5);
+    CHILD_CHECK(::open(createdDenied.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600) == -1 &&
+                    errno == EACCES,
+                5);
     errno = 0;
     CHILD_CHECK(::unlink(b.c_str()) == -1 && errno == EACCES, 6);
     return 0;

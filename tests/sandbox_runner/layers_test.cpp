@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -14,8 +15,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "sandbox_runner/fd_closer.h"
 #include "sandbox_runner/namespaces.h"
@@ -196,7 +195,8 @@ TEST(Layers, RootDropsToNobodyWithNoCapabilities) {
     }
     errno = 0;
     CHILD_CHECK(::open(tmpl.c_str(), O_WRONLY) == -1 && errno == EACCES, 8);
-    CHILD_CHECK(::setresuid(0, 0, 0) == -1 || ::geteuid() != 0 || report.applied("user-namespace"), 9);
+    CHILD_CHECK(::setresuid(0, 0, 0) == -1 || ::geteuid() != 0 || report.applied("user-namespace"),
+                9);
     // The death signal survived the credential change.
     int sig = 0;
     CHILD_CHECK(::prctl(PR_GET_PDEATHSIG, &sig) == 0 && sig == SIGKILL, 10);

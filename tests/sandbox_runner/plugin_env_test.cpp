@@ -1,10 +1,10 @@
 #include "sandbox_runner/plugin_env.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
-
-#include <gtest/gtest.h>
 
 namespace bulkhead {
 namespace {

@@ -3,6 +3,7 @@
 // calls it makes are allowed or fail with the profile's errno.
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <linux/io_uring.h>
 #include <linux/sched.h>
 #include <pthread.h>
@@ -19,8 +20,7 @@
 #include <atomic>
 #include <thread>
 
-#include <gtest/gtest.h>
-
+#include "sandbox_runner/syscall_names.h"
 #include "sandbox_test_util.h"
 
 namespace bulkhead {
@@ -92,6 +92,22 @@ TEST(SeccompDeath, InetSocketKillsUnderDefault) {
     ::socket(AF_INET, SOCK_STREAM, 0);
     return 0;
   }));
+}
+
+TEST(SeccompDeath, KillIsNamedFromTheKernelLog) {
+  ChildResult r = runInChild([] {
+    enterSeccomp("default");
+    ::socket(AF_INET6, SOCK_DGRAM, 0);
+    return 0;
+  });
+  ASSERT_TRUE(r.killedBy(SIGSYS)) << r;
+  auto rec = findSeccompKillInKernelLog(r.pid);
+  if (!rec) {
+    GTEST_SKIP() << "no type=1326 record for pid " << r.pid
+                 << " in /dev/kmsg (auditd running, log unreadable or rate-limited)";
+  }
+  EXPECT_EQ(syscallName(rec->syscall, rec->arch), "socket");
+  EXPECT_EQ(rec->signal, SIGSYS);
 }
 
 TEST(SeccompDeath, UnixSocketKillsUnderDefault) {
@@ -256,6 +272,22 @@ TEST(SeccompDeath, NoFurtherFiltersOnceServing) {
     return 0;
   }));
 }
+
+#if defined(BULKHEAD_SANITIZER_BUILD) && defined(__SANITIZE_ADDRESS__)
+// A plugin bug in a sanitizer build must end in the sanitizer's report,
+// not in a seccomp kill while the runtime writes it.
+TEST(SeccompDeath, SanitizerReportsUnderServingFilter) {
+  ChildResult r = runInChild([] {
+    enterSeccomp("default");
+    volatile char* p = new char[8];
+    volatile size_t i = 8;
+    p[i] = 1;  // heap-buffer-overflow
+    return 0;
+  });
+  EXPECT_FALSE(r.killedBy(SIGSYS)) << r;
+  EXPECT_NE(r.output.find("heap-buffer-overflow"), std::string::npos) << r;
+}
+#endif
 
 const char* kTinyPlugin = BULKHEAD_TINY_PLUGIN_PATH;
 
