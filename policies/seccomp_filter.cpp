@@ -155,6 +155,30 @@ SeccompFilter SeccompFilter::compile(const Policy& policy, Phase phase,
   return SeccompFilter(std::move(program), phase, policy.specAllow);
 }
 
+SeccompFilter SeccompFilter::fromProgram(std::vector<sock_filter> program, Phase phase,
+                                         bool specAllow) {
+  if (program.empty() || program.size() > BPF_MAXINSNS) {
+    throw PolicyError("seccomp program of " + std::to_string(program.size()) +
+                      " instructions (1.." + std::to_string(BPF_MAXINSNS) + " allowed)");
+  }
+  if (BPF_CLASS(program.back().code) != BPF_RET) {
+    throw PolicyError("seccomp program does not end in a return");
+  }
+  return SeccompFilter(std::move(program), phase, specAllow);
+}
+
+size_t SeccompFilter::bindSelfPid(pid_t pid) noexcept {
+  size_t changed = 0;
+  for (auto& insn : program_) {
+    if (BPF_CLASS(insn.code) == BPF_JMP && BPF_SRC(insn.code) == BPF_K &&
+        insn.k == static_cast<uint32_t>(kSelfPidPlaceholder)) {
+      insn.k = static_cast<uint32_t>(pid);
+      ++changed;
+    }
+  }
+  return changed;
+}
+
 int SeccompFilter::install() const noexcept {
   sock_fprog prog{};
   prog.len = static_cast<unsigned short>(program_.size());

@@ -16,6 +16,10 @@ class PhasedSeccomp {
  public:
   // Compiles both phases of `policy` for this process. Throws PolicyError.
   explicit PhasedSeccomp(const Policy& policy, const SeccompCompileOptions& options = {});
+  // Filters compiled by the supervisor (with kSelfPidPlaceholder); binds
+  // them to this process's pid. Throws PolicyError when the phases are
+  // swapped.
+  PhasedSeccomp(SeccompFilter loading, SeccompFilter serving);
 
   // Return 0 or an errno (see SeccompFilter::install). On failure the
   // runner must exit: running the plugin without the filter is not an option.

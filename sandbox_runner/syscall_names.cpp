@@ -1,10 +1,13 @@
 #include "sandbox_runner/syscall_names.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <seccomp.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -81,17 +84,25 @@ std::optional<SeccompKillRecord> parseSeccompAuditRecord(std::string_view line) 
   return rec;
 }
 
-std::optional<SeccompKillRecord> findSeccompKillInKernelLog(pid_t pid) {
+std::optional<SeccompKillRecord> findSeccompKillInKernelLog(pid_t pid, int waitMs) {
   UniqueFd fd(::open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fd) return std::nullopt;
-  std::optional<SeccompKillRecord> found;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(waitMs);
   // Each read returns one record; EPIPE means records were overwritten
   // while reading, and reading simply goes on with the next one.
   char buf[8192];
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0 && (errno == EPIPE || errno == EINTR)) continue;
-    if (n <= 0) break;
+    if (n < 0 && errno == EAGAIN) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd pfd{fd.get(), POLLIN, 0};
+      ::poll(&pfd, 1, static_cast<int>(left.count()));
+      continue;
+    }
+    if (n <= 0) return std::nullopt;
     std::string_view rec(buf, static_cast<size_t>(n));
     // "prefix;message\n": the message follows the first ';'.
     size_t semi = rec.find(';');
@@ -99,9 +110,8 @@ std::optional<SeccompKillRecord> findSeccompKillInKernelLog(pid_t pid) {
     rec.remove_prefix(semi + 1);
     rec = rec.substr(0, rec.find('\n'));
     auto parsed = parseSeccompAuditRecord(rec);
-    if (parsed && parsed->pid == pid) found = parsed;
+    if (parsed && parsed->pid == pid) return parsed;
   }
-  return found;
 }
 
 std::string syscallName(int nr, uint32_t arch) {

@@ -40,9 +40,11 @@ struct SeccompKillRecord {
 // record.
 std::optional<SeccompKillRecord> parseSeccompAuditRecord(std::string_view line);
 
-// Reads the kernel log (/dev/kmsg; needs root or CAP_SYSLOG) for the most
-// recent kill record of `pid`. nullopt when the log is unreadable or holds
-// none (auditd running takes the records; the kernel rate-limits them).
-std::optional<SeccompKillRecord> findSeccompKillInKernelLog(pid_t pid);
+// Reads the kernel log (/dev/kmsg; needs root or CAP_SYSLOG) for the kill
+// record of `pid`, waiting up to `waitMs` for it: kauditd prints records
+// asynchronously, so the record can trail the child's death. nullopt when
+// the log is unreadable or holds none in time (auditd running takes the
+// records; the kernel rate-limits them).
+std::optional<SeccompKillRecord> findSeccompKillInKernelLog(pid_t pid, int waitMs = 500);
 
 }  // namespace bulkhead

@@ -64,6 +64,40 @@ TEST(SeccompFilter, SelfPidChangesTheProgram) {
   EXPECT_TRUE(hasK(b, 200));
 }
 
+TEST(SeccompFilter, PlaceholderBindsToTheSameProgram) {
+  for (const char* name : {"default", "network", "strict"}) {
+    Policy p = loadPolicyFile(kPolicyDir / (std::string(name) + ".yaml"));
+    for (Phase phase : {Phase::kLoading, Phase::kServing}) {
+      SeccompFilter direct = SeccompFilter::compile(p, phase, {.selfPid = 4242});
+      SeccompFilter shipped = SeccompFilter::compile(p, phase, {.selfPid = kSelfPidPlaceholder});
+      std::vector<sock_filter> copy(shipped.instructions().begin(), shipped.instructions().end());
+      SeccompFilter rebuilt = SeccompFilter::fromProgram(std::move(copy), phase, p.specAllow);
+      // Each $pid rule (tgkill, kill) gives one comparison.
+      EXPECT_GE(rebuilt.bindSelfPid(4242), 1u) << name;
+      ASSERT_EQ(rebuilt.instructions().size(), direct.instructions().size()) << name;
+      for (size_t i = 0; i < direct.instructions().size(); ++i) {
+        const sock_filter& a = direct.instructions()[i];
+        const sock_filter& b = rebuilt.instructions()[i];
+        EXPECT_TRUE(a.code == b.code && a.jt == b.jt && a.jf == b.jf && a.k == b.k)
+            << name << " instruction " << i;
+      }
+      // The placeholder matches nothing else in the program.
+      SeccompFilter again = SeccompFilter::compile(p, phase, {.selfPid = 4242});
+      EXPECT_EQ(again.bindSelfPid(99), 0u);
+    }
+  }
+}
+
+TEST(SeccompFilter, FromProgramChecksShape) {
+  EXPECT_THROW(SeccompFilter::fromProgram({}, Phase::kServing, false), PolicyError);
+  std::vector<sock_filter> noReturn = {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0)};
+  EXPECT_THROW(SeccompFilter::fromProgram(noReturn, Phase::kServing, false), PolicyError);
+  std::vector<sock_filter> huge(BPF_MAXINSNS + 1, BPF_STMT(BPF_RET | BPF_K, 0));
+  EXPECT_THROW(SeccompFilter::fromProgram(huge, Phase::kServing, false), PolicyError);
+  std::vector<sock_filter> ok = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+  EXPECT_EQ(SeccompFilter::fromProgram(ok, Phase::kLoading, true).instructions().size(), 1u);
+}
+
 TEST(SeccompFilter, ConflictingActionsNameTheRule) {
   ScratchDir dir;
   auto f = dir.write("clash.yaml", R"(name: clash

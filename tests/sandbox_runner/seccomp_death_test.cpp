@@ -68,6 +68,36 @@ TEST(SeccompDeath, AllowedCallsSucceedUnderDefault) {
   EXPECT_CLEAN_EXIT(r);
 }
 
+// The supervisor compiles once with the pid placeholder; each runner binds
+// its own pid. Signals to itself must pass, to its parent must kill.
+PhasedSeccomp precompiledForChild(const Policy& policy) {
+  auto copy = [&](Phase phase) {
+    SeccompFilter f = SeccompFilter::compile(policy, phase, {.selfPid = kSelfPidPlaceholder});
+    return SeccompFilter::fromProgram({f.instructions().begin(), f.instructions().end()}, phase,
+                                      f.specAllow());
+  };
+  return PhasedSeccomp(copy(Phase::kLoading), copy(Phase::kServing));
+}
+
+TEST(SeccompDeath, PrecompiledFilterBindsTheRunnersPid) {
+  const Policy policy = testing::shippedPolicy("default");
+  EXPECT_CLEAN_EXIT(runInChild([&] {
+    PhasedSeccomp phases = precompiledForChild(policy);
+    CHILD_CHECK(::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, 1);
+    CHILD_CHECK(phases.enterLoading() == 0 && phases.enterServing() == 0, 2);
+    CHILD_CHECK(::kill(::getpid(), 0) == 0, 3);
+    CHILD_CHECK(::syscall(SYS_tgkill, ::getpid(), ::syscall(SYS_gettid), 0) == 0, 4);
+    return 0;
+  }));
+  EXPECT_SIGSYS(runInChild([&] {
+    PhasedSeccomp phases = precompiledForChild(policy);
+    CHILD_CHECK(::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, 1);
+    CHILD_CHECK(phases.enterLoading() == 0 && phases.enterServing() == 0, 2);
+    ::kill(::getppid(), 0);
+    return 0;
+  }));
+}
+
 TEST(SeccompDeath, PtraceKills) {
   EXPECT_SIGSYS(runInChild([] {
     enterSeccomp("default");
