@@ -208,6 +208,33 @@ TEST(Layers, RootDropsToNobodyWithNoCapabilities) {
   std::cout << r.output;
 }
 
+TEST(Layers, UnprivilegedStartUsesOwnUserNamespace) {
+  // The path a runner takes when not started as root: user namespace first,
+  // then the others, owned by it. As root, the test first becomes nobody.
+  ChildResult r = runInChild([] {
+    if (::geteuid() == 0) dropPrivileges(resolveIdentity("nobody"));
+    const uid_t outside = ::geteuid();
+    SandboxReport report = isolate(IsolationConfig{});
+    testing::childWrite(report.summary());
+    CHILD_CHECK(!holdsAnyCapability(), 1);
+    if (!report.applied("user-namespace")) {
+      // Without a user namespace an unprivileged process gets no others.
+      CHILD_CHECK(!report.applied("mount-namespace"), 2);
+      return 0;
+    }
+    std::ifstream map("/proc/self/uid_map");
+    unsigned inside = 1, mapped = 0, count = 0;
+    map >> inside >> mapped >> count;
+    CHILD_CHECK(inside == 0 && mapped == outside && count == 1, 3);
+    CHILD_CHECK(report.applied("mount-namespace") && report.applied("ipc-namespace") &&
+                    report.applied("net-namespace"),
+                4);
+    return 0;
+  });
+  EXPECT_TRUE(r.succeeded()) << r;
+  std::cout << r.output;
+}
+
 TEST(Layers, DropPrivilegesKeepsDeathSignal) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root";
   ChildResult r = runInChild([] {
@@ -247,9 +274,19 @@ TEST(Layers, FullStackLoadsLibraryUnderDefault) {
     CHILD_CHECK(phases.enterServing() == 0, 4);
     report.add("seccomp-serving", LayerState::kApplied, "profile default");
     CHILD_CHECK(work(5) == 55, 5);
-    // Layers hold: no writes outside the policy, nothing new readable.
+    // Layers hold: nothing outside the policy is readable.
     errno = 0;
     CHILD_CHECK(::open("/etc/hostname", O_RDONLY | O_CLOEXEC) == -1, 6);
+    // What runtimes read at start stays readable: Go's checkfds opens
+    // /dev/null read-write when stdio is closed, glibc counts CPUs.
+    // (/proc/self/auxv is 0400 and, the runner being non-dumpable so that
+    // other processes of its uid cannot ptrace it, owned by root: the Go
+    // runtime takes auxv from the loader and falls back to mincore.)
+    CHILD_CHECK(::open("/dev/null", O_RDWR | O_CLOEXEC) >= 0, 7);
+    CHILD_CHECK(::open("/proc/self/maps", O_RDONLY | O_CLOEXEC) >= 0, 8);
+    CHILD_CHECK(::open("/proc/self/status", O_RDONLY | O_CLOEXEC) >= 0, 9);
+    CHILD_CHECK(::open("/sys/devices/system/cpu/online", O_RDONLY | O_CLOEXEC) >= 0, 10);
+    CHILD_CHECK(::sysconf(_SC_NPROCESSORS_ONLN) >= 1, 11);
     testing::childWrite(report.summary());
     return 0;
   });
