@@ -30,8 +30,17 @@ using testing::ChildResult;
 using testing::enterSeccomp;
 using testing::runInChild;
 
-#define EXPECT_SIGSYS(result) EXPECT_TRUE((result).killedBy(SIGSYS)) << (result)
-#define EXPECT_CLEAN_EXIT(result) EXPECT_TRUE((result).succeeded()) << (result)
+// The child runs once; its result is bound before it is checked.
+#define EXPECT_SIGSYS(child)                          \
+  do {                                                \
+    const ChildResult result_ = (child);              \
+    EXPECT_TRUE(result_.killedBy(SIGSYS)) << result_; \
+  } while (0)
+#define EXPECT_CLEAN_EXIT(child)                 \
+  do {                                           \
+    const ChildResult result_ = (child);         \
+    EXPECT_TRUE(result_.succeeded()) << result_; \
+  } while (0)
 
 TEST(SeccompDeath, AllowedCallsSucceedUnderDefault) {
   ChildResult r = runInChild([] {
