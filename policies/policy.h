@@ -68,7 +68,8 @@ struct Policy {
   // `open` on aarch64); listed so that nothing is dropped silently.
   std::vector<std::string> skippedSyscalls;
 
-  // Rules that apply in `phase`, in file order.
+  // Rules that apply in `phase`, in file order; the pointers stay valid while
+  // this Policy lives and is not modified.
   std::vector<const SyscallRule*> rulesFor(Phase phase) const;
 };
 

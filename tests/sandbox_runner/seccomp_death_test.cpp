@@ -361,6 +361,22 @@ TEST(SeccompDeath, DlopenAfterServingKills) {
   }));
 }
 
+TEST(SeccompDeath, StrictLoadsLibraryThenServesWithoutNewThreads) {
+  EXPECT_CLEAN_EXIT(runInChild([] {
+    PhasedSeccomp phases(testing::shippedPolicy("strict"));
+    CHILD_CHECK(::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, 1);
+    CHILD_CHECK(phases.enterLoading() == 0, 2);
+    void* lib = ::dlopen(kTinyPlugin, RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) testing::childLog("dlopen: %s\n", ::dlerror());
+    CHILD_CHECK(lib != nullptr, 3);
+    auto work = reinterpret_cast<long (*)(int)>(::dlsym(lib, "tiny_work"));
+    CHILD_CHECK(work != nullptr && work(2) == 5, 4);  // threads while loading
+    CHILD_CHECK(phases.enterServing() == 0, 5);
+    CHILD_CHECK(work(0) == 0, 6);  // serving without new threads
+    return 0;
+  }));
+}
+
 TEST(SeccompDeath, StrictForbidsOpensAndThreadsWhenServing) {
   EXPECT_CLEAN_EXIT(runInChild([] {
     enterSeccomp("strict", /*serving=*/false);
