@@ -1,6 +1,6 @@
 // Real plugins read their input from paths the user wrote into open_params
 // or init_config (k8saudit a file, cloudtrail a directory, both often as
-// file:// URLs or JSON values). These helpers find those paths so Landlock
+// file:// URLs or JSON values). These functions find those paths so Landlock
 // can let the plugin read them without extra configuration. The texts come
 // from the user's configuration, which is trusted; the plugin is not, so
 // nothing here grants more than the user named.

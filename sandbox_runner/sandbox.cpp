@@ -47,7 +47,7 @@ LandlockRules landlockRulesFor(const Policy& policy, const std::string& libraryP
   if (!libraryPath.empty()) {
     std::filesystem::path lib = std::filesystem::absolute(libraryPath).lexically_normal();
     addRead(lib.string());
-    // Plugins may dlopen helpers or read data that ship beside them.
+    // Plugins may dlopen libraries or read data that ship beside them.
     addRead(lib.parent_path().string());
   }
   for (auto& p : extractInputPathsFrom(userTexts)) addRead(std::move(p));
