@@ -37,7 +37,10 @@ std::vector<std::string> buildPluginEnvironment(const PluginEnvironmentConfig& c
                                                 char** environ);
 
 // Pointers into `env` (valid while `env` is alive and unchanged) followed by
-// nullptr, for execve.
+// nullptr, for execve. The environment must be given at execve of the
+// runner: a Go runtime in a c-shared library reads the environment block the
+// process started with (handed to it by the loader's init call), so setenv()
+// in the runner before dlopen would not reach it.
 std::vector<char*> toEnvp(std::vector<std::string>& env);
 
 }  // namespace bulkhead
