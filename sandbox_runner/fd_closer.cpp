@@ -22,8 +22,18 @@ int closeRange(unsigned first, unsigned last) {
   return static_cast<int>(::syscall(SYS_close_range, first, last, 0u));
 }
 
-// Fallback for kernels before 5.9: collect the open fds first, then close,
-// because closing while iterating the directory would close its own fd.
+std::vector<int> sortedKeep(std::span<const int> keep) {
+  std::vector<int> sorted;
+  for (int fd : keep) {
+    if (fd >= 0) sorted.push_back(fd);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  return sorted;
+}
+
+// Collects the open fds first, then closes: closing while iterating the
+// directory would close the directory's own fd.
 void closeByListing(const std::vector<int>& keep) {
   DIR* dir = ::opendir("/proc/self/fd");
   if (dir == nullptr)
@@ -43,13 +53,10 @@ void closeByListing(const std::vector<int>& keep) {
 
 }  // namespace
 
+void closeAllFdsExceptByListing(std::span<const int> keep) { closeByListing(sortedKeep(keep)); }
+
 void closeAllFdsExcept(std::span<const int> keep) {
-  std::vector<int> sorted;
-  for (int fd : keep) {
-    if (fd >= 0) sorted.push_back(fd);
-  }
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  const std::vector<int> sorted = sortedKeep(keep);
 
   unsigned first = 0;
   bool ok = true;

@@ -15,6 +15,11 @@ namespace bulkhead {
 // std::system_error when neither works.
 void closeAllFdsExcept(std::span<const int> keep);
 
+// The fallback closeAllFdsExcept() takes on kernels before 5.9: lists
+// /proc/self/fd first, then closes. Public so that it is tested on kernels
+// that have close_range.
+void closeAllFdsExceptByListing(std::span<const int> keep);
+
 // Asks the kernel to send `signal` when the parent thread exits, then
 // checks that the parent is still `expectedParent`: if it died before the
 // prctl, no signal would ever come. Returns false in that case so the caller

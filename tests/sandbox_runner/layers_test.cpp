@@ -52,7 +52,12 @@ void reportOpenFds(int out) {
   if (::write(out, text.data(), text.size()) != static_cast<ssize_t>(text.size())) ::_exit(71);
 }
 
-TEST(Layers, CloseAllFdsExceptKeepsOnlyListed) {
+// Both ways of closing (close_range, and the /proc/self/fd listing used on
+// older kernels) must leave exactly the kept fds.
+class CloseFds : public ::testing::TestWithParam<bool> {};
+
+TEST_P(CloseFds, KeepsOnlyListed) {
+  const bool byListing = GetParam();
   int p[2];
   ASSERT_EQ(::pipe(p), 0);
   int kept1 = -1, kept2 = -1;
@@ -65,7 +70,11 @@ TEST(Layers, CloseAllFdsExceptKeepsOnlyListed) {
     kept1 = fds[2];
     kept2 = 200;
     const int keep[] = {kept2, p[1], kept1, kept1, -1};
-    closeAllFdsExcept(keep);
+    if (byListing) {
+      closeAllFdsExceptByListing(keep);
+    } else {
+      closeAllFdsExcept(keep);
+    }
     reportOpenFds(p[1]);
     char expect[64];
     int n = std::snprintf(expect, sizeof expect, "|%d %d", kept1, kept2);
@@ -88,6 +97,11 @@ TEST(Layers, CloseAllFdsExceptKeepsOnlyListed) {
   EXPECT_EQ(open.count(0), 0u);  // stdin/out/err closed too
   EXPECT_EQ(open.count(2), 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Layers, CloseFds, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? std::string("ByListing") : std::string("CloseRange");
+                         });
 
 TEST(Layers, ParentDeathSignalKillsOrphan) {
   // child -> grandchild; the grandchild arms SIGKILL for its parent's death
