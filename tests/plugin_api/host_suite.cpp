@@ -165,6 +165,17 @@ TEST_P(HostSuite, TimeoutsInterleaveWithEvents) {
   EXPECT_GT(timeouts, 0);
 }
 
+TEST_P(HostSuite, RateLimitedSourceWaitsInsideNextBatch) {
+  auto host = load("counter");
+  host->open("count=30,batch=100,rate=300");
+  const auto start = std::chrono::steady_clock::now();
+  auto payloads = drainPayloads(*host);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(payloads.size(), 30u);
+  // 30 events at 300/s cannot all be there before 100 ms have passed.
+  EXPECT_GE(took, std::chrono::milliseconds(90));
+}
+
 TEST_P(HostSuite, LargeEventsArriveWhole) {
   auto host = load("counter");
   host->open("count=40,size=200000,batch=4");

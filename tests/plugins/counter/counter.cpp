@@ -24,6 +24,7 @@
 #include "open_params.h"
 #include "plugin_api.h"
 #include "plugin_export.h"
+#include "rate_limit.h"
 
 namespace bulkhead::test_plugins {
 namespace {
@@ -73,6 +74,7 @@ struct Instance {
   uint64_t size = 0;
   uint64_t batch = 64;
   uint64_t timeoutEvery = 0;
+  RateLimit rate;  // events per second from the `rate` param
   uint64_t startTs = 0;
   uint64_t next = 0;
   uint64_t batchesSinceTimeout = 0;
@@ -146,8 +148,9 @@ bool configureInstance(Instance* in, const char* params, std::string* err) {
   const auto kv = parseKeyValues(params == nullptr ? "" : params, err);
   if (!kv) return false;
   for (const auto& [key, value] : *kv) {
-    if (key != "count" && key != "size" && key != "batch" && key != "timeout_every") {
-      *err = "unknown parameter '" + key + "' (expected count, size, batch, timeout_every)";
+    if (key != "count" && key != "size" && key != "batch" && key != "timeout_every" &&
+        key != "rate") {
+      *err = "unknown parameter '" + key + "' (expected count, size, batch, timeout_every, rate)";
       return false;
     }
   }
@@ -155,7 +158,8 @@ bool configureInstance(Instance* in, const char* params, std::string* err) {
   const auto size = getU64(*kv, "size", 0, 0, kMaxPayloadSize, err);
   const auto batch = getU64(*kv, "batch", 64, 1, kMaxBatch, err);
   const auto timeoutEvery = getU64(*kv, "timeout_every", 0, 0, UINT32_MAX, err);
-  if (!count || !size || !batch || !timeoutEvery) return false;
+  const auto rate = getU64(*kv, "rate", 0, 0, 1000000000, err);
+  if (!count || !size || !batch || !timeoutEvery || !rate) return false;
   // One batch lives in one arena: keep it far from exhausting a runner.
   if (*size * *batch > kMaxBatchBytes) {
     *err = "size*batch must not exceed " + std::to_string(kMaxBatchBytes) + " bytes";
@@ -165,6 +169,7 @@ bool configureInstance(Instance* in, const char* params, std::string* err) {
   in->size = *size;
   in->batch = *batch;
   in->timeoutEvery = *timeoutEvery;
+  in->rate.start(*rate);
   return true;
 }
 
@@ -319,6 +324,8 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
   try {
     uint64_t n = in->batch;
     if (in->count != 0) n = std::min(n, in->count - in->next);
+    n = in->rate.allow(in->next, n);
+    if (n == 0) return SS_PLUGIN_TIMEOUT;
     in->arena.clear();
     std::vector<size_t>& offsets = in->offsets;
     offsets.clear();
