@@ -1,6 +1,9 @@
 #include "engine/rules_file.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include <sstream>
 
 #include <algorithm>
 #include <set>
@@ -286,6 +289,64 @@ RulesItem readItem(const YAML::Node& n, const std::string& file) {
   return item;
 }
 
+// yaml-cpp 0.7 stops a document silently at some stray tokens (a line
+// starting with ',' after a block sequence) and then reports an endless
+// series of empty documents at that same place: LoadAll never returns and
+// Load quietly drops the rest of the file. Walking the documents once with
+// this handler first finds that place, so the file is rejected instead.
+class StuckDocumentFinder : public YAML::EventHandler {
+ public:
+  // Returns the mark where parsing stops making progress, if it does.
+  static std::optional<YAML::Mark> find(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    StuckDocumentFinder f;
+    std::optional<size_t> lastNull;
+    // Every real document consumes at least one byte, so more documents
+    // than bytes means no progress.
+    for (size_t docs = 0; docs <= text.size() + 1; ++docs) {
+      f.events_ = 0;
+      f.nullAt_.reset();
+      if (!parser.HandleNextDocument(f)) return std::nullopt;
+      if (f.events_ == 1 && f.nullAt_) {
+        if (lastNull && *lastNull == static_cast<size_t>(f.nullMark_.pos)) return f.nullMark_;
+        lastNull = static_cast<size_t>(f.nullMark_.pos);
+      } else {
+        lastNull.reset();
+      }
+    }
+    return f.nullMark_;
+  }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override {
+    ++events_;
+    nullAt_ = static_cast<size_t>(m.pos);
+    nullMark_ = m;
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events_; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    ++events_;
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    ++events_;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    ++events_;
+  }
+  void OnMapEnd() override {}
+
+ private:
+  size_t events_ = 0;
+  std::optional<size_t> nullAt_;
+  YAML::Mark nullMark_;
+};
+
 }  // namespace
 
 std::vector<RulesItem> readRulesFile(const std::string& file, std::string_view text,
@@ -297,7 +358,14 @@ std::vector<RulesItem> readRulesFile(const std::string& file, std::string_view t
   };
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    std::string owned(text);
+    if (auto stuck = StuckDocumentFinder::find(owned)) {
+      error(FilePos{static_cast<uint32_t>(stuck->line) + 1, static_cast<uint32_t>(stuck->column) + 1,
+                    static_cast<size_t>(stuck->pos)},
+            "", "invalid YAML: unexpected content that does not belong to any item");
+      return out;
+    }
+    docs = YAML::LoadAll(owned);
   } catch (const YAML::Exception& e) {
     FilePos pos;
     pos.line = e.mark.line >= 0 ? static_cast<uint32_t>(e.mark.line) + 1 : 0;

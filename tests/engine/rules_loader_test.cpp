@@ -290,6 +290,9 @@ INSTANTIATE_TEST_SUITE_P(
     All, RulesLoaderErrors,
     ::testing::Values(
         LoadErrorCase{"- rule: [", "r.yaml:1:1: error: invalid YAML: end of sequence flow not found"},
+        LoadErrorCase{"- list: a\n  items: [x]\n,  items: []\n- list: b\n  items: [y]\n",
+                      "r.yaml:3:1: error: invalid YAML: unexpected content that does not belong "
+                      "to any item"},
         LoadErrorCase{"rule: x\n", "r.yaml:1:1: error: a rules file must be a list of items"},
         LoadErrorCase{"- foo: bar\n",
                       "r.yaml:1:3: error: unsupported top-level item 'foo' (expected rule, macro, "
