@@ -13,8 +13,8 @@ namespace bulkhead {
 namespace {
 
 const char* kSeeds[] = {
-    "kevt and pod and kcreate and ka.req.pod.containers.privileged intersects (true) and not "
-    "ka.req.pod.containers.image.repository in (k8s_audit_privileged_images)",
+    ("kevt and pod and kcreate and ka.req.pod.containers.privileged intersects (true) and not "
+     "ka.req.pod.containers.image.repository in (k8s_audit_privileged_images)"),
     "(jevt.value[/stage] in (k8s_audit_stages))",
     "ka.uri=/healthz or ka.uri startswith /healthz?",
     "json.value[/requestParameters/publicAccessBlock]=\"\" and (a.b = 'x\\'y' or not c.d exists)",
