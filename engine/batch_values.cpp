@@ -53,8 +53,8 @@ std::string formatTimestamp(uint64_t ns, TimeFormat format) {
       std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", hh, mm, ss);
       break;
     case TimeFormat::kDateTime:
-      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u.%09llu", yy, m, d, hh, mm,
-                    ss, ff);
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u.%09llu", yy, m, d, hh, mm, ss,
+                    ff);
       break;
     case TimeFormat::kDateTimeS:
       std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u", yy, m, d, hh, mm, ss);
@@ -120,9 +120,9 @@ void BatchValues::computeEngineField(size_t slot, EngineField f) {
       case EngineField::kDateTimeS:
       case EngineField::kTimeIso8601: {
         col.present[i] = header;
-        TimeFormat tf = f == EngineField::kTime       ? TimeFormat::kTime
-                        : f == EngineField::kTimeS    ? TimeFormat::kTimeS
-                        : f == EngineField::kDateTime ? TimeFormat::kDateTime
+        TimeFormat tf = f == EngineField::kTime        ? TimeFormat::kTime
+                        : f == EngineField::kTimeS     ? TimeFormat::kTimeS
+                        : f == EngineField::kDateTime  ? TimeFormat::kDateTime
                         : f == EngineField::kDateTimeS ? TimeFormat::kDateTimeS
                                                        : TimeFormat::kIso8601;
         if (header) col.text[i] = formatTimestamp(ts, tf);

@@ -46,17 +46,30 @@ bool compareOne(const CompiledCheck& c, const Value& v, const Literal& lit) {
     case ValueType::kBytes: {
       std::string_view s = v.bytes, l = lit.bytes;
       switch (c.op) {
-        case CmpOp::kEq: case CmpOp::kIn: case CmpOp::kIntersects: return s == l;
-        case CmpOp::kNe: return s != l;
-        case CmpOp::kContains: case CmpOp::kBContains: return s.find(l) != std::string_view::npos;
-        case CmpOp::kIContains: return icontains(s, l);
-        case CmpOp::kStartsWith: case CmpOp::kBStartsWith: return s.substr(0, l.size()) == l;
+        case CmpOp::kEq:
+        case CmpOp::kIn:
+        case CmpOp::kIntersects:
+          return s == l;
+        case CmpOp::kNe:
+          return s != l;
+        case CmpOp::kContains:
+        case CmpOp::kBContains:
+          return s.find(l) != std::string_view::npos;
+        case CmpOp::kIContains:
+          return icontains(s, l);
+        case CmpOp::kStartsWith:
+        case CmpOp::kBStartsWith:
+          return s.substr(0, l.size()) == l;
         case CmpOp::kEndsWith:
           return s.size() >= l.size() && s.substr(s.size() - l.size()) == l;
-        case CmpOp::kGlob: return globMatch(l, s, false);
-        case CmpOp::kIGlob: return globMatch(l, s, true);
-        case CmpOp::kPMatch: return pathPrefixMatch(l, s);
-        default: return false;
+        case CmpOp::kGlob:
+          return globMatch(l, s, false);
+        case CmpOp::kIGlob:
+          return globMatch(l, s, true);
+        case CmpOp::kPMatch:
+          return pathPrefixMatch(l, s);
+        default:
+          return false;
       }
     }
     case ValueType::kIpAddr:
@@ -65,13 +78,22 @@ bool compareOne(const CompiledCheck& c, const Value& v, const Literal& lit) {
       return c.op == CmpOp::kNe ? !inNetwork(v.bytes, lit) : inNetwork(v.bytes, lit);
     default:
       switch (c.op) {
-        case CmpOp::kEq: case CmpOp::kIn: case CmpOp::kIntersects: return v.u64 == lit.num;
-        case CmpOp::kNe: return v.u64 != lit.num;
-        case CmpOp::kLt: return numLess(c.type, v.u64, lit.num);
-        case CmpOp::kLe: return !numLess(c.type, lit.num, v.u64);
-        case CmpOp::kGt: return numLess(c.type, lit.num, v.u64);
-        case CmpOp::kGe: return !numLess(c.type, v.u64, lit.num);
-        default: return false;
+        case CmpOp::kEq:
+        case CmpOp::kIn:
+        case CmpOp::kIntersects:
+          return v.u64 == lit.num;
+        case CmpOp::kNe:
+          return v.u64 != lit.num;
+        case CmpOp::kLt:
+          return numLess(c.type, v.u64, lit.num);
+        case CmpOp::kLe:
+          return !numLess(c.type, lit.num, v.u64);
+        case CmpOp::kGt:
+          return numLess(c.type, lit.num, v.u64);
+        case CmpOp::kGe:
+          return !numLess(c.type, v.u64, lit.num);
+        default:
+          return false;
       }
   }
 }

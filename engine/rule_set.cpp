@@ -6,8 +6,8 @@ namespace bulkhead {
 
 namespace {
 
-constexpr std::string_view kNames[] = {"Emergency", "Alert",         "Critical", "Error",
-                                       "Warning",   "Notice",        "Informational", "Debug"};
+constexpr std::string_view kNames[] = {"Emergency", "Alert",  "Critical",      "Error",
+                                       "Warning",   "Notice", "Informational", "Debug"};
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

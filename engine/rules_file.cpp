@@ -3,10 +3,9 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
-#include <sstream>
-
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 namespace bulkhead {
 
@@ -23,17 +22,20 @@ FilePos posOf(const YAML::Node& n) {
 
 using ReadError = RulesFileError;
 
-bool isListComp(const std::string& c) {
-  return c == "in" || c == "intersects" || c == "pmatch";
-}
+bool isListComp(const std::string& c) { return c == "in" || c == "intersects" || c == "pmatch"; }
 
 std::string kindName(ItemKind k) {
   switch (k) {
-    case ItemKind::kRule: return "rule";
-    case ItemKind::kMacro: return "macro";
-    case ItemKind::kList: return "list";
-    case ItemKind::kEngineVersion: return "required_engine_version";
-    case ItemKind::kPluginVersions: return "required_plugin_versions";
+    case ItemKind::kRule:
+      return "rule";
+    case ItemKind::kMacro:
+      return "macro";
+    case ItemKind::kList:
+      return "list";
+    case ItemKind::kEngineVersion:
+      return "required_engine_version";
+    case ItemKind::kPluginVersions:
+      return "required_plugin_versions";
   }
   return "item";
 }
@@ -80,21 +82,21 @@ ExceptionValue exceptionValue(const YAML::Node& n) {
   return v;
 }
 
-
 }  // namespace
 
 void checkExceptionValues(const ExceptionDef& e) {
   for (const auto& tuple : e.values) {
     if (tuple.size() != e.fields.size())
       throw RulesFileError{tuple.empty() ? e.pos : tuple[0].pos,
-                                "exception '" + e.name + "': a value has " +
-                                    std::to_string(tuple.size()) + " items for " +
-                                    std::to_string(e.fields.size()) + " fields"};
+                           "exception '" + e.name + "': a value has " +
+                               std::to_string(tuple.size()) + " items for " +
+                               std::to_string(e.fields.size()) + " fields"};
     for (size_t i = 0; i < tuple.size(); ++i) {
       if (tuple[i].inlineList && !isListComp(e.comps[i]))
         throw RulesFileError{tuple[i].pos, "exception '" + e.name +
-                                                    "': a list value needs comparison in, "
-                                                    "intersects or pmatch, not '" + e.comps[i] + "'"};
+                                               "': a list value needs comparison in, "
+                                               "intersects or pmatch, not '" +
+                                               e.comps[i] + "'"};
     }
   }
 }
@@ -104,9 +106,9 @@ namespace {
 ExceptionDef exception(const YAML::Node& n) {
   static const std::set<std::string> kKeys = {"name", "fields", "comps", "values"};
   static const std::set<std::string> kComps = {
-      "=",         "==",          "!=",       "<",    "<=",    ">",  ">=",
-      "contains",  "icontains",   "bcontains", "startswith", "bstartswith", "endswith",
-      "glob",      "iglob",       "in",       "intersects", "pmatch"};
+      "=",        "==",       "!=",        "<",         "<=",         ">",
+      ">=",       "contains", "icontains", "bcontains", "startswith", "bstartswith",
+      "endswith", "glob",     "iglob",     "in",        "intersects", "pmatch"};
   if (!n.IsMap()) throw ReadError{posOf(n), "an exception must be a mapping"};
   ExceptionDef e;
   e.pos = posOf(n);
@@ -139,10 +141,12 @@ ExceptionDef exception(const YAML::Node& n) {
   }
   if (e.comps.empty()) e.comps.assign(e.fields.size(), e.tupleForm ? "=" : "in");
   if (e.comps.size() != e.fields.size())
-    throw ReadError{posOf(comps), "exception '" + e.name + "': 'fields' and 'comps' differ in length"};
+    throw ReadError{posOf(comps),
+                    "exception '" + e.name + "': 'fields' and 'comps' differ in length"};
   for (const auto& c : e.comps) {
     if (!kComps.count(c))
-      throw ReadError{posOf(comps), "exception '" + e.name + "': unsupported comparison '" + c + "'"};
+      throw ReadError{posOf(comps),
+                      "exception '" + e.name + "': unsupported comparison '" + c + "'"};
   }
   const YAML::Node values = n["values"];
   if (values && !values.IsNull()) {
@@ -243,8 +247,9 @@ RulesItem readItem(const YAML::Node& n, const std::string& file) {
   item.name = scalar(n[kind], kind);
   if (item.name.empty()) throw ReadError{posOf(n[kind]), kind + " name is empty"};
   static const std::set<std::string> kRuleKeys = {
-      "rule", "desc", "condition", "output", "priority", "source", "enabled", "tags",
-      "exceptions", "append", "override", "skip-if-unknown-filter", "warn_evttypes"};
+      "rule",         "desc", "condition",  "output", "priority", "source",
+      "enabled",      "tags", "exceptions", "append", "override", "skip-if-unknown-filter",
+      "warn_evttypes"};
   static const std::set<std::string> kMacroKeys = {"macro", "condition", "append", "override"};
   static const std::set<std::string> kListKeys = {"list", "items", "append", "override"};
   const auto& allowed = item.kind == ItemKind::kRule    ? kRuleKeys
@@ -279,7 +284,8 @@ RulesItem readItem(const YAML::Node& n, const std::string& file) {
         std::string how = scalar(o.second, "override");
         if (how != "append" && how != "replace")
           throw ReadError{posOf(o.second), "override of '" + o.first.Scalar() +
-                                               "' must be 'append' or 'replace', not '" + how + "'"};
+                                               "' must be 'append' or 'replace', not '" + how +
+                                               "'"};
         item.overrides[o.first.Scalar()] = how;
       }
     }
@@ -360,8 +366,8 @@ std::vector<RulesItem> readRulesFile(const std::string& file, std::string_view t
   try {
     std::string owned(text);
     if (auto stuck = StuckDocumentFinder::find(owned)) {
-      error(FilePos{static_cast<uint32_t>(stuck->line) + 1, static_cast<uint32_t>(stuck->column) + 1,
-                    static_cast<size_t>(stuck->pos)},
+      error(FilePos{static_cast<uint32_t>(stuck->line) + 1,
+                    static_cast<uint32_t>(stuck->column) + 1, static_cast<size_t>(stuck->pos)},
             "", "invalid YAML: unexpected content that does not belong to any item");
       return out;
     }

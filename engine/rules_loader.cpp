@@ -61,25 +61,24 @@ struct RuleDef {
 };
 
 std::optional<CmpOp> compOp(const std::string& c) {
-  static const std::map<std::string, CmpOp> kOps = {
-      {"=", CmpOp::kEq},
-      {"==", CmpOp::kEq},
-      {"!=", CmpOp::kNe},
-      {"<", CmpOp::kLt},
-      {"<=", CmpOp::kLe},
-      {">", CmpOp::kGt},
-      {">=", CmpOp::kGe},
-      {"contains", CmpOp::kContains},
-      {"icontains", CmpOp::kIContains},
-      {"bcontains", CmpOp::kBContains},
-      {"startswith", CmpOp::kStartsWith},
-      {"bstartswith", CmpOp::kBStartsWith},
-      {"endswith", CmpOp::kEndsWith},
-      {"glob", CmpOp::kGlob},
-      {"iglob", CmpOp::kIGlob},
-      {"in", CmpOp::kIn},
-      {"intersects", CmpOp::kIntersects},
-      {"pmatch", CmpOp::kPMatch}};
+  static const std::map<std::string, CmpOp> kOps = {{"=", CmpOp::kEq},
+                                                    {"==", CmpOp::kEq},
+                                                    {"!=", CmpOp::kNe},
+                                                    {"<", CmpOp::kLt},
+                                                    {"<=", CmpOp::kLe},
+                                                    {">", CmpOp::kGt},
+                                                    {">=", CmpOp::kGe},
+                                                    {"contains", CmpOp::kContains},
+                                                    {"icontains", CmpOp::kIContains},
+                                                    {"bcontains", CmpOp::kBContains},
+                                                    {"startswith", CmpOp::kStartsWith},
+                                                    {"bstartswith", CmpOp::kBStartsWith},
+                                                    {"endswith", CmpOp::kEndsWith},
+                                                    {"glob", CmpOp::kGlob},
+                                                    {"iglob", CmpOp::kIGlob},
+                                                    {"in", CmpOp::kIn},
+                                                    {"intersects", CmpOp::kIntersects},
+                                                    {"pmatch", CmpOp::kPMatch}};
   auto it = kOps.find(c);
   return it == kOps.end() ? std::nullopt : std::optional(it->second);
 }
@@ -108,7 +107,9 @@ class Loader {
   }
 
   static std::string itemName(const RulesItem& i) {
-    const char* k = i.kind == ItemKind::kRule ? "rule" : i.kind == ItemKind::kMacro ? "macro" : "list";
+    const char* k = i.kind == ItemKind::kRule    ? "rule"
+                    : i.kind == ItemKind::kMacro ? "macro"
+                                                 : "list";
     return std::string(k) + " '" + i.name + "'";
   }
 
@@ -136,7 +137,8 @@ class Loader {
     std::optional<SemVer> want = SemVer::parse(v);
     uint32_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (!want && ec == std::errc() && p == v.data() + v.size() && !v.empty()) want = SemVer{0, n, 0};
+    if (!want && ec == std::errc() && p == v.data() + v.size() && !v.empty())
+      want = SemVer{0, n, 0};
     if (!want) {
       report(Severity::kError, item.file, item.pos, "required_engine_version",
              "'" + v + "' is neither a number nor X.Y.Z");
@@ -271,7 +273,8 @@ class Loader {
     static const std::set<std::string> kAppendable = {"condition", "output", "desc", "tags",
                                                       "exceptions"};
     static const std::set<std::string> kReplaceable = {
-        "condition", "output",  "desc", "priority", "tags", "exceptions",
+        "condition", "output",        "desc",
+        "priority",  "tags",          "exceptions",
         "enabled",   "warn_evttypes", "skip-if-unknown-filter"};
     bool onlyEnabled = item.keys.size() == 1 && item.keys[0] == "enabled";
     if (onlyEnabled && !item.append && item.overrides.empty()) {
@@ -294,15 +297,20 @@ class Loader {
           onReplace();
         }
       };
-      apply("condition", [&] { r.condition.parts.push_back(*item.condition); },
-            [&] { r.condition.parts = {*item.condition}; });
-      apply("output", [&] { r.output.parts.push_back(*item.output); },
-            [&] { r.output.parts = {*item.output}; });
-      apply("desc", [&] { r.desc += " " + *item.desc; }, [&] { r.desc = *item.desc; });
-      apply("tags", [&] { r.tags.insert(r.tags.end(), item.tags->begin(), item.tags->end()); },
-            [&] { r.tags = *item.tags; });
-      apply("exceptions", [&] { mergeExceptions(item, r, true); },
-            [&] { mergeExceptions(item, r, false); });
+      apply(
+          "condition", [&] { r.condition.parts.push_back(*item.condition); },
+          [&] { r.condition.parts = {*item.condition}; });
+      apply(
+          "output", [&] { r.output.parts.push_back(*item.output); },
+          [&] { r.output.parts = {*item.output}; });
+      apply(
+          "desc", [&] { r.desc += " " + *item.desc; }, [&] { r.desc = *item.desc; });
+      apply(
+          "tags", [&] { r.tags.insert(r.tags.end(), item.tags->begin(), item.tags->end()); },
+          [&] { r.tags = *item.tags; });
+      apply(
+          "exceptions", [&] { mergeExceptions(item, r, true); },
+          [&] { mergeExceptions(item, r, false); });
       if (item.priority) r.priority = *item.priority;
       if (item.enabled) r.enabled = *item.enabled;
       if (item.skipIfUnknownFilter) r.skipIfUnknownFilter = *item.skipIfUnknownFilter;
@@ -424,8 +432,9 @@ class Loader {
             throw std::runtime_error("comparison '" + e.comps[i] + "' takes one value");
           terms.push_back(check(i, tuple[i].items));
         }
-        alternatives.push_back(terms.size() == 1 ? std::move(terms[0])
-                                                 : makeNode(Expr::Kind::kAnd, {}, std::move(terms)));
+        alternatives.push_back(terms.size() == 1
+                                   ? std::move(terms[0])
+                                   : makeNode(Expr::Kind::kAnd, {}, std::move(terms)));
       }
     }
     if (alternatives.size() == 1) return std::move(alternatives[0]);
@@ -442,8 +451,7 @@ class Loader {
       std::string macro = ctx.substr(7, ctx.size() - 8);
       const MacroDef& m = macros_.at(macro);
       report(Severity::kError, fileOf(m.condition, e.pos().offset),
-             locate(m.condition, e.pos().offset), item,
-             "in macro '" + macro + "': " + e.detail());
+             locate(m.condition, e.pos().offset), item, "in macro '" + macro + "': " + e.detail());
       return;
     }
     report(Severity::kError, fileOf(where, e.pos().offset), locate(where, e.pos().offset), item,
@@ -485,7 +493,8 @@ class Loader {
                  "skipped (skip-if-unknown-filter): exception '" + e.name + "': " + err.detail());
           return;
         }
-        report(Severity::kError, r.file, e.pos, item, "exception '" + e.name + "': " + err.detail());
+        report(Severity::kError, r.file, e.pos, item,
+               "exception '" + e.name + "': " + err.detail());
         return;
       } catch (const std::runtime_error& err) {
         report(Severity::kError, r.file, e.pos, item, "exception '" + e.name + "': " + err.what());
@@ -496,8 +505,8 @@ class Loader {
       one.push_back(std::move(ex));
       terms.push_back(makeNode(Expr::Kind::kNot, {}, std::move(one)));
     }
-    ExprPtr full = terms.size() == 1 ? std::move(terms[0])
-                                     : makeNode(Expr::Kind::kAnd, {}, std::move(terms));
+    ExprPtr full =
+        terms.size() == 1 ? std::move(terms[0]) : makeNode(Expr::Kind::kAnd, {}, std::move(terms));
 
     RequestPlan condPlan = set.conditionPlan();
     RequestPlan outPlan = set.outputPlan();

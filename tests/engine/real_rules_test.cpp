@@ -38,7 +38,9 @@ std::string dump(const LoadResult& r) {
 size_t ruleCount(const std::string& file) {
   std::string text = test::readFile(kData + "/falco-rules/" + file);
   size_t n = 0;
-  for (size_t at = text.find("\n- rule:"); at != std::string::npos; at = text.find("\n- rule:", at + 1)) ++n;
+  for (size_t at = text.find("\n- rule:"); at != std::string::npos;
+       at = text.find("\n- rule:", at + 1))
+    ++n;
   return n;
 }
 

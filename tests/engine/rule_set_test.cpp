@@ -99,9 +99,7 @@ TEST(RuleSet, AsyncAndTruncatedEvents) {
   std::vector<PluginInfo> plugins{test::testPlugin()};
   FieldCatalog catalog("test", plugins);
   RequestPlan plan(1);
-  auto slotOf = [&](const char* name) {
-    return plan.add(*catalog.find(name), FieldRequest{});
-  };
+  auto slotOf = [&](const char* name) { return plan.add(*catalog.find(name), FieldRequest{}); };
   uint32_t isAsync = slotOf("evt.is_async"), asyncType = slotOf("evt.asynctype"),
            pluginName = slotOf("evt.pluginname"), time = slotOf("evt.time");
 

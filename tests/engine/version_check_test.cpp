@@ -8,7 +8,8 @@ namespace {
 TEST(SemVer, Parse) {
   EXPECT_EQ(SemVer::parse("1.2.3"), (SemVer{1, 2, 3}));
   EXPECT_EQ(SemVer::parse("0.15.0")->toString(), "0.15.0");
-  for (const char* bad : {"", "1", "1.2", "1.2.", "1.2.3.4", "a.b.c", "1.2.3-rc1", " 1.2.3", "-1.2.3"})
+  for (const char* bad :
+       {"", "1", "1.2", "1.2.", "1.2.3.4", "a.b.c", "1.2.3-rc1", " 1.2.3", "-1.2.3"})
     EXPECT_FALSE(SemVer::parse(bad)) << bad;
 }
 
