@@ -91,6 +91,8 @@ BatchValues::BatchValues(const RequestPlan& plan, std::span<const EventRef> even
     Resolved& r = resolved_[s];
     r.results = results_[p];
     r.events = results_[p]->events();
+    // bytesOf clamps the length, so this asks for the size of the store.
+    r.byteSize = results_[p]->bytesOf(FieldValue{0, 0, UINT32_MAX}).size();
     r.bytes = slot.type == ValueType::kString || slot.type == ValueType::kBytes ||
               slot.type == ValueType::kIpAddr || slot.type == ValueType::kIpNet;
   }
@@ -191,7 +193,9 @@ Value BatchValues::at(size_t event, uint32_t slot, size_t i) const {
   const FieldValue& v = r.results->values(event, s.index)[i];
   Value out;
   out.u64 = v.u64;
-  if (r.bytes) out.bytes = r.results->bytesOf(v);
+  // Hosts validate what runners send; this keeps a slip there from turning
+  // into an exception in the middle of evaluation.
+  if (r.bytes && v.offset <= r.byteSize) out.bytes = r.results->bytesOf(v);
   return out;
 }
 

@@ -49,7 +49,8 @@ class BatchValues : public FieldValueSource {
   struct Resolved {
     const ExtractResults* results = nullptr;
     size_t events = 0;
-    bool bytes = false;  // the value is a string, buffer or address
+    size_t byteSize = 0;  // a value reaching past this reads as empty
+    bool bytes = false;   // the value is a string, buffer or address
   };
   std::vector<Resolved> resolved_;
 };
