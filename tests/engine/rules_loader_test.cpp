@@ -342,6 +342,12 @@ INSTANTIATE_TEST_SUITE_P(
                       "r.yaml:4:20: error: plugin 'x' is listed twice in one requirement"},
         LoadErrorCase{"- required_plugin_versions:\n  - name: x\n    version: 1.0.0\n    url: y\n",
                       "r.yaml:4:5: error: unsupported plugin requirement property 'url'"},
+        LoadErrorCase{kRuleR "  exceptions:\n    - name: e\n      values: [[a]]\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e' has no 'fields'"},
+        LoadErrorCase{kRuleR "- rule: R\n  exceptions:\n    - name: new\n      values: [[a]]\n"
+                             "  append: true\n",
+                      "r.yaml:9:7: error: rule 'R': exception 'new': has values but no 'fields' "
+                      "to compare them with"},
         LoadErrorCase{"rule: x\n", "r.yaml:1:1: error: a rules file must be a list of items"},
         LoadErrorCase{"- foo: bar\n",
                       "r.yaml:1:3: error: unsupported top-level item 'foo' (expected rule, macro, "
