@@ -107,6 +107,36 @@ PluginInfo infoFromHello(Hello::Reader h, const PluginSpec& spec) {
   return i;
 }
 
+// Appends a record's event to `arena` and checks the copy: out of shared
+// memory first, since the runner may rewrite the ring but not the copy.
+// Returns what is wrong (and leaves the arena as it was) or "".
+template <typename Check>
+std::string copyEvent(std::vector<uint8_t>& arena, std::span<const std::byte> payload,
+                      Check&& check) {
+  const size_t offset = arena.size();
+  const auto* p = reinterpret_cast<const uint8_t*>(payload.data());
+  arena.insert(arena.end(), p, p + payload.size());
+  std::string bad = check(arena.data() + offset, payload.size());
+  if (bad.empty() &&
+      eventLen(reinterpret_cast<const ss_plugin_event*>(arena.data() + offset)) != payload.size()) {
+    bad = "event length disagrees with its record";
+  }
+  if (!bad.empty()) arena.resize(offset);
+  return bad;
+}
+
+// The text of a TEXT reply; anything else, malformed included, reads as "".
+std::string replyText(const std::optional<ControlMessage>& reply) {
+  if (!reply) return {};
+  try {
+    Reply::Reader r = reply->reader->getRoot<Reply>();
+    return r.which() == Reply::TEXT ? text(r.getText(), "text") : std::string();
+  } catch (const std::exception&) {
+  } catch (const kj::Exception&) {
+  }
+  return {};
+}
+
 bool sameIdentity(const PluginInfo& a, const PluginInfo& b) {
   return a.name == b.name && a.version == b.version && a.id == b.id &&
          a.eventSource == b.eventSource && a.fieldsJson == b.fieldsJson &&
@@ -416,21 +446,12 @@ BatchResult IsolatedHost::nextBatch() {
       }
       break;
     }
-    // Copied out of shared memory before it is checked: the runner can
-    // rewrite the ring at any time, the copy it cannot.
     const size_t offset = batchBytes_.size();
-    const auto* p = reinterpret_cast<const uint8_t*>(rec.payload.data());
-    batchBytes_.insert(batchBytes_.end(), p, p + rec.payload.size());
+    std::string bad = copyEvent(batchBytes_, rec.payload, [&](void* e, size_t n) {
+      return checkSourceEvent(e, n, info_.id, now);
+    });
     runner_->source.release();
-    std::string bad = checkSourceEvent(batchBytes_.data() + offset, rec.payload.size(), info_.id,
-                                       now);
-    if (bad.empty() && eventLen(reinterpret_cast<const ss_plugin_event*>(batchBytes_.data() +
-                                                                         offset)) !=
-                           rec.payload.size()) {
-      bad = "event length disagrees with its record";
-    }
     if (!bad.empty()) {
-      batchBytes_.resize(offset);
       fault(Fault::kMalformed, "next_batch", bad);
       rc = SS_PLUGIN_TIMEOUT;
       break;
@@ -471,15 +492,7 @@ std::string IsolatedHost::eventToString(const EventRef& e, std::string_view sour
   auto ets = msg.initRoot<Request>().initEventToString();
   ets.setEvent(kj::arrayPtr(reinterpret_cast<const kj::byte*>(e.evt), eventLen(e.evt)));
   ets.setSource(std::string(source));
-  auto reply = call("event_to_string", msg, options_.controlDeadline);
-  if (!reply) return {};
-  try {
-    Reply::Reader r = reply->reader->getRoot<Reply>();
-    return r.which() == Reply::TEXT ? text(r.getText(), "text") : std::string();
-  } catch (const std::exception&) {
-  } catch (const kj::Exception&) {
-  }
-  return {};
+  return replyText(call("event_to_string", msg, options_.controlDeadline));
 }
 
 bool IsolatedHost::roundTrip(const char* during, uint32_t tag, size_t size,
@@ -684,17 +697,10 @@ std::span<const EventRef> IsolatedHost::drainAsync() {
   RingStatus s;
   while ((s = runner_->async.tryPeek(rec)) == RingStatus::kOk) {
     const size_t offset = asyncBytes_.size();
-    const auto* p = reinterpret_cast<const uint8_t*>(rec.payload.data());
-    asyncBytes_.insert(asyncBytes_.end(), p, p + rec.payload.size());
-    std::string bad = checkAsyncEvent(asyncBytes_.data() + offset, rec.payload.size(),
-                                      info_.asyncEvents);
-    if (bad.empty() && eventLen(reinterpret_cast<const ss_plugin_event*>(asyncBytes_.data() +
-                                                                         offset)) !=
-                           rec.payload.size()) {
-      bad = "async event length disagrees with its record";
-    }
+    std::string bad = copyEvent(asyncBytes_, rec.payload, [&](const void* e, size_t n) {
+      return checkAsyncEvent(e, n, info_.asyncEvents);
+    });
     if (!bad.empty()) {
-      asyncBytes_.resize(offset);
       runner_->async.release();
       fault(Fault::kMalformed, "async event", bad);
       break;
@@ -730,14 +736,7 @@ std::string IsolatedHost::lastError() {
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Request>().setLastError();
   auto reply = call("get_last_error", msg, options_.controlDeadline);
-  if (!reply) return hostError_;
-  try {
-    Reply::Reader r = reply->reader->getRoot<Reply>();
-    return r.which() == Reply::TEXT ? text(r.getText(), "text") : std::string();
-  } catch (const std::exception&) {
-  } catch (const kj::Exception&) {
-  }
-  return {};
+  return reply ? replyText(reply) : hostError_;
 }
 
 }  // namespace bulkhead
