@@ -7,7 +7,6 @@
 #include <thread>
 
 #include <capnp/message.h>
-#include <seccomp.h>
 #include <spdlog/spdlog.h>
 
 #include "child_process.h"
@@ -15,6 +14,7 @@
 #include "control_channel.h"
 #include "event.h"
 #include "field_schema.h"
+#include "sandbox_runner/syscall_names.h"
 #include "shm_ring/ring_consumer.h"
 #include "shm_ring/ring_producer.h"
 #include "shm_ring/ring_set.h"
@@ -46,14 +46,6 @@ namespace {
 
 constexpr size_t kMaxText = 64 * 1024;
 constexpr size_t kMaxNames = 1024;
-
-std::string syscallName(long nr) {
-  if (nr < 0) return "unknown";
-  char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, static_cast<int>(nr));
-  std::string s = name != nullptr ? name : std::to_string(nr);
-  std::free(name);
-  return s;
-}
 
 std::string text(capnp::Text::Reader t, const char* what) {
   if (t.size() > kMaxText) throw ControlError(ControlError::Kind::kMalformed,
@@ -257,7 +249,13 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
       what = st.describe();
       if (st.signalled && st.code == SIGSYS) {
         counters_.seccompKills++;
-        what += " (seccomp violation: syscall " + syscallName(st.syscall) + ")";
+        // The syscall number reaches only the kernel log (an audit record);
+        // it may trail the death by a moment, or be rate-limited away.
+        auto rec = findSeccompKillInKernelLog(pid, 200);
+        what += " (seccomp violation: syscall " +
+                (rec ? syscallName(rec->syscall, rec->arch)
+                     : std::string("unknown: no audit record in the kernel log")) +
+                ")";
       }
       break;
     case Fault::kDeadline:
