@@ -14,8 +14,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -211,6 +213,8 @@ class FaultTest : public ::testing::Test {
 
   void TearDown() override {
     faulty_.reset();
+    // The crash reports, for a reader of the test output.
+    if (std::getenv("BULKHEAD_FAULT_TEST_LOG") != nullptr) std::cout << log_.text();
     if (healthy_) {
       const HostCounters c = healthy_->counters();
       EXPECT_EQ(faultCount(c), 0u) << "the healthy runner was hit";
@@ -555,28 +559,57 @@ TEST_F(FaultTest, InitCrashAfterRestartTripsTheBreaker) {
   EXPECT_EQ(healthyStalls_, 0);
 }
 
-// open crashes every time: each open fails with an error, the runner is
-// restarted for the next one, and the breaker ends it.
-TEST_F(FaultTest, OpenCrashEveryTimeTripsTheBreaker) {
+// open fails every time: each open() throws, the runner is restarted for
+// the next one, and the breaker ends it.
+struct OpenCase {
+  const char* name;
+  const char* config;
+  const char* needle;
+};
+
+void PrintTo(const OpenCase& c, std::ostream* os) { *os << c.name; }
+
+class OpenFaultTest : public FaultTest, public ::testing::WithParamInterface<OpenCase> {};
+
+TEST_P(OpenFaultTest, EveryOpenFailsThenTheBreakerTrips) {
+  const OpenCase& c = GetParam();
   IsolationOptions o = faultyIsolation();
   o.maxRestarts = 3;
-  faulty_ = makeFaulty(R"({"fault":"segv","in":"open"})", o);
+  o.openDeadline = milliseconds(200);
+  faulty_ = makeFaulty(c.config, o);
   int failures = 0;
   for (int i = 0; i < 10 && !faulty_->disabled(); ++i) {
     healthySlice();
-    EXPECT_THROW(faulty_->open("count=0"), PluginError);
-    ++failures;
+    try {
+      faulty_->open("count=0");
+      ADD_FAILURE() << "open succeeded";
+    } catch (const PluginError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("could not open plugin 'fault'"));
+      ++failures;
+    }
   }
   const std::string log = log_.text();
   SCOPED_TRACE(log);
   EXPECT_TRUE(faulty_->disabled());
   EXPECT_EQ(failures, 4);  // the first start and three restarts
-  EXPECT_EQ(faulty_->counters().crashes, 4u);
-  EXPECT_THAT(log, HasSubstr("killed by signal 11 (SIGSEGV) during open"));
+  EXPECT_EQ(faultCount(faulty_->counters()), 4u);
+  EXPECT_EQ(faulty_->counters().restarts, 3u);
+  EXPECT_THAT(log, HasSubstr(c.needle));
   EXPECT_THAT(log, HasSubstr("(circuit breaker)"));
   EXPECT_THAT(faulty_->lastError(), HasSubstr("is disabled: its runner failed 4 times"));
+  EXPECT_THROW(faulty_->open("count=0"), PluginError);
   EXPECT_EQ(healthyStalls_, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, OpenFaultTest,
+    ::testing::Values(OpenCase{"Segv", R"({"fault":"segv","in":"open"})",
+                               "killed by signal 11 (SIGSEGV) during open"},
+                      OpenCase{"Exit0", R"({"fault":"exit0","in":"open"})",
+                               "exited with code 0 during open"},
+                      OpenCase{"Hang", R"({"fault":"hang","in":"open"})",
+                               "missed its deadline (open: "}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 // A fault in plugin_destroy (at shutdown) must not hang or crash the
 // supervisor, and leaves no process behind (TearDown checks).
