@@ -349,6 +349,13 @@ TEST_P(RecoverTest, SupervisorSurvivesReportsAndRestarts) {
   if (c.drive == Drive::kExtract || c.drive == Drive::kExtractMsg || c.drive == Drive::kParse) {
     EXPECT_GT(st.okAfterFirstFault, 0u) << "no successful call to a restarted runner";
   }
+  // Nothing lost silently: work that died with a runner is counted.
+  if (c.drive == Drive::kExtract || c.drive == Drive::kExtractMsg) {
+    EXPECT_GE(fc.extractionsLost, 2u);
+  }
+  if (c.drive == Drive::kParse) {
+    EXPECT_GE(fc.parsesLost, 2u);
+  }
   EXPECT_THAT(log, HasSubstr("plugin 'fault' runner pid"));
   for (const char* needle : c.logNeedles) EXPECT_THAT(log, HasSubstr(needle));
 }
