@@ -31,6 +31,25 @@ std::optional<SemVer> SemVer::parse(std::string_view text) {
   return v;
 }
 
+std::optional<SemVer> SemVer::parseStrict(std::string_view text) {
+  SemVer v;
+  uint32_t* parts[] = {&v.major, &v.minor, &v.patch};
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
+  for (int i = 0; i < 3; ++i) {
+    if (p == end || *p < '0' || *p > '9') return std::nullopt;
+    auto [next, ec] = std::from_chars(p, end, *parts[i]);
+    if (ec != std::errc()) return std::nullopt;
+    p = next;
+    if (i < 2) {
+      if (p == end || *p != '.') return std::nullopt;
+      ++p;
+    }
+  }
+  if (p != end) return std::nullopt;
+  return v;
+}
+
 std::string SemVer::str() const {
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
 }

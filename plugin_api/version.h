@@ -16,6 +16,9 @@ struct SemVer {
   uint32_t patch = 0;
 
   static std::optional<SemVer> parse(std::string_view text);
+  // Exactly "X.Y.Z" in decimal digits, nothing before or after: for
+  // versions written in rules files, where a typo must not pass.
+  static std::optional<SemVer> parseStrict(std::string_view text);
   std::string str() const;
   auto operator<=>(const SemVer&) const = default;
 };

@@ -19,7 +19,7 @@ using std::chrono::milliseconds;
 // How long one blocking ring wait lasts before the loop re-checks whether
 // it should stop: short enough for a prompt shutdown, long enough that an
 // idle runner wakes only a few times per second.
-constexpr milliseconds kWaitSlice{200};
+constexpr milliseconds kWaitSlice{50};
 
 RingDeadline sliceDeadline() { return RingClock::now() + kWaitSlice; }
 

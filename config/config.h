@@ -1,0 +1,79 @@
+// The interpreted falco.yaml: plugins to load (in load order), rules files,
+// output settings and per-plugin isolation. A plain value type; loadConfig()
+// is its only producer and has no side effects beyond reading files and
+// logging warnings through spdlog.
+//
+// Keys read, with Falco's semantics unless noted (config/README.md lists
+// every key and default):
+//   plugins: [{name, library_path, init_config, open_params}]
+//   load_plugins: absent -> every plugins entry in list order;
+//                 present -> only those names, in load_plugins order.
+//   rules_files | rules_file, priority, json_output,
+//   json_include_output_property, json_include_tags_property,
+//   stdout_output.enabled, file_output.{enabled, keep_alive, filename},
+//   config_files (merged with Falco's append strategy),
+//   bulkhead.{plugins_dir, runner_path, defaults, plugins.<name>}.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config_error.h"
+#include "config/isolation_config.h"
+#include "engine/priority.h"
+
+namespace bulkhead {
+
+struct PluginConfig {
+  std::string name;
+  // Absolute and lexically normalised. A relative library_path was resolved
+  // under Config::pluginsDir and may not leave it.
+  std::string libraryPath;
+  // Passed to plugin_init: the string as written, or a YAML map/sequence
+  // serialised as JSON. Empty when absent.
+  std::string initConfig;
+  // Passed to plugin_open, with surrounding whitespace trimmed.
+  std::string openParams;
+  IsolationConfig isolation;
+  // Where the plugins entry was written ("file:line:column"), for later
+  // load-time errors that name the plugin.
+  std::string location;
+};
+
+struct FileOutputConfig {
+  bool enabled = false;
+  bool keepAlive = false;
+  std::string filename;  // absolute; required when enabled
+};
+
+struct OutputsConfig {
+  bool jsonOutput = false;
+  bool jsonIncludeOutputProperty = true;
+  bool jsonIncludeTagsProperty = true;
+  bool stdoutEnabled = true;
+  FileOutputConfig file;
+  // Rules less severe than this are not loaded.
+  Priority minimumPriority = Priority::kDebug;
+};
+
+struct Config {
+  std::string path;        // the main config file, absolute
+  std::string pluginsDir;  // absolute; base of relative library_path values
+  // bulkhead.runner_path, absolute; empty means "bulkhead-runner next to
+  // the bulkhead binary", which only the caller knows.
+  std::string runnerPath;
+  std::vector<PluginConfig> plugins;    // in load order
+  std::vector<std::string> rulesFiles;  // absolute, in the order given
+  OutputsConfig outputs;
+  // Every warning raised while loading, also logged through spdlog.
+  std::vector<std::string> warnings;
+};
+
+// Reads `path`, merges its config_files, applies `overrides` ("-o
+// key=value", dotted paths, see applyOverride()) and interprets the result.
+// Throws ConfigError naming file:line:column, the key or plugin, and what to
+// change. Never crashes on malformed input.
+Config loadConfig(const std::string& path, std::span<const std::string> overrides = {});
+
+}  // namespace bulkhead

@@ -1,0 +1,242 @@
+#include <filesystem>
+#include <initializer_list>
+#include <string_view>
+
+#include "config/config.h"
+#include "config/config_files.h"
+#include "config/config_reader.h"
+#include "config/overrides.h"
+#include "config/paths.h"
+#include "config/plugins_reader.h"
+#include "config/yaml_file.h"
+
+namespace bulkhead {
+namespace {
+
+constexpr std::string_view kUsedKeys[] = {
+    "plugins",
+    "load_plugins",
+    "rules_files",
+    "rules_file",
+    "json_output",
+    "json_include_output_property",
+    "json_include_tags_property",
+    "stdout_output",
+    "file_output",
+    "priority",
+    "config_files",
+    "bulkhead",
+};
+
+// Falco settings bulkhead has no counterpart for. They are reported in one
+// warning instead of one each, so a stock falco.yaml stays readable.
+constexpr std::string_view kIgnoredFalcoKeys[] = {
+    "watch_config_files",
+    "time_format_iso_8601",
+    "buffered_outputs",
+    "outputs",
+    "rule_matching",
+    "outputs_queue",
+    "syslog_output",
+    "http_output",
+    "program_output",
+    "grpc_output",
+    "grpc",
+    "webserver",
+    "log_stderr",
+    "log_syslog",
+    "log_level",
+    "libs_logger",
+    "output_timeout",
+    "syscall_event_timeouts",
+    "syscall_event_drops",
+    "metrics",
+    "syscall_buf_size_preset",
+    "syscall_drop_failed_exit",
+    "base_syscalls",
+    "modern_bpf",
+    "metadata_download",
+    "json_include_message_property",
+    "json_include_output_fields_property",
+    "append_output",
+    "static_fields",
+    "plugins_hostinfo",
+    "engine",
+    "falco_libs",
+    "container_engines",
+    "buffer_format_base64",
+    "capture",
+    "rules",
+};
+
+bool contains(std::span<const std::string_view> list, std::string_view key) {
+  for (std::string_view item : list) {
+    if (item == key) return true;
+  }
+  return false;
+}
+
+void checkTopLevelKeys(ConfigReader& reader, const YAML::Node& root) {
+  std::string ignored;
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    YAML::Node key = it->first;
+    if (!key.IsScalar()) {
+      reader.warn(key, "", "ignoring a top-level key that is not a plain string");
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    if (contains(kUsedKeys, name)) continue;
+    if (contains(kIgnoredFalcoKeys, name)) {
+      if (!ignored.empty()) ignored += ", ";
+      ignored += name + " (" + reader.locate(key, name) + ")";
+      continue;
+    }
+    reader.warn(key, name, "unknown key, ignored (misspelled?)");
+  }
+  if (!ignored.empty()) {
+    reader.warn(YAML::Node(YAML::NodeType::Undefined), "",
+                "Falco settings that bulkhead does not implement are ignored: " + ignored);
+  }
+}
+
+void readBool(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+              std::string_view key, bool& field) {
+  if (auto e = reader.find(map, path, key)) field = reader.boolean(e->value, joinPath(path, key));
+}
+
+void readRulesFiles(ConfigReader& reader, const YAML::Node& root, const std::string& baseDir,
+                    Config& config) {
+  auto plural = reader.find(root, "", "rules_files");
+  auto singular = reader.find(root, "", "rules_file");
+  if (plural && singular) {
+    reader.fail(singular->key, "rules_file",
+                "both rules_file and rules_files are set (rules_files at " +
+                    reader.locate(plural->key, "rules_files") + "); keep only rules_files");
+  }
+  auto entry = plural ? plural : singular;
+  if (!entry) return;
+  std::string path = plural ? "rules_files" : "rules_file";
+  std::vector<std::string> files = reader.stringList(entry->value, path);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const YAML::Node item = entry->value.IsSequence() ? entry->value[i] : entry->value;
+    std::string itemPath = entry->value.IsSequence() ? indexPath(path, i) : path;
+    if (files[i].empty()) reader.fail(item, itemPath, "empty rules file path; remove it");
+    if (hasControlChar(files[i])) {
+      reader.fail(item, itemPath, "rules file path contains a control character");
+    }
+    config.rulesFiles.push_back(absoluteUnder(baseDir, files[i]));
+  }
+}
+
+void readOutputs(ConfigReader& reader, const YAML::Node& root, const std::string& baseDir,
+                 OutputsConfig& outputs) {
+  readBool(reader, root, "", "json_output", outputs.jsonOutput);
+  readBool(reader, root, "", "json_include_output_property", outputs.jsonIncludeOutputProperty);
+  readBool(reader, root, "", "json_include_tags_property", outputs.jsonIncludeTagsProperty);
+
+  if (auto e = reader.find(root, "", "priority")) {
+    std::string text = reader.string(e->value, "priority");
+    auto priority = parsePriority(text);
+    if (!priority) {
+      reader.fail(e->value, "priority",
+                  "'" + text +
+                      "' is not a priority; use one of emergency, alert, critical, error, "
+                      "warning, notice, informational (info), debug");
+    }
+    outputs.minimumPriority = *priority;
+  }
+
+  if (auto e = reader.find(root, "", "stdout_output")) {
+    reader.expectMap(e->value, "stdout_output");
+    reader.warnUnknownKeys(e->value, "stdout_output", {"enabled"});
+    readBool(reader, e->value, "stdout_output", "enabled", outputs.stdoutEnabled);
+  }
+  if (auto e = reader.find(root, "", "file_output")) {
+    const YAML::Node& map = e->value;
+    reader.expectMap(map, "file_output");
+    reader.warnUnknownKeys(map, "file_output", {"enabled", "keep_alive", "filename"});
+    readBool(reader, map, "file_output", "enabled", outputs.file.enabled);
+    readBool(reader, map, "file_output", "keep_alive", outputs.file.keepAlive);
+    auto filename = reader.find(map, "file_output", "filename");
+    if (filename) {
+      std::string name = reader.string(filename->value, "file_output.filename");
+      if (hasControlChar(name)) {
+        reader.fail(filename->value, "file_output.filename",
+                    "file name contains a control character");
+      }
+      if (!name.empty()) outputs.file.filename = absoluteUnder(baseDir, name);
+    }
+    if (outputs.file.enabled && outputs.file.filename.empty()) {
+      reader.fail(filename ? filename->value : map, "file_output.filename",
+                  "file_output is enabled but has no filename; set file_output.filename");
+    }
+  }
+}
+
+// bulkhead.plugins_dir and bulkhead.runner_path; defaults and per-plugin
+// settings are read by applyIsolation() once the plugins are known.
+YAML::Node readBulkheadPaths(ConfigReader& reader, const YAML::Node& root,
+                             const std::string& baseDir, Config& config) {
+  config.pluginsDir = baseDir;
+  auto section = reader.find(root, "", "bulkhead");
+  if (!section || section->value.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node& bulkhead = section->value;
+  reader.expectMap(bulkhead, "bulkhead");
+  reader.warnUnknownKeys(bulkhead, "bulkhead",
+                         {"plugins_dir", "runner_path", "defaults", "plugins"});
+  if (auto e = reader.find(bulkhead, "bulkhead", "plugins_dir")) {
+    std::string dir = reader.nonEmptyString(e->value, "bulkhead.plugins_dir");
+    if (hasControlChar(dir)) {
+      reader.fail(e->value, "bulkhead.plugins_dir", "path contains a control character");
+    }
+    config.pluginsDir = absoluteUnder(baseDir, dir);
+  }
+  if (auto e = reader.find(bulkhead, "bulkhead", "runner_path")) {
+    std::string runner = reader.string(e->value, "bulkhead.runner_path");
+    if (hasControlChar(runner)) {
+      reader.fail(e->value, "bulkhead.runner_path", "path contains a control character");
+    }
+    if (!runner.empty()) config.runnerPath = absoluteUnder(baseDir, runner);
+  }
+  return bulkhead;
+}
+
+}  // namespace
+
+Config loadConfig(const std::string& path, std::span<const std::string> overrides) {
+  Config config;
+  std::error_code ec;
+  std::filesystem::path cwd = std::filesystem::current_path(ec);
+  config.path = absoluteUnder(ec ? "/" : cwd.string(), path);
+  const std::string baseDir = parentDir(config.path);
+
+  YAML::Node root = parseYamlFile(config.path);
+  if (root.IsNull()) {
+    throw ConfigError(config.path +
+                      ": the configuration file is empty; expected a map of settings such as "
+                      "'plugins:' and 'rules_files:'");
+  }
+  ConfigReader reader(config.path);
+  if (!root.IsMap()) {
+    reader.fail(
+        root, "",
+        std::string("expected a map of settings at the top level, got ") + nodeKindName(root));
+  }
+  mergeConfigFiles(reader, root, baseDir);
+  for (const std::string& override : overrides) {
+    std::string setPath = applyOverride(root, override);
+    reader.setOrigin(setPath, ValueOrigin{"-o '" + override + "'", false});
+  }
+
+  checkTopLevelKeys(reader, root);
+  readRulesFiles(reader, root, baseDir, config);
+  readOutputs(reader, root, baseDir, config.outputs);
+  YAML::Node bulkhead = readBulkheadPaths(reader, root, baseDir, config);
+  config.plugins =
+      selectLoadedPlugins(reader, root, readPluginEntries(reader, root, config.pluginsDir));
+  applyIsolation(reader, bulkhead, config.plugins);
+  config.warnings = reader.takeWarnings();
+  return config;
+}
+
+}  // namespace bulkhead

@@ -1,0 +1,80 @@
+// The syntax tree of a filter condition (see parser.h for the grammar).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/lexer.h"
+
+namespace bulkhead {
+
+enum class CmpOp : uint8_t {
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kContains,
+  kIContains,
+  kBContains,
+  kStartsWith,
+  kBStartsWith,
+  kEndsWith,
+  kGlob,
+  kIGlob,
+  kIn,
+  kIntersects,
+  kPMatch,
+  kExists,
+};
+
+std::string_view opName(CmpOp op);
+// in, intersects and pmatch compare against a list of values.
+bool opTakesList(CmpOp op);
+
+struct FieldRef {
+  std::string name;
+  std::string arg;  // raw text between the brackets
+  bool hasArg = false;
+  SourcePos pos;
+
+  std::string text() const { return hasArg ? name + "[" + arg + "]" : name; }
+};
+
+struct ValueText {
+  std::string text;
+  bool quoted = false;
+  SourcePos pos;
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  enum class Kind : uint8_t { kAnd, kOr, kNot, kCheck, kMacro };
+
+  Kind kind = Kind::kCheck;
+  SourcePos pos;
+  std::vector<ExprPtr> children;  // and, or: two or more; not: one
+
+  // kCheck. For list operators `values` holds the items written between the
+  // parentheses; a bare item may name a list and is expanded at compile time.
+  FieldRef field;
+  CmpOp op = CmpOp::kExists;
+  std::vector<ValueText> values;
+  std::optional<FieldRef> rhsField;  // `f1 = val(f2)`
+  std::string listName;              // `f in list_name` (no parentheses)
+
+  // kMacro
+  std::string name;
+
+  ExprPtr clone() const;
+};
+
+ExprPtr makeNode(Expr::Kind kind, SourcePos pos, std::vector<ExprPtr> children);
+
+}  // namespace bulkhead

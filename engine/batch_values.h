@@ -1,0 +1,55 @@
+// FieldValueSource over one batch: the ExtractResults of each plugin's
+// extract() call (made with the plan's requests, in the plan's order) plus
+// the engine's own fields, computed from the event headers.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/field_values.h"
+#include "engine/request_plan.h"
+#include "plugin_api/plugin_host.h"
+
+namespace bulkhead {
+
+class BatchValues : public FieldValueSource {
+ public:
+  // `results[p]` holds plugin p's results for `plan.requests(p)` and these
+  // events, or is null when the plugin was not asked (its slots then have no
+  // value). `pluginInfo`, when not empty, gives evt.plugininfo per event.
+  // Everything is borrowed and must outlive this object.
+  BatchValues(const RequestPlan& plan, std::span<const EventRef> events, std::string_view source,
+              std::span<const PluginInfo> plugins, std::span<const ExtractResults* const> results,
+              std::span<const std::string> pluginInfo = {});
+
+  size_t count(size_t event, uint32_t slot) const override;
+  Value at(size_t event, uint32_t slot, size_t i) const override;
+
+ private:
+  void computeEngineField(size_t slot, EngineField f);
+
+  const RequestPlan& plan_;
+  std::span<const EventRef> events_;
+  std::string source_;
+  std::span<const PluginInfo> plugins_;
+  std::span<const ExtractResults* const> results_;
+  std::span<const std::string> pluginInfo_;
+  // Per slot, per event: the engine field's value; empty vectors for plugin
+  // slots. `present` is false where the field has no value for the event.
+  struct Column {
+    std::vector<std::string> text;
+    std::vector<uint64_t> num;
+    std::vector<bool> present;
+  };
+  std::vector<Column> engine_;
+};
+
+enum class TimeFormat : uint8_t { kTime, kTimeS, kDateTime, kDateTimeS, kIso8601 };
+// Formats nanoseconds since the epoch in UTC: "HH:MM:SS.nnnnnnnnn",
+// "HH:MM:SS", "YYYY-MM-DD HH:MM:SS.nnnnnnnnn", "YYYY-MM-DD HH:MM:SS" or
+// "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ". UTC because local time would need the
+// time zone files, and the engine reads no files.
+std::string formatTimestamp(uint64_t ns, TimeFormat format);
+
+}  // namespace bulkhead

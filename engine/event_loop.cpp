@@ -1,0 +1,119 @@
+#include "engine/event_loop.h"
+
+#include "engine/batch_values.h"
+#include "plugin_api/event.h"
+
+namespace bulkhead {
+
+namespace {
+
+bool servesSourceList(const std::vector<std::string>& sources, const std::string& source) {
+  if (sources.empty()) return true;
+  for (const std::string& s : sources) {
+    if (s == source) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> plugins,
+                               std::vector<PluginHost*> hosts, size_t sourcePlugin,
+                               const RuleSet* rules, AlertSink& sink, Priority minimum)
+    : source_(std::move(source)),
+      plugins_(plugins),
+      hosts_(std::move(hosts)),
+      sourcePlugin_(sourcePlugin),
+      rules_(rules),
+      sink_(sink),
+      minimum_(minimum),
+      results_(plugins.size()),
+      resultPtrs_(plugins.size(), nullptr) {}
+
+ss_plugin_rc SourcePipeline::step() {
+  BatchResult b = hosts_[sourcePlugin_]->nextBatch();
+  counters_.batches++;
+  if (b.rc == SS_PLUGIN_TIMEOUT) counters_.timeouts++;
+  if (!b.events.empty()) {
+    counters_.events += b.events.size();
+    process(b.events);
+  }
+  // Async events join the stream between batches, as the framework hands
+  // them out on timeouts and between events.
+  for (size_t p = 0; p < plugins_.size(); ++p) {
+    if (hosts_[p] == nullptr || !plugins_[p].has(CAP_ASYNC)) continue;
+    std::span<const EventRef> async = hosts_[p]->drainAsync();
+    if (async.empty()) continue;
+    counters_.asyncEvents += async.size();
+    process(async);
+  }
+  return b.rc;
+}
+
+void SourcePipeline::extractFor(const RequestPlan& plan, std::span<const EventRef> events) {
+  std::fill(resultPtrs_.begin(), resultPtrs_.end(), nullptr);
+  for (size_t p : plan.pluginsWithRequests()) {
+    if (hosts_[p] == nullptr) continue;
+    if (hosts_[p]->extract(events, source_, plan.requests(p), results_[p]) != SS_PLUGIN_SUCCESS) {
+      // The failed plugin's values are absent: conditions on them do not
+      // match, outputs show <NA>. Counted, never silent.
+      counters_.extractFailures++;
+      continue;
+    }
+    resultPtrs_[p] = &results_[p];
+  }
+}
+
+void SourcePipeline::process(std::span<const EventRef> events) {
+  // Parse before any extraction, every parser in load order (ABI guarantee).
+  for (size_t p = 0; p < plugins_.size(); ++p) {
+    if (hosts_[p] == nullptr || !plugins_[p].has(CAP_PARSING)) continue;
+    if (!servesSourceList(plugins_[p].parseEventSources, source_)) continue;
+    hosts_[p]->parse(events, source_);
+  }
+  if (rules_ == nullptr || rules_->rules().empty()) return;
+
+  extractFor(rules_->conditionPlan(), events);
+  matches_.clear();
+  {
+    BatchValues values(rules_->conditionPlan(), events, source_, plugins_, resultPtrs_);
+    rules_->evaluate(values, events.size(), matches_);
+  }
+  if (matches_.empty()) return;
+  counters_.matches += matches_.size();
+
+  // Output fields are extracted only for the events that matched.
+  matched_.clear();
+  matchedIndex_.assign(events.size(), SIZE_MAX);
+  for (const Match& m : matches_) {
+    if (matchedIndex_[m.event] == SIZE_MAX) {
+      matchedIndex_[m.event] = matched_.size();
+      matched_.push_back(events[m.event]);
+    }
+  }
+  extractFor(rules_->outputPlan(), matched_);
+  BatchValues values(rules_->outputPlan(), matched_, source_, plugins_, resultPtrs_);
+  for (const Match& m : matches_) {
+    const CompiledRule& rule = rules_->rules()[m.rule];
+    if (rule.priority > minimum_) continue;
+    const size_t e = matchedIndex_[m.event];
+    Alert a;
+    a.timeNs = eventTs(events[m.event].evt);
+    a.priority = rule.priority;
+    a.rule = rule.name;
+    a.source = source_;
+    a.tags = rule.tags;
+    a.output = rules_->renderOutput(m.rule, values, e);
+    for (const OutputPart& part : rule.output.parts()) {
+      if (!part.isField) continue;
+      Alert::Field f;
+      f.name = part.field.text();
+      f.present = values.count(e, part.slot) > 0;
+      if (f.present) f.value = renderField(part, values, e);
+      a.fields.push_back(std::move(f));
+    }
+    sink_.emit(a);
+  }
+}
+
+}  // namespace bulkhead

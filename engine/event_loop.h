@@ -1,0 +1,92 @@
+// The per-source pipeline: pull a batch from the source plugin's host,
+// hand it to the parsing plugins in load order, evaluate the source's rules
+// with field values extracted per batch, and emit an Alert per match.
+//
+// Falco gives every source its own plugin instances; so does bulkhead: a
+// SourcePipeline owns nothing but uses hosts made for its source only, and
+// runs on its own thread. Calls into the hosts are the only side effects.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "plugin_api/plugin_host.h"
+#include "engine/rule_set.h"
+
+namespace bulkhead {
+
+struct Alert {
+  uint64_t timeNs = 0;  // the event's timestamp
+  Priority priority = Priority::kDebug;
+  std::string rule;
+  std::string source;
+  std::string output;
+  std::vector<std::string> tags;
+  // Each field of the output format, rendered; absent values have
+  // `present` false (Falco's "<NA>").
+  struct Field {
+    std::string name;
+    std::string value;
+    bool present = false;
+  };
+  std::vector<Field> fields;
+};
+
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  // Called from source threads; implementations serialise themselves.
+  virtual void emit(const Alert& alert) = 0;
+};
+
+struct PipelineCounters {
+  uint64_t events = 0;
+  uint64_t asyncEvents = 0;
+  uint64_t batches = 0;
+  uint64_t timeouts = 0;
+  uint64_t matches = 0;
+  uint64_t extractFailures = 0;  // extract calls that failed (values then absent)
+};
+
+class SourcePipeline {
+ public:
+  // `hosts[p]` serves plugin p of `plugins` for this source, or is null.
+  // `rules` may be null (a source with no rules still runs: parsers and
+  // counters see its events). `minimum`: less severe matches are dropped.
+  SourcePipeline(std::string source, std::span<const PluginInfo> plugins,
+                 std::vector<PluginHost*> hosts, size_t sourcePlugin, const RuleSet* rules,
+                 AlertSink& sink, Priority minimum = Priority::kDebug);
+
+  // One batch, plus the async events that arrived meanwhile. Returns the
+  // batch's rc: EOF or FAILURE end the source.
+  ss_plugin_rc step();
+
+  const std::string& source() const { return source_; }
+  const PipelineCounters& counters() const { return counters_; }
+  PluginHost& sourceHost() const { return *hosts_[sourcePlugin_]; }
+
+ private:
+  void process(std::span<const EventRef> events);
+  void extractFor(const RequestPlan& plan, std::span<const EventRef> events);
+
+  std::string source_;
+  std::span<const PluginInfo> plugins_;
+  std::vector<PluginHost*> hosts_;
+  size_t sourcePlugin_;
+  const RuleSet* rules_;
+  AlertSink& sink_;
+  Priority minimum_;
+  PipelineCounters counters_;
+
+  // Reused per batch so the steady state does not allocate.
+  std::vector<ExtractResults> results_;
+  std::vector<const ExtractResults*> resultPtrs_;
+  std::vector<Match> matches_;
+  std::vector<EventRef> matched_;
+  std::vector<size_t> matchedIndex_;
+};
+
+}  // namespace bulkhead

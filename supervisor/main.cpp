@@ -1,0 +1,375 @@
+// bulkhead: runs Falco plugins and rules, each plugin in its own sandboxed
+// runner process (or in-process where configured).
+//
+//   bulkhead -c falco.yaml [-r rules]... [-o key=value]... [--json]
+//            [--isolation process|inprocess]
+//            [--list-plugins] [--list [source]] [--validate rules]...
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "alert_output.h"
+#include "config/config.h"
+#include "config/overrides.h"
+#include "engine/event_loop.h"
+#include "engine/rules_loader.h"
+#include "field_schema.h"
+#include "host_factory.h"
+#include "plugin_api/plugin_set.h"
+
+namespace bulkhead {
+namespace {
+
+struct Cli {
+  std::string config = "/etc/falco/falco.yaml";
+  std::vector<std::string> rules;
+  std::vector<std::string> overrides;
+  std::vector<std::string> validate;
+  std::optional<std::string> isolation;
+  bool json = false;
+  bool listPlugins = false;
+  bool list = false;
+  std::string listSource;
+};
+
+constexpr const char* kUsage =
+    "usage: bulkhead [-c falco.yaml] [-r rules_file_or_dir]... [-o key=value]...\n"
+    "                [--json] [--isolation process|inprocess]\n"
+    "                [--list-plugins] [--list [source]] [--validate rules_file]...\n";
+
+std::optional<Cli> parseArgs(int argc, char** argv) {
+  Cli cli;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* what) -> std::optional<std::string> {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "bulkhead: %s needs a value\n%s", what, kUsage);
+        return std::nullopt;
+      }
+      return std::string(argv[++i]);
+    };
+    std::optional<std::string> v;
+    if (a == "-c") {
+      if (!(v = value("-c"))) return std::nullopt;
+      cli.config = *v;
+    } else if (a == "-r") {
+      if (!(v = value("-r"))) return std::nullopt;
+      cli.rules.push_back(*v);
+    } else if (a == "-o") {
+      if (!(v = value("-o"))) return std::nullopt;
+      cli.overrides.push_back(*v);
+    } else if (a == "--validate" || a == "-V") {
+      if (!(v = value("--validate"))) return std::nullopt;
+      cli.validate.push_back(*v);
+    } else if (a == "--isolation") {
+      if (!(v = value("--isolation"))) return std::nullopt;
+      if (*v != "process" && *v != "inprocess") {
+        std::fprintf(stderr, "bulkhead: --isolation takes process or inprocess, not '%s'\n",
+                     v->c_str());
+        return std::nullopt;
+      }
+      cli.isolation = *v;
+    } else if (a == "--json") {
+      cli.json = true;
+    } else if (a == "--list-plugins") {
+      cli.listPlugins = true;
+    } else if (a == "--list") {
+      cli.list = true;
+      if (i + 1 < argc && argv[i + 1][0] != '-') cli.listSource = argv[++i];
+    } else if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else {
+      std::fprintf(stderr, "bulkhead: unknown argument '%s'\n%s", a.c_str(), kUsage);
+      return std::nullopt;
+    }
+  }
+  return cli;
+}
+
+// Rules files from -r (files, or folders whose *.yaml/*.yml are read in
+// name order); errors name the path.
+std::vector<RulesText> readRules(const std::vector<std::string>& paths) {
+  std::vector<RulesText> out;
+  auto readOne = [&](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    if (!in) throw std::runtime_error("cannot read rules file " + p.string());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    out.push_back({p.string(), ss.str()});
+  };
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::vector<std::filesystem::path> files;
+      for (const auto& e : std::filesystem::directory_iterator(path)) {
+        auto ext = e.path().extension();
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(e.path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) readOne(f);
+    } else {
+      readOne(path);
+    }
+  }
+  return out;
+}
+
+std::string capabilityList(const PluginInfo& i) {
+  std::string s;
+  auto add = [&](const std::string& c) { s += "  - " + c + "\n"; };
+  if (i.has(CAP_SOURCING)) {
+    add("Event Sourcing (ID=" + std::to_string(i.id) + ", source='" + i.eventSource + "')");
+  }
+  if (i.has(CAP_EXTRACTION)) add("Field Extraction");
+  if (i.has(CAP_PARSING)) add("Event Parsing");
+  if (i.has(CAP_ASYNC)) add("Async Events");
+  if (i.has(CAP_CAPTURE_LISTENING)) add("Capture Listening");
+  return s;
+}
+
+void printPlugins(const std::vector<PluginConfig>& configs,
+                  const std::vector<std::unique_ptr<PluginHost>>& hosts) {
+  std::printf("%zu Plugins Loaded:\n\n", hosts.size());
+  for (size_t p = 0; p < hosts.size(); ++p) {
+    const PluginInfo& i = hosts[p]->info();
+    std::printf("Name: %s\nDescription: %s\nContact: %s\nVersion: %s\nRequired API: %s\n",
+                i.name.c_str(), i.description.c_str(), i.contact.c_str(), i.version.c_str(),
+                i.requiredApiVersion.c_str());
+    std::printf("Isolation: %s\nCapabilities:\n%s", isolationModeName(configs[p].isolation.mode),
+                capabilityList(i).c_str());
+    if (!i.fields.empty()) {
+      std::printf("Fields:\n");
+      for (const FieldDescriptor& f : i.fields) {
+        std::printf("  %-28s %s%s\n", f.name.c_str(), fieldTypeName(f.type),
+                    f.isList ? " (list)" : "");
+      }
+    }
+    std::printf("\n");
+  }
+}
+
+void printFields(const std::vector<std::unique_ptr<PluginHost>>& hosts, const std::string& only) {
+  for (const auto& h : hosts) {
+    const PluginInfo& i = h->info();
+    if (i.fields.empty()) continue;
+    std::string sources;
+    for (const std::string& s : i.extractEventSources) sources += (sources.empty() ? "" : ", ") + s;
+    if (sources.empty()) sources = "all sources";
+    if (!only.empty() && !servesSource(i.extractEventSources, only)) continue;
+    std::printf("Field Class: %s (%s)\n\n", i.name.c_str(), sources.c_str());
+    for (const FieldDescriptor& f : i.fields) {
+      if (f.hidden) continue;
+      std::string name = f.name + (f.arg.required ? (f.arg.isIndex ? "[index]" : "[key]") : "");
+      std::printf("%-30s %s\n", name.c_str(), f.description.c_str());
+    }
+    std::printf("\n");
+  }
+}
+
+std::atomic<bool> gStop{false};
+
+void printCounters(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
+                   const std::vector<std::pair<std::string, PluginHost*>>& hosts,
+                   uint64_t alerts) {
+  std::fprintf(stderr, "\nbulkhead: %llu alerts\n", static_cast<unsigned long long>(alerts));
+  for (const auto& p : pipelines) {
+    const PipelineCounters& c = p->counters();
+    std::fprintf(stderr,
+                 "source %-12s events %llu async %llu batches %llu matches %llu failed-extracts "
+                 "%llu\n",
+                 p->source().c_str(), static_cast<unsigned long long>(c.events),
+                 static_cast<unsigned long long>(c.asyncEvents),
+                 static_cast<unsigned long long>(c.batches),
+                 static_cast<unsigned long long>(c.matches),
+                 static_cast<unsigned long long>(c.extractFailures));
+  }
+  for (const auto& [name, h] : hosts) {
+    HostCounters c = h->counters();
+    std::fprintf(stderr,
+                 "plugin %-12s events %llu extractions %llu parsed %llu restarts %llu crashes %llu "
+                 "deadline-kills %llu seccomp-kills %llu malformed %llu extractions-lost %llu "
+                 "parses-lost %llu async-dropped %llu\n",
+                 name.c_str(), static_cast<unsigned long long>(c.events),
+                 static_cast<unsigned long long>(c.extractions),
+                 static_cast<unsigned long long>(c.parsed),
+                 static_cast<unsigned long long>(c.restarts),
+                 static_cast<unsigned long long>(c.crashes),
+                 static_cast<unsigned long long>(c.deadlineKills),
+                 static_cast<unsigned long long>(c.seccompKills),
+                 static_cast<unsigned long long>(c.malformed),
+                 static_cast<unsigned long long>(c.extractionsLost),
+                 static_cast<unsigned long long>(c.parsesLost),
+                 static_cast<unsigned long long>(c.asyncDropped));
+  }
+}
+
+int run(const Cli& cli) {
+  std::vector<std::string> overrides = cli.overrides;
+  if (cli.isolation) overrides.push_back("bulkhead.defaults.isolation=" + *cli.isolation);
+  if (cli.json) overrides.push_back("json_output=true");
+  Config config = loadConfig(cli.config, overrides);
+
+  HostContext ctx;
+  ctx.runnerPath = config.runnerPath.empty() ? executableDir() + "/bulkhead-runner"
+                                             : config.runnerPath;
+  ctx.policyDir = executableDir() + "/policies";
+  if (cli.isolation) {
+    // -o on bulkhead.defaults does not reach per-plugin overrides; the
+    // command-line mode wins over every plugin's setting.
+    for (PluginConfig& p : config.plugins) {
+      p.isolation.mode =
+          *cli.isolation == "inprocess" ? IsolationMode::kInProcess : IsolationMode::kProcess;
+    }
+  }
+
+  // One host per plugin for its information (and for the first source that
+  // uses it).
+  std::vector<std::unique_ptr<PluginHost>> hosts;
+  for (const PluginConfig& p : config.plugins) hosts.push_back(makeHost(p, ctx));
+  std::vector<PluginInfo> infos;
+  std::vector<LoadedPlugin> loaded;
+  for (size_t p = 0; p < hosts.size(); ++p) infos.push_back(hosts[p]->info());
+  for (size_t p = 0; p < hosts.size(); ++p) loaded.push_back({config.plugins[p].name, &infos[p]});
+  for (const std::string& w : checkPluginSet(loaded)) spdlog::warn("{}", w);
+
+  if (cli.listPlugins) {
+    printPlugins(config.plugins, hosts);
+    return 0;
+  }
+  if (cli.list) {
+    printFields(hosts, cli.listSource);
+    return 0;
+  }
+
+  const bool validating = !cli.validate.empty();
+  std::vector<RulesText> texts =
+      readRules(validating ? cli.validate : (cli.rules.empty() ? config.rulesFiles : cli.rules));
+  LoadResult rules = loadRules(texts, infos);
+  for (const Diagnostic& d : rules.diagnostics) {
+    if (d.severity == Diagnostic::Severity::kError) {
+      spdlog::error("{}", d.toString());
+    } else {
+      spdlog::warn("{}", d.toString());
+    }
+  }
+  if (validating) {
+    for (const RulesText& t : texts) std::printf("%s: %s\n", t.name.c_str(), rules.ok() ? "Ok" : "Invalid");
+    return rules.ok() ? 0 : 1;
+  }
+  if (!rules.ok()) return 1;
+
+  AlertOutputOptions out;
+  out.json = config.outputs.jsonOutput;
+  out.includeOutput = config.outputs.jsonIncludeOutputProperty;
+  out.includeTags = config.outputs.jsonIncludeTagsProperty;
+  out.toStdout = config.outputs.stdoutEnabled;
+  if (config.outputs.file.enabled) out.file = config.outputs.file.filename;
+  out.keepAlive = config.outputs.file.keepAlive;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  out.hostname = host;
+  AlertOutput alerts(out);
+
+  // Per source: its own hosts, like Falco's inspector per source. A plugin
+  // that serves several sources gets one host per source.
+  std::vector<std::unique_ptr<PluginHost>> extraHosts;
+  std::vector<bool> used(hosts.size(), false);
+  std::vector<std::unique_ptr<SourcePipeline>> pipelines;
+  std::vector<std::pair<std::string, PluginHost*>> allHosts;
+  for (size_t s = 0; s < infos.size(); ++s) {
+    if (!infos[s].has(CAP_SOURCING)) continue;
+    const std::string& source = infos[s].eventSource;
+    std::vector<PluginHost*> sourceHosts(infos.size(), nullptr);
+    for (size_t p = 0; p < infos.size(); ++p) {
+      const PluginInfo& i = infos[p];
+      const bool serves = p == s || (i.has(CAP_EXTRACTION) && !i.has(CAP_SOURCING) &&
+                                     servesSource(i.extractEventSources, source)) ||
+                          (i.has(CAP_PARSING) && !i.has(CAP_SOURCING) &&
+                           servesSource(i.parseEventSources, source)) ||
+                          (i.has(CAP_ASYNC) && !i.has(CAP_SOURCING) &&
+                           servesSource(i.asyncEventSources, source));
+      if (!serves) continue;
+      if (!used[p]) {
+        used[p] = true;
+        sourceHosts[p] = hosts[p].get();
+      } else {
+        extraHosts.push_back(makeHost(config.plugins[p], ctx));
+        sourceHosts[p] = extraHosts.back().get();
+      }
+      allHosts.emplace_back(infos[p].name + "@" + source, sourceHosts[p]);
+    }
+    sourceHosts[s]->open(config.plugins[s].openParams);
+    for (size_t p = 0; p < infos.size(); ++p) {
+      if (sourceHosts[p] != nullptr && infos[p].has(CAP_ASYNC)) sourceHosts[p]->startAsync();
+    }
+    pipelines.push_back(std::make_unique<SourcePipeline>(source, infos, sourceHosts, s,
+                                                         rules.forSource(source), alerts,
+                                                         config.outputs.minimumPriority));
+  }
+  if (pipelines.empty()) {
+    spdlog::error("no sourcing plugin is loaded: nothing to read events from");
+    return 1;
+  }
+  spdlog::info("running {} source(s); stop with Ctrl-C", pipelines.size());
+
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (auto& p : pipelines) {
+    threads.emplace_back([&, pipeline = p.get()] {
+      while (!gStop.load(std::memory_order_relaxed)) {
+        ss_plugin_rc rc = pipeline->step();
+        if (rc == SS_PLUGIN_EOF) break;
+        if (rc == SS_PLUGIN_FAILURE) {
+          spdlog::error("source '{}' failed: {}", pipeline->source(),
+                        pipeline->sourceHost().lastError());
+          failed++;
+          break;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& p : pipelines) p->sourceHost().close();
+  printCounters(pipelines, allHosts, alerts.emitted());
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace bulkhead
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("bulkhead");
+  spdlog::set_default_logger(logger);
+  // SIGINT/SIGTERM stop the sources after their current batch; the alerts
+  // of that batch are still written and the counters printed.
+  struct sigaction sa{};
+  sa.sa_handler = [](int) { bulkhead::gStop.store(true); };
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  auto cli = bulkhead::parseArgs(argc, argv);
+  if (!cli) return 2;
+  try {
+    return bulkhead::run(*cli);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,384 @@
+#include "engine/rules_loader.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/batch_values.h"
+#include "engine/evaluator.h"
+#include "test_support.h"
+
+namespace bulkhead {
+namespace {
+
+using test::Row;
+
+class RulesLoaderTest : public ::testing::Test {
+ protected:
+  RulesLoaderTest() : plugins_{test::testPlugin(), test::anySourcePlugin()} {}
+
+  LoadResult load(std::vector<RulesText> files) { return loadRules(files, plugins_); }
+  LoadResult load(const std::string& text) { return load({{"r.yaml", text}}); }
+
+  static std::string dump(const LoadResult& r) {
+    std::string out;
+    for (const auto& d : r.diagnostics) out += d.toString() + "\n";
+    return out;
+  }
+  static std::string firstError(const LoadResult& r) {
+    auto e = r.errors();
+    return e.empty() ? "no error" : e[0].toString();
+  }
+
+  // Evaluates rule `name` of source "test" for one event with `row`.
+  bool matches(const LoadResult& r, const std::string& name, const Row& row) {
+    const RuleSet* set = r.forSource("test");
+    EXPECT_NE(set, nullptr);
+    if (!set) return false;
+    auto ev = test::pluginEvent(1, 999, "x");
+    EventRef ref{reinterpret_cast<const ss_plugin_event*>(ev.data()), 1};
+    std::vector<ExtractResults> res;
+    for (size_t p = 0; p < plugins_.size(); ++p)
+      res.push_back(test::extractRows(set->conditionPlan(), p, plugins_[p], {row}));
+    std::vector<const ExtractResults*> ptrs{&res[0], &res[1]};
+    BatchValues values(set->conditionPlan(), std::span(&ref, 1), "test", plugins_, ptrs);
+    for (const auto& rule : set->rules()) {
+      if (rule.name == name) return evaluate(rule.condition, values, 0);
+    }
+    ADD_FAILURE() << "no rule " << name;
+    return false;
+  }
+
+  std::vector<PluginInfo> plugins_;
+};
+
+const char* kBase = R"(
+- list: shells
+  items: [bash, sh]
+- macro: is_shell
+  condition: t.str in (shells)
+- rule: Shell
+  desc: a shell
+  condition: is_shell
+  output: shell %t.str
+  priority: WARNING
+  source: test
+  tags: [a]
+)";
+
+TEST_F(RulesLoaderTest, BasicRule) {
+  LoadResult r = load(kBase);
+  ASSERT_TRUE(r.ok()) << dump(r);
+  const RuleSet* set = r.forSource("test");
+  ASSERT_NE(set, nullptr);
+  ASSERT_EQ(set->rules().size(), 1u);
+  const CompiledRule& rule = set->rules()[0];
+  EXPECT_EQ(rule.name, "Shell");
+  EXPECT_EQ(rule.description, "a shell");
+  EXPECT_EQ(rule.priority, Priority::kWarning);
+  EXPECT_EQ(rule.tags, std::vector<std::string>{"a"});
+  EXPECT_EQ(rule.line, 6u);
+  EXPECT_TRUE(matches(r, "Shell", Row{{"t.str", {std::string("sh")}}}));
+  EXPECT_FALSE(matches(r, "Shell", Row{{"t.str", {std::string("zsh")}}}));
+}
+
+TEST_F(RulesLoaderTest, LaterFilesOverrideAndAppend) {
+  LoadResult r = load({{"base.yaml", kBase},
+                       {"local.yaml", R"(
+- list: shells
+  items: [zsh]
+  append: true
+- macro: is_shell
+  condition: or t.str = fish
+  append: true
+)"}});
+  ASSERT_TRUE(r.ok()) << dump(r);
+  EXPECT_TRUE(matches(r, "Shell", Row{{"t.str", {std::string("zsh")}}}));
+  EXPECT_TRUE(matches(r, "Shell", Row{{"t.str", {std::string("fish")}}}));
+  EXPECT_TRUE(matches(r, "Shell", Row{{"t.str", {std::string("bash")}}}));
+
+  r = load({{"base.yaml", kBase}, {"local.yaml", R"(
+- list: shells
+  items: [csh]
+)"}});
+  ASSERT_TRUE(r.ok()) << dump(r);
+  EXPECT_TRUE(matches(r, "Shell", Row{{"t.str", {std::string("csh")}}}));
+  EXPECT_FALSE(matches(r, "Shell", Row{{"t.str", {std::string("bash")}}}));
+}
+
+TEST_F(RulesLoaderTest, OverrideForms) {
+  LoadResult r = load({{"base.yaml", kBase}, {"local.yaml", R"(
+- rule: Shell
+  condition: and t.num > 5
+  output: (n=%t.num)
+  priority: ERROR
+  override:
+    condition: append
+    output: append
+    priority: replace
+- list: shells
+  items: [ksh]
+  override:
+    items: replace
+)"}});
+  ASSERT_TRUE(r.ok()) << dump(r);
+  const CompiledRule& rule = r.forSource("test")->rules()[0];
+  EXPECT_EQ(rule.priority, Priority::kError);
+  EXPECT_TRUE(matches(r, "Shell", Row{{"t.str", {std::string("ksh")}}, {"t.num", {uint64_t{6}}}}));
+  EXPECT_FALSE(matches(r, "Shell", Row{{"t.str", {std::string("ksh")}}, {"t.num", {uint64_t{5}}}}));
+  EXPECT_FALSE(matches(r, "Shell", Row{{"t.str", {std::string("sh")}}, {"t.num", {uint64_t{6}}}}));
+  ASSERT_EQ(rule.output.parts().size(), 5u);  // "shell ", t.str, " (n=", t.num, ")"
+}
+
+TEST_F(RulesLoaderTest, EnabledToggleAndDisabledRules) {
+  LoadResult r = load({{"base.yaml", kBase}, {"local.yaml", R"(
+- rule: Shell
+  enabled: false
+)"}});
+  ASSERT_TRUE(r.ok()) << dump(r);
+  EXPECT_FALSE(r.forSource("test")->rules()[0].enabled);
+  std::vector<Match> out;
+  auto ev = test::pluginEvent(1, 999, "x");
+  EventRef ref{reinterpret_cast<const ss_plugin_event*>(ev.data()), 1};
+  const RuleSet& set = *r.forSource("test");
+  auto res = test::extractRows(set.conditionPlan(), 0, plugins_[0], {Row{{"t.str", {std::string("sh")}}}});
+  std::vector<const ExtractResults*> ptrs{&res, nullptr};
+  BatchValues values(set.conditionPlan(), std::span(&ref, 1), "test", plugins_, ptrs);
+  set.evaluate(values, 1, out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST_F(RulesLoaderTest, Exceptions) {
+  LoadResult r = load(R"(
+- list: trusted
+  items: [good1, good2]
+- rule: Ex
+  desc: d
+  condition: t.num > 0
+  output: o
+  priority: INFO
+  source: test
+  exceptions:
+    - name: tuple
+      fields: [t.str, t.other]
+      comps: [=, startswith]
+      values:
+        - [a, /tmp]
+        - [b, /var]
+    - name: single
+      fields: t.str
+      values: [trusted, c]
+    - name: listvalue
+      fields: [t.str, t.num]
+      comps: [in, =]
+      values:
+        - [[x, y], 7]
+    - name: empty
+      fields: [t.str]
+)");
+  ASSERT_TRUE(r.ok()) << dump(r);
+  auto row = [](std::string s, std::string o, uint64_t n) {
+    return Row{{"t.str", {s}}, {"t.other", {o}}, {"t.num", {n}}};
+  };
+  EXPECT_TRUE(matches(r, "Ex", row("z", "/x", 1)));
+  EXPECT_FALSE(matches(r, "Ex", row("a", "/tmp/f", 1)));   // tuple 1
+  EXPECT_TRUE(matches(r, "Ex", row("a", "/var/f", 1)));    // a pairs with /tmp only
+  EXPECT_FALSE(matches(r, "Ex", row("b", "/var/f", 1)));   // tuple 2
+  EXPECT_FALSE(matches(r, "Ex", row("good2", "/x", 1)));   // single, via list
+  EXPECT_FALSE(matches(r, "Ex", row("c", "/x", 1)));
+  EXPECT_FALSE(matches(r, "Ex", row("y", "/x", 7)));       // inline list value
+  EXPECT_TRUE(matches(r, "Ex", row("y", "/x", 8)));
+
+  // Appending values to an existing exception.
+  r = load({{"a.yaml", R"(
+- rule: Ex
+  desc: d
+  condition: t.num > 0
+  output: o
+  priority: INFO
+  source: test
+  exceptions:
+    - name: names
+      fields: [t.str]
+      values: [[a]]
+)"},
+            {"b.yaml", R"(
+- rule: Ex
+  exceptions:
+    - name: names
+      values: [[b]]
+  append: true
+)"}});
+  ASSERT_TRUE(r.ok()) << dump(r);
+  EXPECT_FALSE(matches(r, "Ex", Row{{"t.str", {std::string("b")}}, {"t.num", {uint64_t{1}}}}));
+  EXPECT_TRUE(matches(r, "Ex", Row{{"t.str", {std::string("c")}}, {"t.num", {uint64_t{1}}}}));
+}
+
+TEST_F(RulesLoaderTest, UnknownSourceIsOneWarning) {
+  LoadResult r = load(R"(
+- rule: Sys
+  desc: d
+  condition: proc.name = bash
+  output: o
+  priority: INFO
+- rule: Other
+  desc: d
+  condition: x.y = 1
+  output: o
+  priority: INFO
+  source: elsewhere
+)");
+  EXPECT_TRUE(r.ok()) << dump(r);
+  ASSERT_EQ(r.warnings().size(), 2u);
+  EXPECT_EQ(r.warnings()[0].toString(),
+            "r.yaml:2:3: warning: rule 'Sys': unknown source 'syscall' (no loaded plugin provides "
+            "it), rule skipped");
+  EXPECT_EQ(r.warnings()[1].item, "rule 'Other'");
+  EXPECT_TRUE(r.forSource("test")->rules().empty());
+}
+
+TEST_F(RulesLoaderTest, SkipIfUnknownFilter) {
+  LoadResult r = load(R"(
+- rule: Maybe
+  desc: d
+  condition: t.missing = 1
+  output: o
+  priority: INFO
+  source: test
+  skip-if-unknown-filter: true
+)");
+  EXPECT_TRUE(r.ok()) << dump(r);
+  ASSERT_EQ(r.warnings().size(), 1u);
+  EXPECT_NE(r.warnings()[0].message.find("skip-if-unknown-filter"), std::string::npos);
+}
+
+TEST_F(RulesLoaderTest, Versions) {
+  EXPECT_TRUE(load("- required_engine_version: 15\n").ok());
+  EXPECT_TRUE(load("- required_engine_version: 0.40.0\n").ok());
+  EXPECT_EQ(firstError(load("- required_engine_version: 99\n")),
+            "r.yaml:1:3: error: required_engine_version: the rules need engine version 0.99.0, "
+            "this engine implements 0.50.0");
+  EXPECT_EQ(firstError(load("- required_engine_version: abc\n")),
+            "r.yaml:1:3: error: required_engine_version: 'abc' is neither a number nor X.Y.Z");
+  EXPECT_TRUE(load("- required_plugin_versions:\n  - name: testplug\n    version: 1.0.0\n").ok());
+  EXPECT_EQ(firstError(load(R"(
+- required_plugin_versions:
+  - name: testplug
+    version: 1.3.0
+)")),
+            "r.yaml:3:5: error: required_plugin_versions: plugin 'testplug' version 1.2.3 is "
+            "loaded but the rules require a version compatible with 1.3.0 (same major, at least "
+            "that version)");
+  // Merged across files: every entry must hold.
+  LoadResult two = load({{"a.yaml", "- required_plugin_versions:\n  - {name: testplug, version: 1.0.0}\n"},
+                         {"b.yaml", "- required_plugin_versions:\n  - {name: testplug, version: 2.0.0}\n"}});
+  ASSERT_EQ(two.errors().size(), 1u);
+  EXPECT_EQ(two.errors()[0].file, "b.yaml");
+}
+
+struct LoadErrorCase {
+  const char* yaml;
+  const char* error;
+};
+
+class RulesLoaderErrors : public RulesLoaderTest,
+                          public ::testing::WithParamInterface<LoadErrorCase> {};
+
+TEST_P(RulesLoaderErrors, Message) {
+  EXPECT_EQ(firstError(load(GetParam().yaml)), GetParam().error);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, RulesLoaderErrors,
+    ::testing::Values(
+        LoadErrorCase{"- rule: [", "r.yaml:1:1: error: invalid YAML: end of sequence flow not found"},
+        LoadErrorCase{"rule: x\n", "r.yaml:1:1: error: a rules file must be a list of items"},
+        LoadErrorCase{"- foo: bar\n",
+                      "r.yaml:1:3: error: unsupported top-level item 'foo' (expected rule, macro, "
+                      "list, required_engine_version or required_plugin_versions)"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  capture: true\n",
+                      "r.yaml:7:3: error: rule 'R': unsupported rule property 'capture'"},
+        LoadErrorCase{"- macro: m\n  condition: t.num=1\n  source: test\n",
+                      "r.yaml:3:3: error: macro 'm': unsupported macro property 'source'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  priority: INFO\n",
+                      "r.yaml:1:3: error: rule 'R': missing 'output'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: LOUD\n"
+                      "  source: test\n",
+                      "r.yaml:1:3: error: rule 'R': unknown priority 'LOUD' (expected emergency, "
+                      "alert, critical, error, warning, notice, informational, info or debug)"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num = 1 and\n    t.bad = 2\n"
+                      "  output: o\n  priority: INFO\n  source: test\n",
+                      "r.yaml:4:5: error: rule 'R': unknown field 't.bad' for source 'test'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: >\n    t.num = 1 and\n    (t.str = \n"
+                      "  output: o\n  priority: INFO\n  source: test\n",
+                      "r.yaml:5:13: error: rule 'R': invalid condition: expected a value after "
+                      "operator '='"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num = 1\n  output: value %t.nope\n"
+                      "  priority: INFO\n  source: test\n",
+                      "r.yaml:4:17: error: rule 'R': in output: unknown field 't.nope' in output "
+                      "for source 'test'"},
+        LoadErrorCase{"- macro: m\n  condition: t.num = x\n- rule: R\n  desc: d\n  condition: m\n"
+                      "  output: o\n  priority: INFO\n  source: test\n",
+                      "r.yaml:2:22: error: rule 'R': in macro 'm': type mismatch: field 't.num' "
+                      "compared with 'x' is not an unsigned integer, as a uint64 field needs"},
+        LoadErrorCase{"- macro: m\n  condition: (t.num = 1\n",
+                      "r.yaml:2:24: error: macro 'm': invalid condition: expected ')' to close the "
+                      "'(' at column 1"},
+        LoadErrorCase{"- list: l\n  items: [a]\n  append: true\n",
+                      "r.yaml:1:3: error: list 'l': has 'append: true' but no earlier definition "
+                      "exists"},
+        LoadErrorCase{"- rule: R\n  enabled: false\n",
+                      "r.yaml:1:3: error: rule 'R': sets 'enabled' but no earlier definition "
+                      "exists"},
+        LoadErrorCase{"- list: l\n  items: [a]\n- list: l\n  items: [b]\n  override:\n    items: merge\n",
+                      "r.yaml:6:12: error: list 'l': override of 'items' must be 'append' or "
+                      "'replace', not 'merge'"},
+        LoadErrorCase{"- list: l\n  items: [a]\n- list: l\n  items: [b]\n  append: true\n  override:\n"
+                      "    items: append\n",
+                      "r.yaml:3:3: error: list 'l': 'append' and 'override' cannot be used "
+                      "together"},
+        LoadErrorCase{"- macro: m\n  condition: t.num=1\n- macro: m\n  condition: t.num=2\n"
+                      "  override:\n    items: replace\n",
+                      "r.yaml:3:3: error: macro 'm': 'items' cannot be replaced"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n- rule: R\n  priority: ERROR\n  desc: x\n  override:\n"
+                      "    priority: replace\n",
+                      "r.yaml:7:3: error: rule 'R': 'desc' is not listed in 'override'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n- rule: R\n  source: other\n  append: true\n",
+                      "r.yaml:7:3: error: rule 'R': 'source' cannot be appended"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  enabled: maybe\n",
+                      "r.yaml:7:12: error: rule 'R': 'enabled' must be true or false"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str, t.num]\n"
+                      "      values: [[a]]\n",
+                      "r.yaml:10:17: error: rule 'R': exception 'e': a value has 1 items for 2 "
+                      "fields"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
+                      "      comps: [regex]\n      values: [[a]]\n",
+                      "r.yaml:10:14: error: rule 'R': exception 'e': unsupported comparison "
+                      "'regex'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [t.num]\n"
+                      "      values: [[abc]]\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e': type mismatch: field 't.num' "
+                      "compared with 'abc' is not an unsigned integer, as a uint64 field needs"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [t.num]\n"
+                      "      values: [[[1, 2]]]\n",
+                      "r.yaml:10:17: error: rule 'R': exception 'e': a list value needs "
+                      "comparison in, intersects or pmatch, not '='"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [not a field]\n"
+                      "      values: [[a]]\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e': 'not a field' is not a field"},
+        LoadErrorCase{"- required_plugin_versions:\n  - name: x\n    version: 1.0\n",
+                      "r.yaml:3:14: error: plugin 'x': version '1.0' is not X.Y.Z"},
+        LoadErrorCase{"- required_plugin_versions:\n  - name: nothere\n    version: 1.0.0\n"
+                      "    alternatives:\n      - name: alsonot\n        version: 2.0.0\n",
+                      "r.yaml:2:5: error: required_plugin_versions: plugin requirement not "
+                      "satisfied, must load one of: nothere (>= 1.0.0), alsonot (>= 2.0.0)"}));
+
+}  // namespace
+}  // namespace bulkhead

@@ -1,0 +1,91 @@
+// The alert stream is the same whether the plugins run in-process or
+// isolated: same rules, same plugins, same events.
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+#include "engine/event_loop.h"
+#include "engine/rules_loader.h"
+#include "host_suite.h"
+#include "inprocess_host.h"
+#include "isolated_host.h"
+
+namespace bulkhead {
+
+IsolationOptions testIsolation();
+
+namespace {
+
+class CollectingSink : public AlertSink {
+ public:
+  void emit(const Alert& a) override {
+    std::lock_guard lock(mu_);
+    // Event time comes from the wall clock at production: left out.
+    std::string line = a.rule + "|" + std::string(priorityName(a.priority)) + "|" + a.source +
+                        "|" + a.output + "|";
+    for (const auto& f : a.fields) line += f.name + "=" + (f.present ? f.value : "<NA>") + ";";
+    for (const auto& t : a.tags) line += t + ",";
+    lines.push_back(line);
+  }
+  std::vector<std::string> lines;
+
+ private:
+  std::mutex mu_;
+};
+
+constexpr const char* kRules = R"yaml(
+- list: interesting_tags
+  items: [even, mod3-0]
+- macro: multiple_of_ten
+  condition: counter.msg endswith "0"
+- rule: Tens
+  desc: every tenth event whose tags intersect the list
+  condition: multiple_of_ten and counter.tags intersects (interesting_tags)
+  output: "seq=%counter.seq msg=%counter.msg ip=%counter.ip tag0=%counter.tag[0] v=%jsonx.value[/seq]"
+  priority: NOTICE
+  source: counter
+  tags: [golden]
+- rule: Small odd
+  desc: odd and small
+  condition: counter.seq < 50 and counter.even = false and jsonx.value[/msg] startswith "counter"
+  output: "odd %counter.seq (%jsonx.value[/nothing])"
+  priority: ERROR
+  source: counter
+)yaml";
+
+std::vector<std::string> alertsWith(bool isolated) {
+  std::vector<std::unique_ptr<PluginHost>> hosts;
+  for (const char* name : {"counter", "jsonx"}) {
+    PluginSpec spec{name, testPluginPath(name), ""};
+    if (isolated) {
+      hosts.push_back(std::make_unique<IsolatedHost>(spec, testIsolation()));
+    } else {
+      hosts.push_back(std::make_unique<InProcessHost>(spec));
+    }
+  }
+  std::vector<PluginInfo> infos = {hosts[0]->info(), hosts[1]->info()};
+  std::vector<RulesText> files = {{"golden_rules.yaml", kRules}};
+  LoadResult rules = loadRules(files, infos);
+  EXPECT_TRUE(rules.ok());
+  for (const auto& d : rules.diagnostics) ADD_FAILURE() << d.toString();
+  CollectingSink sink;
+  SourcePipeline pipeline("counter", infos, {hosts[0].get(), hosts[1].get()}, 0,
+                          rules.forSource("counter"), sink);
+  hosts[0]->open("count=3000,batch=64,timeout_every=3");
+  for (int i = 0; i < 100000; ++i) {
+    ss_plugin_rc rc = pipeline.step();
+    if (rc == SS_PLUGIN_EOF || rc == SS_PLUGIN_FAILURE) break;
+  }
+  EXPECT_EQ(pipeline.counters().events, 3000u);
+  return sink.lines;
+}
+
+TEST(Golden, IsolatedAlertsEqualInProcessAlerts) {
+  std::vector<std::string> inprocess = alertsWith(false);
+  std::vector<std::string> isolated = alertsWith(true);
+  ASSERT_GT(inprocess.size(), 100u);
+  EXPECT_EQ(inprocess, isolated);
+}
+
+}  // namespace
+}  // namespace bulkhead
