@@ -114,12 +114,12 @@ class LogCapture {
   std::shared_ptr<spdlog::logger> previous_;
 };
 
-// Children of this process, with their state letter (from /proc/<pid>/stat).
-std::vector<std::pair<pid_t, char>> childProcesses() {
+// Children of `parent`, with their state letter (from /proc/<pid>/stat).
+std::vector<std::pair<pid_t, char>> childProcesses(pid_t parent = ::getpid()) {
   std::vector<std::pair<pid_t, char>> out;
   DIR* d = ::opendir("/proc");
   if (d == nullptr) return out;
-  const pid_t self = ::getpid();
+  const pid_t self = parent;
   while (dirent* e = ::readdir(d)) {
     const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
     if (pid <= 0) continue;
@@ -162,20 +162,27 @@ std::string procField(int pid, const std::string& file, const std::string& key) 
   return {};
 }
 
-// Whether runners are sandboxed: a serving counter runner must show a
-// seccomp filter (mode 2) and no_new_privs in its /proc status. Asked once.
+// Whether runners are sandboxed: a serving counter runner (or, should it
+// fork into a new pid namespace, a process below it) must show a seccomp
+// filter (mode 2) and no_new_privs in its /proc status. Asked once.
 const std::string& sandboxMissingReason() {
   static const std::string reason = [] {
     try {
       IsolatedHost host({"counter", pluginPath("counter"), ""}, baseIsolation());
       host.open("count=0,batch=8");
       host.nextBatch();
-      const int pid = host.runnerPid();
-      const std::string seccomp = procField(pid, "status", "Seccomp:");
-      const std::string nnp = procField(pid, "status", "NoNewPrivs:");
-      if (seccomp == "2" && nnp == "1") return std::string();
-      return "runner pid " + std::to_string(pid) + " reports Seccomp: '" + seccomp +
-             "', NoNewPrivs: '" + nnp + "'";
+      std::string seen;
+      std::vector<pid_t> tree = {host.runnerPid()};
+      for (size_t i = 0; i < tree.size() && i < 16; ++i) {
+        const std::string seccomp = procField(tree[i], "status", "Seccomp:");
+        const std::string nnp = procField(tree[i], "status", "NoNewPrivs:");
+        if (seccomp == "2" && nnp == "1") return std::string();
+        seen += (seen.empty() ? "" : "; ") + std::string("runner pid ") +
+                std::to_string(tree[i]) + " reports Seccomp: '" + seccomp + "', NoNewPrivs: '" +
+                nnp + "'";
+        for (const auto& child : childProcesses(tree[i])) tree.push_back(child.first);
+      }
+      return seen;
     } catch (const std::exception& e) {
       return std::string("no runner to ask: ") + e.what();
     }

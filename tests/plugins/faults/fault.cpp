@@ -8,7 +8,6 @@
 //
 // Open params: count=N (0: endless, the default), batch=N (default 64),
 // size=N (minimum payload bytes).
-#include <signal.h>
 #include <time.h>
 
 #include <algorithm>

@@ -80,15 +80,16 @@ std::optional<FaultConfig> parseFaultConfig(std::string_view json, std::string* 
     bool ok = false;
     uint64_t n = 0;
     if (key == "fault" || key == "in") {
-      if (value.kind == JsonValue::Kind::kString) {
-        if (key == "fault") {
-          for (const auto& [kind, name] : kKinds) {
-            if (value.string == name) c.kind = kind, ok = true;
-          }
-        } else {
-          for (const auto& [call, name] : kCalls) {
-            if (value.string == name) c.in = call, ok = true;
-          }
+      for (const auto& [kind, name] : kKinds) {
+        if (key == "fault" && value.kind == JsonValue::Kind::kString && value.string == name) {
+          c.kind = kind;
+          ok = true;
+        }
+      }
+      for (const auto& [call, name] : kCalls) {
+        if (key == "in" && value.kind == JsonValue::Kind::kString && value.string == name) {
+          c.in = call;
+          ok = true;
         }
       }
     } else if (key == "after") {
