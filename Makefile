@@ -12,7 +12,7 @@ DEPS := cmake make g++ clang pkg-config \
         capnproto libcapnp-dev libseccomp-dev libspdlog-dev libfmt-dev \
         libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
 
-.PHONY: all setup build run test test-sanitize bench clean
+.PHONY: all setup build run test test-sanitize test-fuzz bench clean
 
 all: build
 
@@ -45,6 +45,16 @@ test-sanitize: setup
 	  -DBUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug $(CMAKE_ARGS)
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) -L unit
+
+# libFuzzer targets (clang, ASan+UBSan), each a bounded run on its corpus in tests/.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+test-fuzz: setup
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DENABLE_FUZZ=ON -DENABLE_ASAN=ON -DENABLE_UBSAN=ON -DBUILD_BENCH=OFF \
+	  -DWARNINGS_AS_ERRORS=ON -DBULKHEAD_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_ARGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_targets
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -L fuzz
 
 bench: build
 	bench/run

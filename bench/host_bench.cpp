@@ -8,6 +8,9 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -170,7 +173,79 @@ void BM_RunnerRss(benchmark::State& state) {
 }
 BENCHMARK(BM_RunnerRss)->Iterations(1);
 
+// Prints the usual table, then RESULT lines: isolated/in-process ratios of
+// items per second for every pair of runs that differ only in "isolated",
+// and the recovery and memory figures.
+class ResultReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.error_occurred) continue;
+      const std::string name = r.benchmark_name();
+      auto items = r.counters.find("items_per_second");
+      if (items != r.counters.end()) rates_[name] = items->second.value;
+      for (const auto& [k, c] : r.counters) {
+        if (k != "items_per_second" && k != "bytes_per_second") extra_[name + ":" + k] = c.value;
+      }
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    for (const auto& [name, rate] : rates_) {
+      const auto pos = name.find("isolated:1");
+      if (pos == std::string::npos) continue;
+      std::string base = name;
+      base.replace(pos, 10, "isolated:0");
+      auto it = rates_.find(base);
+      if (it == rates_.end() || it->second <= 0) continue;
+      std::printf("RESULT %s_isolated_vs_inprocess %.3f\n", resultName(name).c_str(),
+                  rate / it->second);
+      std::printf("RESULT %s_isolated_per_s %.4g\n", resultName(name).c_str(), rate);
+      std::printf("RESULT %s_inprocess_per_s %.4g\n", resultName(name).c_str(), it->second);
+    }
+    for (const auto& [key, value] : extra_) {
+      const size_t colon = key.rfind(':');
+      std::printf("RESULT %s_%s %.4g\n", resultName(key.substr(0, colon)).c_str(),
+                  key.substr(colon + 1).c_str(), value);
+    }
+  }
+
+ private:
+  // "BM_Source/isolated:1/size:64/batch:128/real_time" -> "source_size64_batch128"
+  static std::string resultName(const std::string& name) {
+    std::string out;
+    size_t start = 3;  // after "BM_"
+    while (start < name.size()) {
+      size_t end = name.find('/', start);
+      std::string part = name.substr(start, end == std::string::npos ? std::string::npos
+                                                                      : end - start);
+      const bool noise = part.rfind("isolated:", 0) == 0 || part.rfind("min_time", 0) == 0 ||
+                         part.rfind("iterations", 0) == 0 || part == "real_time" ||
+                         part == "manual_time" || part.empty();
+      if (!noise) {
+        part.erase(std::remove(part.begin(), part.end(), ':'), part.end());
+        if (!out.empty()) out += '_';
+        out += part;
+      }
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+  std::map<std::string, double> rates_;
+  std::map<std::string, double> extra_;
+};
+
 }  // namespace
 }  // namespace bulkhead
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  bulkhead::ResultReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}

@@ -4,24 +4,42 @@ namespace bulkhead {
 
 std::string_view opName(CmpOp op) {
   switch (op) {
-    case CmpOp::kEq: return "=";
-    case CmpOp::kNe: return "!=";
-    case CmpOp::kLt: return "<";
-    case CmpOp::kLe: return "<=";
-    case CmpOp::kGt: return ">";
-    case CmpOp::kGe: return ">=";
-    case CmpOp::kContains: return "contains";
-    case CmpOp::kIContains: return "icontains";
-    case CmpOp::kBContains: return "bcontains";
-    case CmpOp::kStartsWith: return "startswith";
-    case CmpOp::kBStartsWith: return "bstartswith";
-    case CmpOp::kEndsWith: return "endswith";
-    case CmpOp::kGlob: return "glob";
-    case CmpOp::kIGlob: return "iglob";
-    case CmpOp::kIn: return "in";
-    case CmpOp::kIntersects: return "intersects";
-    case CmpOp::kPMatch: return "pmatch";
-    case CmpOp::kExists: return "exists";
+    case CmpOp::kEq:
+      return "=";
+    case CmpOp::kNe:
+      return "!=";
+    case CmpOp::kLt:
+      return "<";
+    case CmpOp::kLe:
+      return "<=";
+    case CmpOp::kGt:
+      return ">";
+    case CmpOp::kGe:
+      return ">=";
+    case CmpOp::kContains:
+      return "contains";
+    case CmpOp::kIContains:
+      return "icontains";
+    case CmpOp::kBContains:
+      return "bcontains";
+    case CmpOp::kStartsWith:
+      return "startswith";
+    case CmpOp::kBStartsWith:
+      return "bstartswith";
+    case CmpOp::kEndsWith:
+      return "endswith";
+    case CmpOp::kGlob:
+      return "glob";
+    case CmpOp::kIGlob:
+      return "iglob";
+    case CmpOp::kIn:
+      return "in";
+    case CmpOp::kIntersects:
+      return "intersects";
+    case CmpOp::kPMatch:
+      return "pmatch";
+    case CmpOp::kExists:
+      return "exists";
   }
   return "?";
 }

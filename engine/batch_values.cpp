@@ -53,8 +53,8 @@ std::string formatTimestamp(uint64_t ns, TimeFormat format) {
       std::snprintf(buf, sizeof buf, "%02u:%02u:%02u", hh, mm, ss);
       break;
     case TimeFormat::kDateTime:
-      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u.%09llu", yy, m, d, hh, mm,
-                    ss, ff);
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u.%09llu", yy, m, d, hh, mm, ss,
+                    ff);
       break;
     case TimeFormat::kDateTimeS:
       std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u", yy, m, d, hh, mm, ss);
@@ -77,10 +77,24 @@ BatchValues::BatchValues(const RequestPlan& plan, std::span<const EventRef> even
       plugins_(plugins),
       results_(results),
       pluginInfo_(pluginInfo),
-      engine_(plan.slots().size()) {
+      engine_(plan.slots().size()),
+      resolved_(plan.slots().size()) {
   for (size_t s = 0; s < plan.slots().size(); ++s) {
     const Slot& slot = plan.slots()[s];
-    if (slot.plugin == kEnginePlugin) computeEngineField(s, static_cast<EngineField>(slot.index));
+    if (slot.plugin == kEnginePlugin) {
+      computeEngineField(s, static_cast<EngineField>(slot.index));
+      continue;
+    }
+    auto p = static_cast<size_t>(slot.plugin);
+    if (p >= results_.size() || results_[p] == nullptr || slot.index >= results_[p]->fields())
+      continue;
+    Resolved& r = resolved_[s];
+    r.results = results_[p];
+    r.events = results_[p]->events();
+    // bytesOf clamps the length, so this asks for the size of the store.
+    r.byteSize = results_[p]->bytesOf(FieldValue{0, 0, UINT32_MAX}).size();
+    r.bytes = slot.type == ValueType::kString || slot.type == ValueType::kBytes ||
+              slot.type == ValueType::kIpAddr || slot.type == ValueType::kIpNet;
   }
 }
 
@@ -108,9 +122,9 @@ void BatchValues::computeEngineField(size_t slot, EngineField f) {
       case EngineField::kDateTimeS:
       case EngineField::kTimeIso8601: {
         col.present[i] = header;
-        TimeFormat tf = f == EngineField::kTime       ? TimeFormat::kTime
-                        : f == EngineField::kTimeS    ? TimeFormat::kTimeS
-                        : f == EngineField::kDateTime ? TimeFormat::kDateTime
+        TimeFormat tf = f == EngineField::kTime        ? TimeFormat::kTime
+                        : f == EngineField::kTimeS     ? TimeFormat::kTimeS
+                        : f == EngineField::kDateTime  ? TimeFormat::kDateTime
                         : f == EngineField::kDateTimeS ? TimeFormat::kDateTimeS
                                                        : TimeFormat::kIso8601;
         if (header) col.text[i] = formatTimestamp(ts, tf);
@@ -164,11 +178,9 @@ void BatchValues::computeEngineField(size_t slot, EngineField f) {
 size_t BatchValues::count(size_t event, uint32_t slot) const {
   const Slot& s = plan_.slots()[slot];
   if (s.plugin == kEnginePlugin) return engine_[slot].present[event] ? 1 : 0;
-  auto p = static_cast<size_t>(s.plugin);
-  if (p >= results_.size() || results_[p] == nullptr) return 0;
-  const ExtractResults& r = *results_[p];
-  if (event >= r.events() || s.index >= r.fields()) return 0;
-  return r.values(event, s.index).size();
+  const Resolved& r = resolved_[slot];
+  if (r.results == nullptr || event >= r.events) return 0;
+  return r.results->values(event, s.index).size();
 }
 
 Value BatchValues::at(size_t event, uint32_t slot, size_t i) const {
@@ -177,13 +189,13 @@ Value BatchValues::at(size_t event, uint32_t slot, size_t i) const {
     const Column& c = engine_[slot];
     return Value{c.num[event], c.text[event]};
   }
-  const ExtractResults& r = *results_[static_cast<size_t>(s.plugin)];
-  const FieldValue& v = r.values(event, s.index)[i];
+  const Resolved& r = resolved_[slot];
+  const FieldValue& v = r.results->values(event, s.index)[i];
   Value out;
   out.u64 = v.u64;
-  if (s.type == ValueType::kString || s.type == ValueType::kBytes ||
-      s.type == ValueType::kIpAddr || s.type == ValueType::kIpNet)
-    out.bytes = r.bytesOf(v);
+  // Hosts validate what runners send; this keeps a slip there from turning
+  // into an exception in the middle of evaluation.
+  if (r.bytes && v.offset <= r.byteSize) out.bytes = r.results->bytesOf(v);
   return out;
 }
 

@@ -43,6 +43,16 @@ class BatchValues : public FieldValueSource {
     std::vector<bool> present;
   };
   std::vector<Column> engine_;
+  // Per slot, resolved once per batch so that count() and at() do no
+  // lookups: the plugin's results (null for engine slots and plugins that
+  // were not asked) and how many events and requests they cover.
+  struct Resolved {
+    const ExtractResults* results = nullptr;
+    size_t events = 0;
+    size_t byteSize = 0;  // a value reaching past this reads as empty
+    bool bytes = false;   // the value is a string, buffer or address
+  };
+  std::vector<Resolved> resolved_;
 };
 
 enum class TimeFormat : uint8_t { kTime, kTimeS, kDateTime, kDateTimeS, kIso8601 };

@@ -96,9 +96,9 @@ class Compiler {
     auto it = defs_.macros.find(e.name);
     if (it == defs_.macros.end()) {
       if (defs_.lists.count(e.name))
-        throw CompileError("'" + e.name + "' is a list, not a macro; use it as 'field in (" +
-                               e.name + ")'",
-                           e.pos, context());
+        throw CompileError(
+            "'" + e.name + "' is a list, not a macro; use it as 'field in (" + e.name + ")'", e.pos,
+            context());
       throw CompileError("undefined macro '" + e.name + "'", e.pos, context());
     }
     if (std::find(macroStack_.begin(), macroStack_.end(), e.name) != macroStack_.end())
@@ -150,9 +150,9 @@ class Compiler {
     check.isList = field.isList;
     check.op = e.op;
     std::string fieldText = "field '" + e.field.text() + "'";
-    if (field.isList && e.op != CmpOp::kExists && e.op != CmpOp::kIn &&
-        e.op != CmpOp::kIntersects)
-      throw CompileError(fieldText + " is a list: only 'exists', 'in' and 'intersects' apply, not '" +
+    if (field.isList && e.op != CmpOp::kExists && e.op != CmpOp::kIn && e.op != CmpOp::kIntersects)
+      throw CompileError(fieldText +
+                             " is a list: only 'exists', 'in' and 'intersects' apply, not '" +
                              std::string(opName(e.op)) + "'",
                          e.pos, context());
     if (!opAllowedForType(field.type, e.op))
@@ -186,10 +186,10 @@ class Compiler {
   void compileRhsField(const Expr& e, const FieldInfo& lhs, CompiledCheck& check) {
     const FieldRef& ref = *e.rhsField;
     const FieldInfo& rhs = resolve(ref);
-    static constexpr CmpOp kAllowed[] = {
-        CmpOp::kEq,       CmpOp::kNe,        CmpOp::kLt,         CmpOp::kLe,
-        CmpOp::kGt,       CmpOp::kGe,        CmpOp::kContains,   CmpOp::kIContains,
-        CmpOp::kStartsWith, CmpOp::kEndsWith, CmpOp::kGlob,      CmpOp::kIGlob};
+    static constexpr CmpOp kAllowed[] = {CmpOp::kEq,       CmpOp::kNe,        CmpOp::kLt,
+                                         CmpOp::kLe,       CmpOp::kGt,        CmpOp::kGe,
+                                         CmpOp::kContains, CmpOp::kIContains, CmpOp::kStartsWith,
+                                         CmpOp::kEndsWith, CmpOp::kGlob,      CmpOp::kIGlob};
     if (std::find(std::begin(kAllowed), std::end(kAllowed), e.op) == std::end(kAllowed))
       throw CompileError("operator '" + std::string(opName(e.op)) +
                              "' does not take a field on its right-hand side",
@@ -197,8 +197,7 @@ class Compiler {
     if (lhs.isList || rhs.isList)
       throw CompileError("list fields cannot be compared with another field", ref.pos, context());
     if (lhs.type == ValueType::kIpNet || rhs.type == ValueType::kIpNet)
-      throw CompileError("ipnet fields cannot be compared with another field", ref.pos,
-                         context());
+      throw CompileError("ipnet fields cannot be compared with another field", ref.pos, context());
     if (lhs.type != rhs.type)
       throw CompileError("type mismatch: field '" + e.field.text() + "' (" +
                              std::string(typeName(lhs.type)) + ") compared with field '" +
@@ -243,11 +242,10 @@ FieldRequest makeRequest(const FieldInfo& field, const FieldRef& ref, const std:
     const std::string& s = ref.arg;
     uint64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    bool digits = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-      return c >= '0' && c <= '9';
-    });
-    bool ok = digits && ec == std::errc() && p == s.data() + s.size() &&
-              (s.size() == 1 || s[0] != '0');
+    bool digits =
+        !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool ok =
+        digits && ec == std::errc() && p == s.data() + s.size() && (s.size() == 1 || s[0] != '0');
     if (ok) {
       r.argIndex = v;
     } else if (!a.isKey) {

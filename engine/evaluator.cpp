@@ -29,49 +29,81 @@ bool numLess(ValueType t, uint64_t a, uint64_t b) {
   return a < b;
 }
 
-bool inNetwork(std::string_view addr, const Literal& net) {
-  if (addr.size() != net.bytes.size()) return false;
-  size_t full = net.prefix / 8, rest = net.prefix % 8;
-  if (std::memcmp(addr.data(), net.bytes.data(), full) != 0) return false;
+bool inNetwork(std::string_view addr, std::string_view netBytes, uint8_t prefix) {
+  if (addr.size() != netBytes.size()) return false;
+  size_t full = prefix / 8, rest = prefix % 8;
+  if (std::memcmp(addr.data(), netBytes.data(), full) != 0) return false;
   if (rest == 0) return true;
   auto mask = static_cast<unsigned char>(0xff << (8 - rest));
   return (static_cast<unsigned char>(addr[full]) & mask) ==
-         (static_cast<unsigned char>(net.bytes[full]) & mask);
+         (static_cast<unsigned char>(netBytes[full]) & mask);
 }
 
+// The right-hand side of one comparison: a literal, or another field's value.
+struct Rhs {
+  std::string_view bytes;
+  uint64_t num = 0;
+  uint8_t prefix = 0;
+};
+
+Rhs rhsOf(const Literal& lit) { return Rhs{lit.bytes, lit.num, lit.prefix}; }
+
 // `value` op `lit` for one single value.
-bool compareOne(const CompiledCheck& c, const Value& v, const Literal& lit) {
+bool compareOne(const CompiledCheck& c, const Value& v, const Rhs& lit) {
   switch (c.type) {
     case ValueType::kString:
     case ValueType::kBytes: {
       std::string_view s = v.bytes, l = lit.bytes;
       switch (c.op) {
-        case CmpOp::kEq: case CmpOp::kIn: case CmpOp::kIntersects: return s == l;
-        case CmpOp::kNe: return s != l;
-        case CmpOp::kContains: case CmpOp::kBContains: return s.find(l) != std::string_view::npos;
-        case CmpOp::kIContains: return icontains(s, l);
-        case CmpOp::kStartsWith: case CmpOp::kBStartsWith: return s.substr(0, l.size()) == l;
+        case CmpOp::kEq:
+        case CmpOp::kIn:
+        case CmpOp::kIntersects:
+          return s == l;
+        case CmpOp::kNe:
+          return s != l;
+        case CmpOp::kContains:
+        case CmpOp::kBContains:
+          return s.find(l) != std::string_view::npos;
+        case CmpOp::kIContains:
+          return icontains(s, l);
+        case CmpOp::kStartsWith:
+        case CmpOp::kBStartsWith:
+          return s.substr(0, l.size()) == l;
         case CmpOp::kEndsWith:
           return s.size() >= l.size() && s.substr(s.size() - l.size()) == l;
-        case CmpOp::kGlob: return globMatch(l, s, false);
-        case CmpOp::kIGlob: return globMatch(l, s, true);
-        case CmpOp::kPMatch: return pathPrefixMatch(l, s);
-        default: return false;
+        case CmpOp::kGlob:
+          return globMatch(l, s, false);
+        case CmpOp::kIGlob:
+          return globMatch(l, s, true);
+        case CmpOp::kPMatch:
+          return pathPrefixMatch(l, s);
+        default:
+          return false;
       }
     }
     case ValueType::kIpAddr:
       return c.op == CmpOp::kNe ? v.bytes != lit.bytes : v.bytes == lit.bytes;
     case ValueType::kIpNet:
-      return c.op == CmpOp::kNe ? !inNetwork(v.bytes, lit) : inNetwork(v.bytes, lit);
+      return c.op == CmpOp::kNe ? !inNetwork(v.bytes, lit.bytes, lit.prefix)
+                                : inNetwork(v.bytes, lit.bytes, lit.prefix);
     default:
       switch (c.op) {
-        case CmpOp::kEq: case CmpOp::kIn: case CmpOp::kIntersects: return v.u64 == lit.num;
-        case CmpOp::kNe: return v.u64 != lit.num;
-        case CmpOp::kLt: return numLess(c.type, v.u64, lit.num);
-        case CmpOp::kLe: return !numLess(c.type, lit.num, v.u64);
-        case CmpOp::kGt: return numLess(c.type, lit.num, v.u64);
-        case CmpOp::kGe: return !numLess(c.type, v.u64, lit.num);
-        default: return false;
+        case CmpOp::kEq:
+        case CmpOp::kIn:
+        case CmpOp::kIntersects:
+          return v.u64 == lit.num;
+        case CmpOp::kNe:
+          return v.u64 != lit.num;
+        case CmpOp::kLt:
+          return numLess(c.type, v.u64, lit.num);
+        case CmpOp::kLe:
+          return !numLess(c.type, lit.num, v.u64);
+        case CmpOp::kGt:
+          return numLess(c.type, lit.num, v.u64);
+        case CmpOp::kGe:
+          return !numLess(c.type, v.u64, lit.num);
+        default:
+          return false;
       }
   }
 }
@@ -91,16 +123,13 @@ bool memberOf(const CompiledCheck& c, const Value& v) {
                               });
   }
   for (const auto& lit : c.values) {
-    if (compareOne(c, v, lit)) return true;
+    if (compareOne(c, v, rhsOf(lit))) return true;
   }
   return false;
 }
 
 bool compareFields(const CompiledCheck& c, const Value& a, const Value& b) {
-  Literal lit;
-  lit.num = b.u64;
-  lit.bytes = std::string(b.bytes);
-  return compareOne(c, a, lit);
+  return compareOne(c, a, Rhs{b.bytes, b.u64, 0});
 }
 
 bool evalCheck(const CompiledCheck& c, const FieldValueSource& src, size_t event) {
@@ -125,7 +154,7 @@ bool evalCheck(const CompiledCheck& c, const FieldValueSource& src, size_t event
   }
   Value v = src.at(event, c.slot, 0);
   if (opTakesList(c.op)) return memberOf(c, v);
-  return !c.values.empty() && compareOne(c, v, c.values[0]);
+  return !c.values.empty() && compareOne(c, v, rhsOf(c.values[0]));
 }
 
 bool evalNode(const CompiledFilter& f, const CompiledNode& n, const FieldValueSource& src,

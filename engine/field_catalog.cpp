@@ -44,8 +44,7 @@ std::vector<std::string> providedSources(std::span<const PluginInfo> plugins) {
   std::vector<std::string> out;
   for (const auto& p : plugins) {
     if (p.eventSource.empty()) continue;
-    if (std::find(out.begin(), out.end(), p.eventSource) == out.end())
-      out.push_back(p.eventSource);
+    if (std::find(out.begin(), out.end(), p.eventSource) == out.end()) out.push_back(p.eventSource);
   }
   return out;
 }
@@ -74,9 +73,8 @@ FieldCatalog::FieldCatalog(std::string_view source, std::span<const PluginInfo> 
         std::string owner = existing->second.plugin == kEnginePlugin
                                 ? std::string("the engine")
                                 : "plugin '" + plugins[existing->second.plugin].name + "'";
-        throw CatalogError("plugin '" + plugin.name + "': field '" + d.name +
-                           "' for source '" + std::string(source) + "' is already defined by " +
-                           owner);
+        throw CatalogError("plugin '" + plugin.name + "': field '" + d.name + "' for source '" +
+                           std::string(source) + "' is already defined by " + owner);
       }
       FieldInfo f;
       f.name = d.name;

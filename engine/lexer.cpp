@@ -118,12 +118,26 @@ std::optional<std::string> Cursor::scanQuoted() {
     char e = peek();
     advance(1);
     switch (e) {
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case '\\': case '"': case '\'': out.push_back(e); break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case '\\':
+      case '"':
+      case '\'':
+        out.push_back(e);
+        break;
       default:
         // Unknown escapes stay as written, so that glob and path patterns
         // with a literal backslash keep it.

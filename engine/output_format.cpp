@@ -40,9 +40,9 @@ OutputFormat OutputFormat::compile(std::string_view text, const FieldCatalog& ca
     if (!f || f->name.empty()) {
       std::string shown(run);
       while (!shown.empty() && shown.back() == '.') shown.pop_back();
-      throw CompileError("unknown field '" + shown + "' in output for source '" +
-                             catalog.source() + "'",
-                         pos, "", true);
+      throw CompileError(
+          "unknown field '" + shown + "' in output for source '" + catalog.source() + "'", pos, "",
+          true);
     }
     flush();
     OutputPart p;

@@ -7,8 +7,8 @@ namespace bulkhead {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kTransformers = {"tolower", "toupper", "b64",
-                                                           "basename", "len"};
+constexpr std::array<std::string_view, 5> kTransformers = {"tolower", "toupper", "b64", "basename",
+                                                           "len"};
 
 class Parser {
  public:
@@ -70,13 +70,14 @@ class Parser {
   ExprPtr parsePrimary() {
     cur_.skipSpace();
     SourcePos pos = cur_.pos();
-    if (cur_.atEnd()) throw ParseError("unexpected end of condition: expected a field, a macro or '('", pos);
+    if (cur_.atEnd())
+      throw ParseError("unexpected end of condition: expected a field, a macro or '('", pos);
     if (cur_.tryChar('(')) {
       ExprPtr inner = parseOr();
       cur_.skipSpace();
-      if (!cur_.tryChar(')')) throw ParseError("expected ')' to close the '(' at column " +
-                                                   std::to_string(pos.column),
-                                               cur_.pos());
+      if (!cur_.tryChar(')'))
+        throw ParseError("expected ')' to close the '(' at column " + std::to_string(pos.column),
+                         cur_.pos());
       return inner;
     }
     if (auto name = cur_.scanFieldName()) return parseCheck(std::move(*name), pos);
@@ -95,10 +96,11 @@ class Parser {
       node->name = std::move(*ident);
       return node;
     }
-    if (cur_.peek() == ')') throw ParseError("unexpected ')': expected a field, a macro or '('", pos);
-    throw ParseError("expected a field, a macro or '(', found '" +
-                         std::string(cur_.rest().substr(0, 20)) + "'",
-                     pos);
+    if (cur_.peek() == ')')
+      throw ParseError("unexpected ')': expected a field, a macro or '('", pos);
+    throw ParseError(
+        "expected a field, a macro or '(', found '" + std::string(cur_.rest().substr(0, 20)) + "'",
+        pos);
   }
 
   FieldRef finishField(std::string name, SourcePos pos) {
@@ -118,12 +120,18 @@ class Parser {
         {"=", CmpOp::kEq},  {"<", CmpOp::kLt},  {">", CmpOp::kGt},
     };
     static constexpr std::pair<std::string_view, CmpOp> kWords[] = {
-        {"contains", CmpOp::kContains},       {"icontains", CmpOp::kIContains},
-        {"bcontains", CmpOp::kBContains},     {"startswith", CmpOp::kStartsWith},
-        {"bstartswith", CmpOp::kBStartsWith}, {"endswith", CmpOp::kEndsWith},
-        {"glob", CmpOp::kGlob},               {"iglob", CmpOp::kIGlob},
-        {"in", CmpOp::kIn},                   {"intersects", CmpOp::kIntersects},
-        {"pmatch", CmpOp::kPMatch},           {"exists", CmpOp::kExists},
+        {"contains", CmpOp::kContains},
+        {"icontains", CmpOp::kIContains},
+        {"bcontains", CmpOp::kBContains},
+        {"startswith", CmpOp::kStartsWith},
+        {"bstartswith", CmpOp::kBStartsWith},
+        {"endswith", CmpOp::kEndsWith},
+        {"glob", CmpOp::kGlob},
+        {"iglob", CmpOp::kIGlob},
+        {"in", CmpOp::kIn},
+        {"intersects", CmpOp::kIntersects},
+        {"pmatch", CmpOp::kPMatch},
+        {"exists", CmpOp::kExists},
     };
     for (const auto& [text, op] : kSymbols) {
       if (cur_.tryLiteral(text)) return op;
@@ -139,8 +147,7 @@ class Parser {
     node->field = finishField(std::move(name), pos);
     cur_.skipSpace();
     SourcePos opPos = cur_.pos();
-    if (cur_.tryWord("regex"))
-      throw ParseError("operator 'regex' is not supported", opPos);
+    if (cur_.tryWord("regex")) throw ParseError("operator 'regex' is not supported", opPos);
     auto op = scanOperator();
     if (!op) {
       if (cur_.atEnd())
@@ -193,9 +200,8 @@ class Parser {
       v.text = cur_.scanBare();
       if (v.text.empty()) {
         if (cur_.peek() == '(')
-          throw ParseError("operator '" + std::string(opName(node.op)) +
-                               "' takes one value, not a list",
-                           pos);
+          throw ParseError(
+              "operator '" + std::string(opName(node.op)) + "' takes one value, not a list", pos);
         throw ParseError("expected a value after operator '" + std::string(opName(node.op)) + "'",
                          pos);
       }
@@ -212,9 +218,9 @@ class Parser {
         node.listName = std::move(*ident);
         return;
       }
-      throw ParseError("operator '" + std::string(opName(node.op)) +
-                           "' expects a list: '(' or a list name",
-                       pos);
+      throw ParseError(
+          "operator '" + std::string(opName(node.op)) + "' expects a list: '(' or a list name",
+          pos);
     }
     cur_.skipSpace();
     if (cur_.tryChar(')')) return;
@@ -238,8 +244,7 @@ class Parser {
       if (cur_.tryChar(')')) return;
       if (cur_.atEnd()) throw ParseError("unterminated list: expected ')'", pos);
       if (!cur_.tryChar(','))
-        throw ParseError("expected ',' or ')' in list, found '" + std::string(1, cur_.peek()) +
-                             "'",
+        throw ParseError("expected ',' or ')' in list, found '" + std::string(1, cur_.peek()) + "'",
                          cur_.pos());
     }
   }

@@ -11,7 +11,7 @@
 //                | Field CmpOp Value
 //                | Field ListOp ListValue
 //   Field      ::= FieldName ( "[" FieldArg "]" )?
-//   FieldName  ::= Ident ( "." [A-Za-z0-9_]+ )+
+//   FieldName  ::= [A-Za-z][A-Za-z0-9_]* ( "." [A-Za-z0-9_]+ )+
 //   MacroName  ::= Ident
 //   Ident      ::= [A-Za-z_][A-Za-z0-9_]*
 //   CmpOp      ::= "=" | "==" | "!=" | "<" | "<=" | ">" | ">="
@@ -19,7 +19,7 @@
 //                | "bstartswith" | "endswith" | "glob" | "iglob"
 //   ListOp     ::= "in" | "intersects" | "pmatch"
 //   Value      ::= Quoted | Bare | "val" "(" Field ")"
-//   ListValue  ::= "(" ( Item ( "," Item )* )? ")" | Ident
+//   ListValue  ::= "(" ( Item ( "," Item )* )? ")" | Ident   (a list name)
 //   Item       ::= Quoted | Bare
 //   Quoted     ::= '"' ... '"' | "'" ... "'"     (escapes \\ \" \' \n \t \r \b \f)
 //   Bare       ::= [^ \t\r\n\f\v(),="']+

@@ -1,9 +1,11 @@
 #include "engine/rules_file.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 namespace bulkhead {
 
@@ -20,17 +22,20 @@ FilePos posOf(const YAML::Node& n) {
 
 using ReadError = RulesFileError;
 
-bool isListComp(const std::string& c) {
-  return c == "in" || c == "intersects" || c == "pmatch";
-}
+bool isListComp(const std::string& c) { return c == "in" || c == "intersects" || c == "pmatch"; }
 
 std::string kindName(ItemKind k) {
   switch (k) {
-    case ItemKind::kRule: return "rule";
-    case ItemKind::kMacro: return "macro";
-    case ItemKind::kList: return "list";
-    case ItemKind::kEngineVersion: return "required_engine_version";
-    case ItemKind::kPluginVersions: return "required_plugin_versions";
+    case ItemKind::kRule:
+      return "rule";
+    case ItemKind::kMacro:
+      return "macro";
+    case ItemKind::kList:
+      return "list";
+    case ItemKind::kEngineVersion:
+      return "required_engine_version";
+    case ItemKind::kPluginVersions:
+      return "required_plugin_versions";
   }
   return "item";
 }
@@ -77,21 +82,21 @@ ExceptionValue exceptionValue(const YAML::Node& n) {
   return v;
 }
 
-
 }  // namespace
 
 void checkExceptionValues(const ExceptionDef& e) {
   for (const auto& tuple : e.values) {
     if (tuple.size() != e.fields.size())
       throw RulesFileError{tuple.empty() ? e.pos : tuple[0].pos,
-                                "exception '" + e.name + "': a value has " +
-                                    std::to_string(tuple.size()) + " items for " +
-                                    std::to_string(e.fields.size()) + " fields"};
+                           "exception '" + e.name + "': a value has " +
+                               std::to_string(tuple.size()) + " items for " +
+                               std::to_string(e.fields.size()) + " fields"};
     for (size_t i = 0; i < tuple.size(); ++i) {
       if (tuple[i].inlineList && !isListComp(e.comps[i]))
         throw RulesFileError{tuple[i].pos, "exception '" + e.name +
-                                                    "': a list value needs comparison in, "
-                                                    "intersects or pmatch, not '" + e.comps[i] + "'"};
+                                               "': a list value needs comparison in, "
+                                               "intersects or pmatch, not '" +
+                                               e.comps[i] + "'"};
     }
   }
 }
@@ -101,9 +106,9 @@ namespace {
 ExceptionDef exception(const YAML::Node& n) {
   static const std::set<std::string> kKeys = {"name", "fields", "comps", "values"};
   static const std::set<std::string> kComps = {
-      "=",         "==",          "!=",       "<",    "<=",    ">",  ">=",
-      "contains",  "icontains",   "bcontains", "startswith", "bstartswith", "endswith",
-      "glob",      "iglob",       "in",       "intersects", "pmatch"};
+      "=",        "==",       "!=",        "<",         "<=",         ">",
+      ">=",       "contains", "icontains", "bcontains", "startswith", "bstartswith",
+      "endswith", "glob",     "iglob",     "in",        "intersects", "pmatch"};
   if (!n.IsMap()) throw ReadError{posOf(n), "an exception must be a mapping"};
   ExceptionDef e;
   e.pos = posOf(n);
@@ -136,10 +141,12 @@ ExceptionDef exception(const YAML::Node& n) {
   }
   if (e.comps.empty()) e.comps.assign(e.fields.size(), e.tupleForm ? "=" : "in");
   if (e.comps.size() != e.fields.size())
-    throw ReadError{posOf(comps), "exception '" + e.name + "': 'fields' and 'comps' differ in length"};
+    throw ReadError{posOf(comps),
+                    "exception '" + e.name + "': 'fields' and 'comps' differ in length"};
   for (const auto& c : e.comps) {
     if (!kComps.count(c))
-      throw ReadError{posOf(comps), "exception '" + e.name + "': unsupported comparison '" + c + "'"};
+      throw ReadError{posOf(comps),
+                      "exception '" + e.name + "': unsupported comparison '" + c + "'"};
   }
   const YAML::Node values = n["values"];
   if (values && !values.IsNull()) {
@@ -240,8 +247,9 @@ RulesItem readItem(const YAML::Node& n, const std::string& file) {
   item.name = scalar(n[kind], kind);
   if (item.name.empty()) throw ReadError{posOf(n[kind]), kind + " name is empty"};
   static const std::set<std::string> kRuleKeys = {
-      "rule", "desc", "condition", "output", "priority", "source", "enabled", "tags",
-      "exceptions", "append", "override", "skip-if-unknown-filter", "warn_evttypes"};
+      "rule",         "desc", "condition",  "output", "priority", "source",
+      "enabled",      "tags", "exceptions", "append", "override", "skip-if-unknown-filter",
+      "warn_evttypes"};
   static const std::set<std::string> kMacroKeys = {"macro", "condition", "append", "override"};
   static const std::set<std::string> kListKeys = {"list", "items", "append", "override"};
   const auto& allowed = item.kind == ItemKind::kRule    ? kRuleKeys
@@ -276,7 +284,8 @@ RulesItem readItem(const YAML::Node& n, const std::string& file) {
         std::string how = scalar(o.second, "override");
         if (how != "append" && how != "replace")
           throw ReadError{posOf(o.second), "override of '" + o.first.Scalar() +
-                                               "' must be 'append' or 'replace', not '" + how + "'"};
+                                               "' must be 'append' or 'replace', not '" + how +
+                                               "'"};
         item.overrides[o.first.Scalar()] = how;
       }
     }
@@ -285,6 +294,64 @@ RulesItem readItem(const YAML::Node& n, const std::string& file) {
     throw ReadError{item.pos, "'append' and 'override' cannot be used together"};
   return item;
 }
+
+// yaml-cpp 0.7 stops a document silently at some stray tokens (a line
+// starting with ',' after a block sequence) and then reports an endless
+// series of empty documents at that same place: LoadAll never returns and
+// Load quietly drops the rest of the file. Walking the documents once with
+// this handler first finds that place, so the file is rejected instead.
+class StuckDocumentFinder : public YAML::EventHandler {
+ public:
+  // Returns the mark where parsing stops making progress, if it does.
+  static std::optional<YAML::Mark> find(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    StuckDocumentFinder f;
+    std::optional<size_t> lastNull;
+    // Every real document consumes at least one byte, so more documents
+    // than bytes means no progress.
+    for (size_t docs = 0; docs <= text.size() + 1; ++docs) {
+      f.events_ = 0;
+      f.nullAt_.reset();
+      if (!parser.HandleNextDocument(f)) return std::nullopt;
+      if (f.events_ == 1 && f.nullAt_) {
+        if (lastNull && *lastNull == static_cast<size_t>(f.nullMark_.pos)) return f.nullMark_;
+        lastNull = static_cast<size_t>(f.nullMark_.pos);
+      } else {
+        lastNull.reset();
+      }
+    }
+    return f.nullMark_;
+  }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override {
+    ++events_;
+    nullAt_ = static_cast<size_t>(m.pos);
+    nullMark_ = m;
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events_; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    ++events_;
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    ++events_;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    ++events_;
+  }
+  void OnMapEnd() override {}
+
+ private:
+  size_t events_ = 0;
+  std::optional<size_t> nullAt_;
+  YAML::Mark nullMark_;
+};
 
 }  // namespace
 
@@ -297,7 +364,14 @@ std::vector<RulesItem> readRulesFile(const std::string& file, std::string_view t
   };
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    std::string owned(text);
+    if (auto stuck = StuckDocumentFinder::find(owned)) {
+      error(FilePos{static_cast<uint32_t>(stuck->line) + 1,
+                    static_cast<uint32_t>(stuck->column) + 1, static_cast<size_t>(stuck->pos)},
+            "", "invalid YAML: unexpected content that does not belong to any item");
+      return out;
+    }
+    docs = YAML::LoadAll(owned);
   } catch (const YAML::Exception& e) {
     FilePos pos;
     pos.line = e.mark.line >= 0 ? static_cast<uint32_t>(e.mark.line) + 1 : 0;

@@ -34,8 +34,8 @@ struct ExceptionValue {
 struct ExceptionDef {
   std::string name;
   std::vector<std::string> fields;
-  bool tupleForm = true;           // fields: [a, b] (false for fields: a)
-  std::vector<std::string> comps;  // one per field; defaults filled in
+  bool tupleForm = true;                            // fields: [a, b] (false for fields: a)
+  std::vector<std::string> comps;                   // one per field; defaults filled in
   std::vector<std::vector<ExceptionValue>> values;  // one tuple per entry
   FilePos pos;
 };
@@ -80,7 +80,7 @@ struct RulesItem {
   std::map<std::string, std::string> overrides;  // key -> "append" | "replace"
   std::vector<std::string> keys;                 // properties present, in order
 
-  std::string engineVersion;                   // kEngineVersion
+  std::string engineVersion;                    // kEngineVersion
   std::vector<PluginRequirement> requirements;  // kPluginVersions
 };
 

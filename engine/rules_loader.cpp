@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "engine/exceptions.h"
 #include "engine/parser.h"
 
 namespace bulkhead {
@@ -60,30 +61,6 @@ struct RuleDef {
   FilePos pos;
 };
 
-std::optional<CmpOp> compOp(const std::string& c) {
-  static const std::map<std::string, CmpOp> kOps = {
-      {"=", CmpOp::kEq},
-      {"==", CmpOp::kEq},
-      {"!=", CmpOp::kNe},
-      {"<", CmpOp::kLt},
-      {"<=", CmpOp::kLe},
-      {">", CmpOp::kGt},
-      {">=", CmpOp::kGe},
-      {"contains", CmpOp::kContains},
-      {"icontains", CmpOp::kIContains},
-      {"bcontains", CmpOp::kBContains},
-      {"startswith", CmpOp::kStartsWith},
-      {"bstartswith", CmpOp::kBStartsWith},
-      {"endswith", CmpOp::kEndsWith},
-      {"glob", CmpOp::kGlob},
-      {"iglob", CmpOp::kIGlob},
-      {"in", CmpOp::kIn},
-      {"intersects", CmpOp::kIntersects},
-      {"pmatch", CmpOp::kPMatch}};
-  auto it = kOps.find(c);
-  return it == kOps.end() ? std::nullopt : std::optional(it->second);
-}
-
 class Loader {
  public:
   Loader(std::span<const RulesText> files, std::span<const PluginInfo> plugins)
@@ -108,7 +85,9 @@ class Loader {
   }
 
   static std::string itemName(const RulesItem& i) {
-    const char* k = i.kind == ItemKind::kRule ? "rule" : i.kind == ItemKind::kMacro ? "macro" : "list";
+    const char* k = i.kind == ItemKind::kRule    ? "rule"
+                    : i.kind == ItemKind::kMacro ? "macro"
+                                                 : "list";
     return std::string(k) + " '" + i.name + "'";
   }
 
@@ -136,7 +115,8 @@ class Loader {
     std::optional<SemVer> want = SemVer::parseStrict(v);
     uint32_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (!want && ec == std::errc() && p == v.data() + v.size() && !v.empty()) want = SemVer{0, n, 0};
+    if (!want && ec == std::errc() && p == v.data() + v.size() && !v.empty())
+      want = SemVer{0, n, 0};
     if (!want) {
       report(Severity::kError, item.file, item.pos, "required_engine_version",
              "'" + v + "' is neither a number nor X.Y.Z");
@@ -271,7 +251,8 @@ class Loader {
     static const std::set<std::string> kAppendable = {"condition", "output", "desc", "tags",
                                                       "exceptions"};
     static const std::set<std::string> kReplaceable = {
-        "condition", "output",  "desc", "priority", "tags", "exceptions",
+        "condition", "output",        "desc",
+        "priority",  "tags",          "exceptions",
         "enabled",   "warn_evttypes", "skip-if-unknown-filter"};
     bool onlyEnabled = item.keys.size() == 1 && item.keys[0] == "enabled";
     if (onlyEnabled && !item.append && item.overrides.empty()) {
@@ -294,15 +275,20 @@ class Loader {
           onReplace();
         }
       };
-      apply("condition", [&] { r.condition.parts.push_back(*item.condition); },
-            [&] { r.condition.parts = {*item.condition}; });
-      apply("output", [&] { r.output.parts.push_back(*item.output); },
-            [&] { r.output.parts = {*item.output}; });
-      apply("desc", [&] { r.desc += " " + *item.desc; }, [&] { r.desc = *item.desc; });
-      apply("tags", [&] { r.tags.insert(r.tags.end(), item.tags->begin(), item.tags->end()); },
-            [&] { r.tags = *item.tags; });
-      apply("exceptions", [&] { mergeExceptions(item, r, true); },
-            [&] { mergeExceptions(item, r, false); });
+      apply(
+          "condition", [&] { r.condition.parts.push_back(*item.condition); },
+          [&] { r.condition.parts = {*item.condition}; });
+      apply(
+          "output", [&] { r.output.parts.push_back(*item.output); },
+          [&] { r.output.parts = {*item.output}; });
+      apply(
+          "desc", [&] { r.desc += " " + *item.desc; }, [&] { r.desc = *item.desc; });
+      apply(
+          "tags", [&] { r.tags.insert(r.tags.end(), item.tags->begin(), item.tags->end()); },
+          [&] { r.tags = *item.tags; });
+      apply(
+          "exceptions", [&] { mergeExceptions(item, r, true); },
+          [&] { mergeExceptions(item, r, false); });
       if (item.priority) r.priority = *item.priority;
       if (item.enabled) r.enabled = *item.enabled;
       if (item.skipIfUnknownFilter) r.skipIfUnknownFilter = *item.skipIfUnknownFilter;
@@ -329,9 +315,11 @@ class Loader {
     r.file = item.file;
     r.pos = item.pos;
     for (const auto& e : r.exceptions) {
-      if (e.fields.empty())
+      if (e.fields.empty()) {
         report(Severity::kError, item.file, e.pos, itemName(item),
                "exception '" + e.name + "' has no 'fields'");
+        return;
+      }
     }
     if (existing) {
       *existing = std::move(r);
@@ -368,70 +356,6 @@ class Loader {
     for (const auto& [name, l] : lists_) defs_.lists[name] = l.items;
   }
 
-  static std::optional<FieldRef> parseFieldText(const std::string& text) {
-    Cursor c(text);
-    c.skipSpace();
-    auto name = c.scanFieldName();
-    if (!name) return std::nullopt;
-    FieldRef f;
-    f.name = *name;
-    try {
-      if (c.tryChar('[')) {
-        f.arg = c.scanFieldArg();
-        f.hasArg = true;
-      }
-    } catch (const ParseError&) {
-      return std::nullopt;
-    }
-    c.skipSpace();
-    if (!c.atEnd()) return std::nullopt;
-    return f;
-  }
-
-  // The `or` of the exception's value tuples; nullptr when it has none.
-  // Throws std::runtime_error with a message naming the exception.
-  static ExprPtr exceptionExpr(const ExceptionDef& e) {
-    if (e.values.empty()) return nullptr;
-    std::vector<FieldRef> fields;
-    std::vector<CmpOp> ops;
-    for (size_t i = 0; i < e.fields.size(); ++i) {
-      auto f = parseFieldText(e.fields[i]);
-      if (!f) throw std::runtime_error("'" + e.fields[i] + "' is not a field");
-      fields.push_back(*f);
-      auto op = compOp(e.comps[i]);
-      if (!op) throw std::runtime_error("unsupported comparison '" + e.comps[i] + "'");
-      ops.push_back(*op);
-    }
-    auto check = [&](size_t i, std::vector<std::string> items) {
-      auto n = makeNode(Expr::Kind::kCheck, {}, {});
-      n->field = fields[i];
-      n->op = ops[i];
-      for (auto& v : items) n->values.push_back(ValueText{std::move(v), false, {}});
-      return n;
-    };
-    std::vector<ExprPtr> alternatives;
-    if (!e.tupleForm && opTakesList(ops[0])) {
-      std::vector<std::string> all;
-      for (const auto& tuple : e.values) {
-        for (const auto& it : tuple[0].items) all.push_back(it);
-      }
-      alternatives.push_back(check(0, std::move(all)));
-    } else {
-      for (const auto& tuple : e.values) {
-        std::vector<ExprPtr> terms;
-        for (size_t i = 0; i < tuple.size(); ++i) {
-          if (!opTakesList(ops[i]) && tuple[i].items.size() != 1)
-            throw std::runtime_error("comparison '" + e.comps[i] + "' takes one value");
-          terms.push_back(check(i, tuple[i].items));
-        }
-        alternatives.push_back(terms.size() == 1 ? std::move(terms[0])
-                                                 : makeNode(Expr::Kind::kAnd, {}, std::move(terms)));
-      }
-    }
-    if (alternatives.size() == 1) return std::move(alternatives[0]);
-    return makeNode(Expr::Kind::kOr, {}, std::move(alternatives));
-  }
-
   // Reports a compile error at its place: in the rule's condition, in a
   // macro's condition, or in the output.
   void reportCompileError(const RuleDef& r, const CompileError& e, const Segmented& where,
@@ -442,8 +366,7 @@ class Loader {
       std::string macro = ctx.substr(7, ctx.size() - 8);
       const MacroDef& m = macros_.at(macro);
       report(Severity::kError, fileOf(m.condition, e.pos().offset),
-             locate(m.condition, e.pos().offset), item,
-             "in macro '" + macro + "': " + e.detail());
+             locate(m.condition, e.pos().offset), item, "in macro '" + macro + "': " + e.detail());
       return;
     }
     report(Severity::kError, fileOf(where, e.pos().offset), locate(where, e.pos().offset), item,
@@ -485,7 +408,8 @@ class Loader {
                  "skipped (skip-if-unknown-filter): exception '" + e.name + "': " + err.detail());
           return;
         }
-        report(Severity::kError, r.file, e.pos, item, "exception '" + e.name + "': " + err.detail());
+        report(Severity::kError, r.file, e.pos, item,
+               "exception '" + e.name + "': " + err.detail());
         return;
       } catch (const std::runtime_error& err) {
         report(Severity::kError, r.file, e.pos, item, "exception '" + e.name + "': " + err.what());
@@ -496,8 +420,8 @@ class Loader {
       one.push_back(std::move(ex));
       terms.push_back(makeNode(Expr::Kind::kNot, {}, std::move(one)));
     }
-    ExprPtr full = terms.size() == 1 ? std::move(terms[0])
-                                     : makeNode(Expr::Kind::kAnd, {}, std::move(terms));
+    ExprPtr full =
+        terms.size() == 1 ? std::move(terms[0]) : makeNode(Expr::Kind::kAnd, {}, std::move(terms));
 
     RequestPlan condPlan = set.conditionPlan();
     RequestPlan outPlan = set.outputPlan();

@@ -9,28 +9,44 @@ namespace bulkhead {
 
 std::string_view typeName(ValueType t) {
   switch (t) {
-    case ValueType::kString: return "string";
-    case ValueType::kInt64: return "int64";
-    case ValueType::kUint64: return "uint64";
-    case ValueType::kBool: return "bool";
-    case ValueType::kRelTime: return "reltime";
-    case ValueType::kAbsTime: return "abstime";
-    case ValueType::kIpAddr: return "ipaddr";
-    case ValueType::kIpNet: return "ipnet";
-    case ValueType::kBytes: return "bytebuf";
+    case ValueType::kString:
+      return "string";
+    case ValueType::kInt64:
+      return "int64";
+    case ValueType::kUint64:
+      return "uint64";
+    case ValueType::kBool:
+      return "bool";
+    case ValueType::kRelTime:
+      return "reltime";
+    case ValueType::kAbsTime:
+      return "abstime";
+    case ValueType::kIpAddr:
+      return "ipaddr";
+    case ValueType::kIpNet:
+      return "ipnet";
+    case ValueType::kBytes:
+      return "bytebuf";
   }
   return "?";
 }
 
 std::optional<ValueType> fromPluginType(ss_plugin_field_type t) {
   switch (t) {
-    case FTYPE_UINT64: return ValueType::kUint64;
-    case FTYPE_STRING: return ValueType::kString;
-    case FTYPE_RELTIME: return ValueType::kRelTime;
-    case FTYPE_ABSTIME: return ValueType::kAbsTime;
-    case FTYPE_BOOL: return ValueType::kBool;
-    case FTYPE_IPADDR: return ValueType::kIpAddr;
-    case FTYPE_IPNET: return ValueType::kIpNet;
+    case FTYPE_UINT64:
+      return ValueType::kUint64;
+    case FTYPE_STRING:
+      return ValueType::kString;
+    case FTYPE_RELTIME:
+      return ValueType::kRelTime;
+    case FTYPE_ABSTIME:
+      return ValueType::kAbsTime;
+    case FTYPE_BOOL:
+      return ValueType::kBool;
+    case FTYPE_IPADDR:
+      return ValueType::kIpAddr;
+    case FTYPE_IPNET:
+      return ValueType::kIpNet;
   }
   return std::nullopt;
 }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include <capnp/message.h>
@@ -17,7 +18,11 @@
 #include "control.capnp.h"
 #include "control_channel.h"
 #include "inprocess_host.h"
+#include "policies/policy_search.h"
 #include "runner_service.h"
+#include "sandbox_runner/fd_closer.h"
+#include "sandbox_runner/sandbox.h"
+#include "sandbox_runner/seccomp_phases.h"
 #include "shm_ring/ring_set.h"
 #include "wire.h"
 
@@ -27,7 +32,7 @@ namespace {
 constexpr int kControlFd = 3;
 constexpr int kRingFd = 4;
 
-void fillHello(Hello::Builder h, const PluginInfo& info) {
+void fillHello(Hello::Builder h, const PluginInfo& info, const SandboxReport& report) {
   h.setName(info.name);
   h.setDescription(info.description);
   h.setContact(info.contact);
@@ -56,6 +61,37 @@ void fillHello(Hello::Builder h, const PluginInfo& info) {
   types(h.initParseEventTypes(static_cast<unsigned>(info.parseEventTypes.size())),
         info.parseEventTypes);
   h.setPid(static_cast<uint32_t>(::getpid()));
+  auto layers = h.initSandbox(static_cast<unsigned>(report.layers().size()));
+  for (unsigned i = 0; i < report.layers().size(); ++i) {
+    const LayerStatus& l = report.layers()[i];
+    layers[i].setName(l.layer);
+    layers[i].setObtained(l.state == LayerState::kApplied || l.state == LayerState::kPartial);
+    layers[i].setDetail(std::string(toString(l.state)) + (l.detail.empty() ? "" : ": ") + l.detail);
+  }
+}
+
+// The sandbox from the setup message, layers 1-4 (sandbox.h); seccomp is
+// compiled here, while files can still be read, and installed later.
+SandboxConfig sandboxFor(RunnerSetup::Reader setup, const Policy& policy) {
+  SandboxConfig c;
+  c.keepFds = {0, 1, 2, kControlFd, kRingFd};
+  auto limits = setup.getLimits();
+  c.limits.addressSpaceBytes = limits.getAddressSpaceMb() == 0
+                                   ? std::nullopt
+                                   : std::optional<rlim_t>(limits.getAddressSpaceMb() << 20);
+#ifdef BULKHEAD_SANITIZER_BUILD
+  // Sanitizer runtimes reserve terabytes of shadow address space.
+  c.limits.addressSpaceBytes = std::nullopt;
+#endif
+  if (limits.getCpuSeconds() != 0) c.limits.cpuSeconds = limits.getCpuSeconds();
+  if (limits.getOpenFiles() != 0) c.limits.openFiles = limits.getOpenFiles();
+  c.isolation = isolationFor(policy, setup.getUser().cStr());
+  const std::string open = setup.getOpenParams().cStr();
+  const std::string init = setup.getInitConfig().cStr();
+  c.landlock = landlockRulesFor(policy, setup.getLibraryPath().cStr(), {open, init});
+  for (auto p : setup.getAllowRead()) c.landlock.readPaths.emplace_back(p.cStr());
+  for (auto p : setup.getAllowWrite()) c.landlock.writePaths.emplace_back(p.cStr());
+  return c;
 }
 
 void sendError(ControlChannel& control, const std::string& what) {
@@ -69,6 +105,9 @@ void sendError(ControlChannel& control, const std::string& what) {
 }
 
 int runnerMain() {
+  // First of all: nothing the supervisor did not hand over stays open.
+  const int keep[] = {0, 1, 2, kControlFd, kRingFd};
+  closeAllFdsExcept(keep);
   ControlChannel control{UniqueFd(kControlFd)};
   UniqueFd ringFd(kRingFd);
   ControlMessage setupMsg;
@@ -94,6 +133,17 @@ int runnerMain() {
     }
     PluginSpec spec{setup.getPluginName().cStr(), setup.getLibraryPath().cStr(),
                     setup.getInitConfig().cStr()};
+    Policy policy = loadPolicy(setup.getPolicyName().cStr(),
+                               policySearchDirs(setup.getPolicyDir().cStr(), currentExecutableDir()));
+    PhasedSeccomp seccomp(policy);
+    SandboxReport report = applySandboxLayers(sandboxFor(setup, policy));
+    // Seccomp goes on last, right before plugin code runs: the loading
+    // phase covers dlopen (library constructors) and plugin_init.
+    if (int err = seccomp.enterLoading(); err != 0) {
+      sendError(control, std::string("cannot install the loading seccomp filter: ") +
+                             std::strerror(err));
+      return 2;
+    }
     std::unique_ptr<InProcessHost> host;
     try {
       host = std::make_unique<InProcessHost>(spec);
@@ -101,8 +151,15 @@ int runnerMain() {
       sendError(control, e.what());
       return 1;
     }
+    // The serving filter stacks on the loading one, so it can only narrow.
+    if (int err = seccomp.enterServing(); err != 0) {
+      sendError(control, std::string("cannot install the serving seccomp filter: ") +
+                             std::strerror(err));
+      return 2;
+    }
+    report.add("seccomp", LayerState::kApplied, "policy " + policy.name);
     capnp::MallocMessageBuilder hello;
-    fillHello(hello.initRoot<Reply>().initHello(), host->info());
+    fillHello(hello.initRoot<Reply>().initHello(), host->info(), report);
     control.send(hello);
     int code = 0;
     {

@@ -53,10 +53,12 @@ class RingConsumer {
     if (corrupt_) return RingStatus::kCorrupt;
     for (;;) {
       if (cursor_ == cachedHead_) {
-        // acquire: pairs with the producer's release store in commit(), so
-        // the record bytes below are those it wrote before publishing.
+        // seq_cst (at least acquire): pairs with the producer's store in
+        // commit(), so the record bytes below are those it wrote before
+        // publishing; seq_cst for the sleep handshake in peek(). A plain
+        // load on x86.
         const std::uint64_t head = std::atomic_ref<std::uint64_t>(ring_.control->producer.head)
-                                       .load(std::memory_order_acquire);
+                                       .load(std::memory_order_seq_cst);
         // Forward only, at most one capacity ahead of what we released, and
         // on a record boundary. Unsigned wrap turns a backward head into a
         // huge distance that fails the bound.
@@ -69,12 +71,11 @@ class RingConsumer {
       }
       const std::uint64_t offset = cursor_ & mask_;
       const std::uint64_t available = cachedHead_ - cursor_;
-      // relaxed: ordered by the acquire load of head above; one load, so the
+      // relaxed: ordered by the load of head above; one load, so the
       // checked value is the used value even if the peer rewrites the header.
-      const std::uint64_t header =
-          std::atomic_ref<const std::uint64_t>(
-              *reinterpret_cast<const std::uint64_t*>(ring_.data + offset))
-              .load(std::memory_order_relaxed);
+      const std::uint64_t header = std::atomic_ref<const std::uint64_t>(
+                                       *reinterpret_cast<const std::uint64_t*>(ring_.data + offset))
+                                       .load(std::memory_order_relaxed);
       const std::uint32_t tag = recordTag(header);
       const std::uint64_t footprint = recordFootprint(recordLength(header));
       if (footprint > available || footprint > ring_.capacity - offset) return fail();
@@ -85,8 +86,8 @@ class RingConsumer {
       }
       if (tag > kMaxUserTag || ((allowedTags_ >> tag) & 1) == 0) return fail();
       out.tag = tag;
-      out.payload = std::span<const std::byte>(ring_.data + offset + kRecordHeaderSize,
-                                               recordLength(header));
+      out.payload =
+          std::span<const std::byte>(ring_.data + offset + kRecordHeaderSize, recordLength(header));
       cursor_ += footprint;
       return RingStatus::kOk;
     }
@@ -101,10 +102,11 @@ class RingConsumer {
   // Returns every record peeked since the last release to the producer.
   void release() noexcept {
     if (cursor_ == tail_) return;
-    // release: our reads of the released records happen before the producer,
-    // loading tail with acquire, reuses their bytes.
+    // seq_cst (at least release): our reads of the released records happen
+    // before the producer, loading tail, reuses their bytes; seq_cst orders
+    // it before the sleep-flag load in wakeIfSleeping (ring_wait.h).
     std::atomic_ref<std::uint64_t>(ring_.control->consumer.tail)
-        .store(cursor_, std::memory_order_release);
+        .store(cursor_, std::memory_order_seq_cst);
     tail_ = cursor_;
     ring_detail::wakeIfSleeping(&ring_.control->consumer.producerSleeping);
   }

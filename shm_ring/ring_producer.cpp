@@ -2,9 +2,8 @@
 
 namespace bulkhead {
 
-RingStatus RingProducer::reserve(std::uint32_t tag, std::uint32_t length,
-                                 std::span<std::byte>& out, RingDeadline deadline,
-                                 const RingWaitOptions& options) noexcept {
+RingStatus RingProducer::reserve(std::uint32_t tag, std::uint32_t length, std::span<std::byte>& out,
+                                 RingDeadline deadline, const RingWaitOptions& options) noexcept {
   RingStatus s = tryReserve(tag, length, out);
   if (s != RingStatus::kFull) return s;
   commit();
@@ -16,8 +15,8 @@ RingStatus RingProducer::reserve(std::uint32_t tag, std::uint32_t length,
     if (r == RingStatus::kFull) commit();
     return r;
   };
-  return ring_detail::waitFor(attempt, RingStatus::kFull,
-                              &ring_.control->consumer.producerSleeping, deadline, options);
+  return ring_detail::waitFor(attempt, RingStatus::kFull, &ring_.control->consumer.producerSleeping,
+                              deadline, options);
 }
 
 }  // namespace bulkhead

@@ -35,7 +35,11 @@ class RingProducer {
                   .load(std::memory_order_relaxed)),
         published_(head_),
         // Assume the ring is full until the tail is read and checked.
-        cachedTail_(head_ - ring.capacity) {}
+        cachedTail_(head_ - ring.capacity) {
+    // The start index came from shared memory: an unaligned one would make
+    // every header store misaligned.
+    if ((head_ & (kRecordAlign - 1)) != 0) corrupt_ = true;
+  }
 
   // Largest payload one record can carry in this ring.
   std::uint64_t maxPayload() const noexcept { return ring_.capacity - kRecordHeaderSize; }
@@ -52,8 +56,8 @@ class RingProducer {
     const std::uint64_t contiguous = ring_.capacity - offset;
     if (need > contiguous) {
       if (RingStatus s = ensureFree(contiguous); s != RingStatus::kOk) return s;
-      writeHeader(offset, packRecordHeader(kPadTag, static_cast<std::uint32_t>(
-                                                        contiguous - kRecordHeaderSize)));
+      writeHeader(offset, packRecordHeader(
+                              kPadTag, static_cast<std::uint32_t>(contiguous - kRecordHeaderSize)));
       head_ += contiguous;
       offset = 0;
     }
@@ -73,10 +77,11 @@ class RingProducer {
   // Publishes every record reserved since the last commit.
   void commit() noexcept {
     if (head_ == published_) return;
-    // release: the headers and payloads written before this store become
-    // visible to a consumer that loads head with acquire.
+    // seq_cst (at least release): the headers and payloads written before
+    // this store become visible to a consumer that loads head; seq_cst also
+    // orders it before the sleep-flag load in wakeIfSleeping (ring_wait.h).
     std::atomic_ref<std::uint64_t>(ring_.control->producer.head)
-        .store(head_, std::memory_order_release);
+        .store(head_, std::memory_order_seq_cst);
     published_ = head_;
     ring_detail::wakeIfSleeping(&ring_.control->producer.consumerSleeping);
   }
@@ -87,10 +92,11 @@ class RingProducer {
  private:
   RingStatus ensureFree(std::uint64_t bytes) noexcept {
     if (ring_.capacity - (head_ - cachedTail_) >= bytes) return RingStatus::kOk;
-    // acquire: pairs with the consumer's release store of tail, so its reads
-    // of the records it released happen before we overwrite them.
+    // seq_cst (at least acquire): pairs with the consumer's store of tail,
+    // so its reads of the records it released happen before we overwrite
+    // them; seq_cst for the sleep handshake in reserve(). A plain load on x86.
     const std::uint64_t tail = std::atomic_ref<std::uint64_t>(ring_.control->consumer.tail)
-                                   .load(std::memory_order_acquire);
+                                   .load(std::memory_order_seq_cst);
     // Hostile check: the tail only moves forward and never passes our head.
     // Unsigned arithmetic makes a backward or wild value fail the comparison.
     if (tail - cachedTail_ > head_ - cachedTail_) {

@@ -5,6 +5,8 @@
 
 namespace bulkhead {
 
+// clang-format 14 misreads the attribute and mangles the enum body.
+// clang-format off
 enum class [[nodiscard]] RingStatus : std::uint8_t {
   kOk,
   kEmpty,     // nothing to read right now (try variants only)
@@ -14,6 +16,7 @@ enum class [[nodiscard]] RingStatus : std::uint8_t {
   kTooLarge,  // the record can never fit this ring, or the tag is reserved
   kCorrupt,   // the peer broke the ring protocol: kill it; the ring stays unusable
 };
+// clang-format on
 
 const char* ringStatusName(RingStatus status) noexcept;
 

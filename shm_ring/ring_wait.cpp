@@ -14,13 +14,20 @@ namespace bulkhead {
 
 const char* ringStatusName(RingStatus status) noexcept {
   switch (status) {
-    case RingStatus::kOk: return "ok";
-    case RingStatus::kEmpty: return "empty";
-    case RingStatus::kFull: return "full";
-    case RingStatus::kTimeout: return "timeout";
-    case RingStatus::kPeerDead: return "peer dead";
-    case RingStatus::kTooLarge: return "too large";
-    case RingStatus::kCorrupt: return "corrupt";
+    case RingStatus::kOk:
+      return "ok";
+    case RingStatus::kEmpty:
+      return "empty";
+    case RingStatus::kFull:
+      return "full";
+    case RingStatus::kTimeout:
+      return "timeout";
+    case RingStatus::kPeerDead:
+      return "peer dead";
+    case RingStatus::kTooLarge:
+      return "too large";
+    case RingStatus::kCorrupt:
+      return "corrupt";
   }
   return "unknown";
 }
@@ -59,4 +66,14 @@ bool pidfdSignalled(int pidfd) noexcept {
 }
 
 }  // namespace ring_detail
+
+void wakeRingWaiters(RingView ring) noexcept {
+  // Unconditional: this runs once per peer death, never on the hot path.
+  for (std::uint32_t* flag :
+       {&ring.control->producer.consumerSleeping, &ring.control->consumer.producerSleeping}) {
+    std::atomic_ref<std::uint32_t>(*flag).store(0, std::memory_order_relaxed);
+    ring_detail::futexWakeOne(flag);
+  }
+}
+
 }  // namespace bulkhead

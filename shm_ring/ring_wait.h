@@ -4,8 +4,11 @@
 // makes the wake syscall only when it sees that announcement, so while both
 // sides are busy no syscall happens at all. The announcement and the index
 // form a Dekker pair: the sleeper stores its flag then re-reads the index, the
-// publisher stores the index then reads the flag, each with a seq_cst fence in
-// between, so at least one of them sees the other's store and no wake is lost.
+// publisher stores the index then reads the flag. All four accesses are
+// seq_cst, so they fall in one total order and at least one side sees the
+// other's store: no wake is lost. (seq_cst operations rather than fences:
+// ThreadSanitizer understands them, and on x86 the cost is the same single
+// locked store per publish; seq_cst loads are plain loads there.)
 #pragma once
 
 #include <sched.h>
@@ -14,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "shm_ring/ring_layout.h"
 #include "shm_ring/ring_status.h"
 
 namespace bulkhead {
@@ -32,27 +36,31 @@ struct RingWaitOptions {
   std::chrono::nanoseconds pidfdSlice = std::chrono::milliseconds(10);
 };
 
+// Wakes whichever end of `ring` sleeps, publishing nothing. A process that
+// watches the peer's pidfd (e.g. in its event loop) calls this when the peer
+// dies, so waits given that pidfd return kPeerDead at once rather than at the
+// end of their current slice. Harmless when nobody sleeps.
+void wakeRingWaiters(RingView ring) noexcept;
+
 namespace ring_detail {
 
 void cpuRelax() noexcept;
 // FUTEX_WAIT without FUTEX_PRIVATE_FLAG: the word lives in a MAP_SHARED
 // mapping and the waker is another process.
-void futexWait(std::uint32_t* word, std::uint32_t expected, std::chrono::nanoseconds timeout) noexcept;
+void futexWait(std::uint32_t* word, std::uint32_t expected,
+               std::chrono::nanoseconds timeout) noexcept;
 void futexWakeOne(std::uint32_t* word) noexcept;
 // True when the pidfd reports the process has exited (non-blocking poll).
 bool pidfdSignalled(int pidfd) noexcept;
 
 // Wakes the peer if it announced that it sleeps on `flag`. Called right after
-// publishing an index with a release store.
+// publishing an index with a seq_cst store.
 inline void wakeIfSleeping(std::uint32_t* flag) noexcept {
-  // seq_cst fence: orders the index store before the flag load (StoreLoad),
-  // pairing with the fence in waitFor(); a release store alone would allow
-  // the load to pass the store and a sleeper to miss its wake.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
   std::atomic_ref<std::uint32_t> f(*flag);
-  // relaxed: only the flag's value matters here; the data was published by
-  // the index store. exchange so that one announcement costs one wake.
-  if (f.load(std::memory_order_relaxed) != 0 && f.exchange(0, std::memory_order_relaxed) != 0) {
+  // seq_cst: must not be ordered before the caller's seq_cst index store
+  // (see the top of this file). exchange so that one announcement costs one
+  // wake syscall even if several publishes see it.
+  if (f.load(std::memory_order_seq_cst) != 0 && f.exchange(0, std::memory_order_seq_cst) != 0) {
     futexWakeOne(flag);
   }
 }
@@ -60,8 +68,8 @@ inline void wakeIfSleeping(std::uint32_t* flag) noexcept {
 // Calls attempt() until it returns something other than `idle`, the deadline
 // passes, or the peer dies. `flag` is this side's sleep announcement.
 template <typename Attempt>
-RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag,
-                   RingDeadline deadline, const RingWaitOptions& options) noexcept {
+RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, RingDeadline deadline,
+                   const RingWaitOptions& options) noexcept {
   RingStatus s = attempt();
   if (s != idle) return s;
   const auto start = RingClock::now();
@@ -85,10 +93,9 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag,
   }
   std::atomic_ref<std::uint32_t> f(*flag);
   for (;;) {
-    // relaxed store + seq_cst fence: the announcement must be visible before
-    // the index is re-read by attempt(); pairs with wakeIfSleeping().
-    f.store(1, std::memory_order_relaxed);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    // seq_cst: the announcement precedes attempt()'s seq_cst index load in
+    // the total order; pairs with wakeIfSleeping().
+    f.store(1, std::memory_order_seq_cst);
     if ((s = attempt()) != idle) break;
     auto now = RingClock::now();
     if (now >= deadline) {
@@ -97,15 +104,19 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag,
     }
     auto slice = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now);
     if (options.pidfd >= 0 && slice > options.pidfdSlice) slice = options.pidfdSlice;
-    futexWait(flag, 1, slice);
-    if (options.pidfd >= 0 && pidfdSignalled(options.pidfd)) {
+    // The pidfd is checked after the announcement and before sleeping: a
+    // death-watcher's wakeRingWaiters() that ran before our flag store is
+    // then caught here, one that runs after it finds the flag and wakes us.
+    const bool dead = options.pidfd >= 0 && pidfdSignalled(options.pidfd);
+    if (!dead) futexWait(flag, 1, slice);
+    if (dead || (options.pidfd >= 0 && pidfdSignalled(options.pidfd))) {
       // Whatever the peer published before dying is still delivered.
       s = attempt();
       if (s == idle) s = RingStatus::kPeerDead;
       break;
     }
   }
-  f.store(0, std::memory_order_relaxed);
+  f.store(0, std::memory_order_seq_cst);
   return s;
 }
 

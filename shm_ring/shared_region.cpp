@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <boost/interprocess/exceptions.hpp>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -41,14 +42,11 @@ SharedRegion::SharedRegion(UniqueFd fd, std::size_t size) : fd_(std::move(fd)) {
 
 SharedRegion SharedRegion::create(const char* name, std::size_t size) {
   if (size == 0) throw std::invalid_argument("shared region: size 0");
-  UniqueFd fd(sysCall("memfd_create", [&] {
-    return ::memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  }));
-  sysCall("ftruncate(memfd)",
-          [&] { return ::ftruncate(fd.get(), static_cast<off_t>(size)); });
-  sysCall("fcntl(F_ADD_SEALS)", [&] {
-    return ::fcntl(fd.get(), F_ADD_SEALS, kRequiredSeals | F_SEAL_SEAL);
-  });
+  UniqueFd fd(sysCall("memfd_create",
+                      [&] { return ::memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING); }));
+  sysCall("ftruncate(memfd)", [&] { return ::ftruncate(fd.get(), static_cast<off_t>(size)); });
+  sysCall("fcntl(F_ADD_SEALS)",
+          [&] { return ::fcntl(fd.get(), F_ADD_SEALS, kRequiredSeals | F_SEAL_SEAL); });
   return SharedRegion(std::move(fd), size);
 }
 

@@ -10,10 +10,9 @@
 // Errors (setup only, not a hot path) throw std::system_error naming the call.
 #pragma once
 
+#include <boost/interprocess/mapped_region.hpp>
 #include <cstddef>
 #include <span>
-
-#include <boost/interprocess/mapped_region.hpp>
 
 #include "shm_ring/unique_fd.h"
 

@@ -143,7 +143,12 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
   sysCall("socketpair", [&] { return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv); });
   UniqueFd ours(sv[0]), theirs(sv[1]);
   const int pass[2] = {theirs.get(), r->rings.fd()};
-  r->child = ChildProcess::spawn(options_.runnerPath, {options_.runnerPath}, options_.env, pass);
+  std::vector<std::string> env = options_.env;
+#ifdef BULKHEAD_SANITIZER_BUILD
+  // LeakSanitizer's exit check forks and ptraces, which the sandbox forbids.
+  env.push_back("ASAN_OPTIONS=detect_leaks=0");
+#endif
+  r->child = ChildProcess::spawn(options_.runnerPath, {options_.runnerPath}, env, pass);
   theirs.reset();
   r->control = ControlChannel(std::move(ours));
   r->source = RingConsumer(r->rings.ring(wire::kSourceRing),
@@ -184,6 +189,16 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
       throw ControlError(ControlError::Kind::kMalformed, "the runner answered setup without hello");
     }
     PluginInfo info = infoFromHello(rep.getHello(), spec_);
+    std::vector<std::string> layers;
+    for (auto l : rep.getHello().getSandbox()) {
+      layers.push_back(text(l.getName(), "layer") + ": " + text(l.getDetail(), "layer"));
+    }
+    if (info_.name.empty()) {
+      std::string summary;
+      for (const std::string& l : layers) summary += (summary.empty() ? "" : "; ") + l;
+      spdlog::info("{}: runner pid {} sandbox: {}", who, r->child.pid(), summary);
+    }
+    sandbox_ = std::move(layers);
     if (info_.name.empty()) {
       info_ = std::move(info);
     } else if (!sameIdentity(info_, info)) {

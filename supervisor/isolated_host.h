@@ -85,6 +85,9 @@ class IsolatedHost final : public PluginHost {
   // The current runner's pid, or -1 (tests and reports).
   int runnerPid() const;
   bool disabled() const { return disabled_; }
+  // What the current runner reported of its sandbox layers, one line each
+  // ("seccomp: applied: policy default").
+  const std::vector<std::string>& sandboxLayers() const { return sandbox_; }
 
  private:
   struct Runner;
@@ -118,6 +121,7 @@ class IsolatedHost final : public PluginHost {
   bool asyncStarted_ = false;
   bool disabled_ = false;
   std::string hostError_;
+  std::vector<std::string> sandbox_;
   std::deque<std::chrono::steady_clock::time_point> restarts_;
   std::chrono::steady_clock::time_point nextStart_{};
 

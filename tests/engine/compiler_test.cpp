@@ -31,7 +31,8 @@ class CountingValues : public FieldValueSource {
 
 class CompilerTest : public ::testing::Test {
  protected:
-  CompilerTest() : plugins_{test::testPlugin(), test::anySourcePlugin()}, catalog_("test", plugins_) {}
+  CompilerTest()
+      : plugins_{test::testPlugin(), test::anySourcePlugin()}, catalog_("test", plugins_) {}
 
   CompiledFilter compile(std::string_view cond) {
     asts_.push_back(parseCondition(cond));
@@ -144,7 +145,7 @@ TEST_F(CompilerTest, BoolAndAddresses) {
 
 TEST_F(CompilerTest, ListFields) {
   Row r{{"t.list", {std::string("a"), std::string("b")}}, {"t.numlist", {uint64_t{3}}}};
-  EXPECT_TRUE(eval("t.list in (a, b, c)", r));   // every value is in the set
+  EXPECT_TRUE(eval("t.list in (a, b, c)", r));  // every value is in the set
   EXPECT_FALSE(eval("t.list in (a, c)", r));
   EXPECT_TRUE(eval("t.list intersects (b, z)", r));  // at least one is
   EXPECT_FALSE(eval("t.list intersects (z)", r));
@@ -189,7 +190,9 @@ TEST_F(CompilerTest, FieldArguments) {
 }
 
 TEST_F(CompilerTest, RequestsAreDeduplicated) {
-  compile("t.str = a or t.str = b or t.idx[0] in (x) or t.idx[0] in (y) or t.idx[1] in (z) or t.num > 1");
+  compile(
+      "t.str = a or t.str = b or t.idx[0] in (x) or t.idx[0] in (y) or t.idx[1] in (z) or t.num > "
+      "1");
   EXPECT_EQ(plan_.requests(0).size(), 4u);  // t.str, t.idx[0], t.idx[1], t.num
   EXPECT_EQ(plan_.slots().size(), 4u);
 }
@@ -293,8 +296,7 @@ INSTANTIATE_TEST_SUITE_P(
                          "apply, not '='"},
         CompileErrorCase{"t.key[] = a", "1:1: field 't.key' has an empty argument"},
         CompileErrorCase{"nomacro", "1:1: undefined macro 'nomacro'"},
-        CompileErrorCase{"lst",
-                         "1:1: 'lst' is a list, not a macro; use it as 'field in (lst)'"},
+        CompileErrorCase{"lst", "1:1: 'lst' is a list, not a macro; use it as 'field in (lst)'"},
         CompileErrorCase{"self", "macro 'self': 1:15: macro 'self' refers to itself"},
         CompileErrorCase{"t.num = 1 and bad",
                          "macro 'bad': 1:9: type mismatch: field 't.num' compared with 'x' is "
@@ -311,8 +313,7 @@ INSTANTIATE_TEST_SUITE_P(
         CompileErrorCase{"t.str bcontains val(t.other)",
                          "1:21: operator 'bcontains' does not take a field on its right-hand "
                          "side"},
-        CompileErrorCase{"t.str = val(t.gone)",
-                         "1:13: unknown field 't.gone' for source 'test'"}));
+        CompileErrorCase{"t.str = val(t.gone)", "1:13: unknown field 't.gone' for source 'test'"}));
 
 TEST(FieldCatalog, SourcesAndOverlap) {
   auto plug = test::testPlugin();

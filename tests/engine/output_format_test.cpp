@@ -12,7 +12,8 @@ using test::Row;
 
 class OutputFormatTest : public ::testing::Test {
  protected:
-  OutputFormatTest() : plugins_{test::testPlugin(), test::anySourcePlugin()}, catalog_("test", plugins_) {}
+  OutputFormatTest()
+      : plugins_{test::testPlugin(), test::anySourcePlugin()}, catalog_("test", plugins_) {}
 
   std::string render(std::string_view format, const Row& row, uint64_t ts = 0) {
     RequestPlan plan(plugins_.size());

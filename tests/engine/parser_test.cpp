@@ -78,12 +78,14 @@ TEST(Parser, OperatorsWithoutSpaces) {
 TEST(Parser, BareValuesKeepPunctuation) {
   EXPECT_EQ(p("ka.uri startswith /healthz?"), "ka.uri startswith /healthz?");
   EXPECT_EQ(p("ka.user.name=system:anonymous"), "ka.user.name = system:anonymous");
-  EXPECT_EQ(p("a.b in (eks:node-manager, docker.io/x/y)"), "a.b in [eks:node-manager|docker.io/x/y]");
+  EXPECT_EQ(p("a.b in (eks:node-manager, docker.io/x/y)"),
+            "a.b in [eks:node-manager|docker.io/x/y]");
   EXPECT_EQ(p("a.b = \"\""), "a.b = '");
 }
 
 TEST(Parser, FieldArguments) {
-  EXPECT_EQ(p("jevt.value[/requestObject/spec/tls] exists"), "jevt.value[/requestObject/spec/tls] exists");
+  EXPECT_EQ(p("jevt.value[/requestObject/spec/tls] exists"),
+            "jevt.value[/requestObject/spec/tls] exists");
   EXPECT_EQ(p("ka.req.pod.containers.image[0] = nginx"), "ka.req.pod.containers.image[0] = nginx");
   EXPECT_EQ(p("ka.uri.param[command] = ls"), "ka.uri.param[command] = ls");
   EXPECT_EQ(p("json.value[\"/a b\"] = x"), "json.value[/a b] = x");
@@ -99,12 +101,14 @@ TEST(Parser, QuotedEscapes) {
 }
 
 TEST(Parser, Precedence) {
-  EXPECT_EQ(p("a.b exists or c.d exists and e.f exists"), "(a.b exists or (c.d exists and e.f exists))");
+  EXPECT_EQ(p("a.b exists or c.d exists and e.f exists"),
+            "(a.b exists or (c.d exists and e.f exists))");
   EXPECT_EQ(p("not a.b exists and c.d exists"), "(not a.b exists and c.d exists)");
   EXPECT_EQ(p("not (a.b exists and c.d exists)"), "not (a.b exists and c.d exists)");
   EXPECT_EQ(p("m1 and m2 or m3 and not m4"), "((@m1 and @m2) or (@m3 and not @m4))");
   EXPECT_EQ(p("not not m1"), "not not @m1");
-  EXPECT_EQ(p("a.b exists and c.d exists and e.f exists"), "(a.b exists and c.d exists and e.f exists)");
+  EXPECT_EQ(p("a.b exists and c.d exists and e.f exists"),
+            "(a.b exists and c.d exists and e.f exists)");
   EXPECT_EQ(p("(m1 or m2) and m3"), "((@m1 or @m2) and @m3)");
 }
 
@@ -147,11 +151,12 @@ TEST_P(ParserErrors, MessageAndPosition) {
 INSTANTIATE_TEST_SUITE_P(
     All, ParserErrors,
     ::testing::Values(
-        ErrorCase{"", "empty condition", 1},
-        ErrorCase{"   ", "empty condition", 4},
+        ErrorCase{"", "empty condition", 1}, ErrorCase{"   ", "empty condition", 4},
         ErrorCase{"a.b = c )", "unbalanced ')'", 9},
-        ErrorCase{"a.b = c d.e", "expected 'and', 'or' or the end of the condition, found 'd.e'", 9},
-        ErrorCase{"a.b = c and", "unexpected end of condition: expected a field, a macro or '('", 12},
+        ErrorCase{"a.b = c d.e", "expected 'and', 'or' or the end of the condition, found 'd.e'",
+                  9},
+        ErrorCase{"a.b = c and", "unexpected end of condition: expected a field, a macro or '('",
+                  12},
         ErrorCase{"(a.b = c", "expected ')' to close the '(' at column 1", 9},
         ErrorCase{"tolower(a.b) = x", "field transformer 'tolower()' is not supported", 1},
         ErrorCase{"foo(x)", "unexpected '(' after 'foo'", 4},

@@ -6,8 +6,10 @@
 
 #include <filesystem>
 
+#include "engine/batch_values.h"
 #include "engine/rules_loader.h"
 #include "schema_loader.h"
+#include "test_support.h"
 
 namespace bulkhead {
 namespace {
@@ -38,7 +40,9 @@ std::string dump(const LoadResult& r) {
 size_t ruleCount(const std::string& file) {
   std::string text = test::readFile(kData + "/falco-rules/" + file);
   size_t n = 0;
-  for (size_t at = text.find("\n- rule:"); at != std::string::npos; at = text.find("\n- rule:", at + 1)) ++n;
+  for (size_t at = text.find("\n- rule:"); at != std::string::npos;
+       at = text.find("\n- rule:", at + 1))
+    ++n;
   return n;
 }
 
@@ -84,6 +88,74 @@ TEST(RealRules, OktaAndDummyCompileCompletely) {
     size_t rules = 0;
     for (const auto& s : r.ruleSets) rules += s.rules().size();
     EXPECT_EQ(rules, ruleCount(file)) << file;
+  }
+}
+
+// A privileged pod creation, as the k8saudit and json plugins would extract
+// it, goes through the real rules: the privileged-pod rule fires (and the
+// image exception list keeps a trusted image quiet), with Falco's output.
+TEST(RealRules, K8sPrivilegedPodMatches) {
+  auto plugins = realPlugins();
+  std::vector<RulesText> files{
+      {"k8s.yaml", test::readFile(kData + "/falco-rules/k8s_audit_rules-k8saudit-0.15.0.yaml")}};
+  LoadResult r = loadRules(files, plugins);
+  ASSERT_TRUE(r.ok()) << dump(r);
+  const RuleSet& set = *r.forSource("k8s_audit");
+  size_t k8s = 0, json = 0;
+  for (size_t p = 0; p < plugins.size(); ++p) {
+    if (plugins[p].name == "k8saudit") k8s = p;
+    if (plugins[p].name == "json") json = p;
+  }
+  auto podCreate = [](std::string repo) {
+    return test::Row{
+        {"ka.verb", {std::string("create")}},
+        {"ka.target.resource", {std::string("pods")}},
+        {"ka.user.name", {std::string("alice")}},
+        {"ka.target.namespace", {std::string("default")}},
+        {"ka.resp.name", {std::string("web")}},
+        {"ka.req.pod.containers.privileged", {std::string("false"), std::string("true")}},
+        {"ka.req.pod.containers.image.repository", {repo, repo}},
+        {"ka.req.pod.containers.image", {repo + ":1", repo + ":1"}}};
+  };
+  test::Row stage{{"jevt.value[/stage]", {std::string("ResponseComplete")}},
+                  {"jevt.rawtime", {std::string("1700000000")}}};
+  std::vector<test::Row> k8sRows{podCreate("nginx"), podCreate("docker.io/falcosecurity/falco")};
+  std::vector<test::Row> jsonRows{stage, stage};
+  std::vector<std::vector<char>> bufs{test::pluginEvent(1, 1, "{}"), test::pluginEvent(2, 1, "{}")};
+  std::vector<EventRef> events{{reinterpret_cast<const ss_plugin_event*>(bufs[0].data()), 1},
+                               {reinterpret_cast<const ss_plugin_event*>(bufs[1].data()), 2}};
+  auto valuesFor = [&](const RequestPlan& plan, std::vector<ExtractResults>& store) {
+    store.clear();
+    for (size_t p = 0; p < plugins.size(); ++p) {
+      const auto& rows = p == k8s ? k8sRows : p == json ? jsonRows : std::vector<test::Row>(2);
+      store.push_back(test::extractRows(plan, p, plugins[p], rows));
+    }
+  };
+  std::vector<ExtractResults> condStore, outStore;
+  valuesFor(set.conditionPlan(), condStore);
+  std::vector<const ExtractResults*> cond;
+  for (auto& x : condStore) cond.push_back(&x);
+  BatchValues values(set.conditionPlan(), events, "k8s_audit", plugins, cond);
+  std::vector<Match> matches;
+  set.evaluate(values, events.size(), matches);
+  std::vector<std::string> fired;
+  for (const auto& m : matches)
+    fired.push_back(std::to_string(m.event) + ":" + set.rules()[m.rule].name);
+  EXPECT_NE(std::find(fired.begin(), fired.end(), "0:Create Privileged Pod"), fired.end());
+  EXPECT_EQ(std::find(fired.begin(), fired.end(), "1:Create Privileged Pod"), fired.end());
+  EXPECT_NE(std::find(fired.begin(), fired.end(), "0:Disallowed K8s User"), fired.end());
+
+  valuesFor(set.outputPlan(), outStore);
+  std::vector<const ExtractResults*> out;
+  for (auto& x : outStore) out.push_back(&x);
+  BatchValues outValues(set.outputPlan(), events, "k8s_audit", plugins, out);
+  for (const auto& m : matches) {
+    if (m.event == 0 && set.rules()[m.rule].name == "Create Privileged Pod") {
+      EXPECT_EQ(set.renderOutput(m.rule, outValues, 0),
+                "Pod started with privileged container (user=alice pod=web resource=pods "
+                "ns=default images=(nginx:1,nginx:1))");
+      EXPECT_EQ(set.rules()[m.rule].priority, Priority::kWarning);
+    }
   }
 }
 

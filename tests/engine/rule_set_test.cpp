@@ -99,9 +99,7 @@ TEST(RuleSet, AsyncAndTruncatedEvents) {
   std::vector<PluginInfo> plugins{test::testPlugin()};
   FieldCatalog catalog("test", plugins);
   RequestPlan plan(1);
-  auto slotOf = [&](const char* name) {
-    return plan.add(*catalog.find(name), FieldRequest{});
-  };
+  auto slotOf = [&](const char* name) { return plan.add(*catalog.find(name), FieldRequest{}); };
   uint32_t isAsync = slotOf("evt.is_async"), asyncType = slotOf("evt.asynctype"),
            pluginName = slotOf("evt.pluginname"), time = slotOf("evt.time");
 
@@ -142,6 +140,24 @@ TEST(RuleSet, AsyncAndTruncatedEvents) {
   EXPECT_EQ(v.count(1, asyncType), 0u);
   EXPECT_EQ(v.count(1, pluginName), 0u);
   EXPECT_EQ(v.count(1, time), 0u);
+}
+
+TEST(BatchValues, ValueOutsideTheByteStoreReadsEmpty) {
+  std::vector<PluginInfo> plugins{test::testPlugin()};
+  FieldCatalog catalog("test", plugins);
+  RequestPlan plan(1);
+  uint32_t slot = plan.add(*catalog.find("t.str"), FieldRequest{});
+  ExtractResults res;
+  res.reset(1, 1);
+  res.byteStore() = "abc";
+  res.valueStore().push_back(FieldValue{0, 100, 5});
+  res.cell(0, 0) = ExtractResults::Cell{0, 1};
+  auto ev = test::pluginEvent(1, 999, "");
+  EventRef ref{reinterpret_cast<const ss_plugin_event*>(ev.data()), 1};
+  std::vector<const ExtractResults*> ptrs{&res};
+  BatchValues v(plan, std::span(&ref, 1), "test", plugins, ptrs);
+  ASSERT_EQ(v.count(0, slot), 1u);
+  EXPECT_EQ(v.at(0, slot, 0).bytes, "");
 }
 
 TEST(Priority, Names) {

@@ -81,8 +81,7 @@ TEST_F(RulesLoaderTest, BasicRule) {
 }
 
 TEST_F(RulesLoaderTest, LaterFilesOverrideAndAppend) {
-  LoadResult r = load({{"base.yaml", kBase},
-                       {"local.yaml", R"(
+  LoadResult r = load({{"base.yaml", kBase}, {"local.yaml", R"(
 - list: shells
   items: [zsh]
   append: true
@@ -139,7 +138,8 @@ TEST_F(RulesLoaderTest, EnabledToggleAndDisabledRules) {
   auto ev = test::pluginEvent(1, 999, "x");
   EventRef ref{reinterpret_cast<const ss_plugin_event*>(ev.data()), 1};
   const RuleSet& set = *r.forSource("test");
-  auto res = test::extractRows(set.conditionPlan(), 0, plugins_[0], {Row{{"t.str", {std::string("sh")}}}});
+  auto res =
+      test::extractRows(set.conditionPlan(), 0, plugins_[0], {Row{{"t.str", {std::string("sh")}}}});
   std::vector<const ExtractResults*> ptrs{&res, nullptr};
   BatchValues values(set.conditionPlan(), std::span(&ref, 1), "test", plugins_, ptrs);
   set.evaluate(values, 1, out);
@@ -179,12 +179,12 @@ TEST_F(RulesLoaderTest, Exceptions) {
     return Row{{"t.str", {s}}, {"t.other", {o}}, {"t.num", {n}}};
   };
   EXPECT_TRUE(matches(r, "Ex", row("z", "/x", 1)));
-  EXPECT_FALSE(matches(r, "Ex", row("a", "/tmp/f", 1)));   // tuple 1
-  EXPECT_TRUE(matches(r, "Ex", row("a", "/var/f", 1)));    // a pairs with /tmp only
-  EXPECT_FALSE(matches(r, "Ex", row("b", "/var/f", 1)));   // tuple 2
-  EXPECT_FALSE(matches(r, "Ex", row("good2", "/x", 1)));   // single, via list
+  EXPECT_FALSE(matches(r, "Ex", row("a", "/tmp/f", 1)));  // tuple 1
+  EXPECT_TRUE(matches(r, "Ex", row("a", "/var/f", 1)));   // a pairs with /tmp only
+  EXPECT_FALSE(matches(r, "Ex", row("b", "/var/f", 1)));  // tuple 2
+  EXPECT_FALSE(matches(r, "Ex", row("good2", "/x", 1)));  // single, via list
   EXPECT_FALSE(matches(r, "Ex", row("c", "/x", 1)));
-  EXPECT_FALSE(matches(r, "Ex", row("y", "/x", 7)));       // inline list value
+  EXPECT_FALSE(matches(r, "Ex", row("y", "/x", 7)));  // inline list value
   EXPECT_TRUE(matches(r, "Ex", row("y", "/x", 8)));
 
   // Appending values to an existing exception.
@@ -268,11 +268,16 @@ TEST_F(RulesLoaderTest, Versions) {
             "loaded but the rules require a version compatible with 1.3.0 (same major, at least "
             "that version)");
   // Merged across files: every entry must hold.
-  LoadResult two = load({{"a.yaml", "- required_plugin_versions:\n  - {name: testplug, version: 1.0.0}\n"},
-                         {"b.yaml", "- required_plugin_versions:\n  - {name: testplug, version: 2.0.0}\n"}});
+  LoadResult two =
+      load({{"a.yaml", "- required_plugin_versions:\n  - {name: testplug, version: 1.0.0}\n"},
+            {"b.yaml", "- required_plugin_versions:\n  - {name: testplug, version: 2.0.0}\n"}});
   ASSERT_EQ(two.errors().size(), 1u);
   EXPECT_EQ(two.errors()[0].file, "b.yaml");
 }
+
+// A valid rule of source "test", for cases that add to it.
+#define kRuleR \
+  "- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n  source: test\n"
 
 struct LoadErrorCase {
   const char* yaml;
@@ -289,7 +294,60 @@ TEST_P(RulesLoaderErrors, Message) {
 INSTANTIATE_TEST_SUITE_P(
     All, RulesLoaderErrors,
     ::testing::Values(
-        LoadErrorCase{"- rule: [", "r.yaml:1:1: error: invalid YAML: end of sequence flow not found"},
+        LoadErrorCase{"- rule: [",
+                      "r.yaml:1:1: error: invalid YAML: end of sequence flow not found"},
+        LoadErrorCase{"- list: a\n  items: [x]\n,  items: []\n- list: b\n  items: [y]\n",
+                      "r.yaml:3:1: error: invalid YAML: unexpected content that does not belong "
+                      "to any item"},
+        LoadErrorCase{"- list: l\n", "r.yaml:1:3: error: list 'l': missing 'items'"},
+        LoadErrorCase{"- macro: m\n", "r.yaml:1:3: error: macro 'm': missing 'condition'"},
+        LoadErrorCase{"- 42\n", "r.yaml:1:3: error: each top-level item must be a mapping"},
+        LoadErrorCase{"- rule: \"\"\n", "r.yaml:1:9: error: rule '': rule name is empty"},
+        LoadErrorCase{kRuleR "  exceptions: 3\n",
+                      "r.yaml:7:15: error: rule 'R': 'exceptions' must be a list"},
+        LoadErrorCase{kRuleR "  exceptions:\n    - fields: [t.str]\n",
+                      "r.yaml:8:7: error: rule 'R': an exception needs a 'name'"},
+        LoadErrorCase{kRuleR "  exceptions:\n    - name: e\n      fields: [t.str]\n      why: x\n",
+                      "r.yaml:10:7: error: rule 'R': unsupported exception property 'why'"},
+        LoadErrorCase{kRuleR
+                      "  exceptions:\n    - name: e\n      fields: [t.str]\n      comps: in\n",
+                      "r.yaml:10:14: error: rule 'R': exception 'e': 'comps' must be a list when "
+                      "'fields' is a list"},
+        LoadErrorCase{
+            kRuleR "  exceptions:\n    - name: e\n      fields: [t.str, t.num]\n      comps: [=]\n",
+            "r.yaml:10:14: error: rule 'R': exception 'e': 'fields' and 'comps' differ "
+            "in length"},
+        LoadErrorCase{kRuleR
+                      "  exceptions:\n    - name: e\n      fields: [t.str]\n      values: [a]\n",
+                      "r.yaml:10:16: error: rule 'R': exception 'e': each value must be a list "
+                      "with one item per field"},
+        LoadErrorCase{kRuleR "  exceptions:\n    - name: e\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e' has no 'fields'"},
+        LoadErrorCase{kRuleR
+                      "- rule: R\n  exceptions:\n    - name: e2\n      fields: [t.num]\n      "
+                      "values: [[1]]\n  append: true\n- rule: R\n  exceptions:\n    - name: e2\n   "
+                      "   fields: [t.str]\n      values: [[a]]\n  append: true\n",
+                      "r.yaml:15:7: error: rule 'R': exception 'e2' is appended with different "
+                      "fields"},
+        LoadErrorCase{kRuleR
+                      "- rule: R\n  desc: x\n  override:\n    desc: replace\n    output: append\n",
+                      "r.yaml:7:3: error: rule 'R': override lists 'output' but the item gives "
+                      "no value for it"},
+        LoadErrorCase{"- required_plugin_versions: {name: x}\n",
+                      "r.yaml:1:29: error: required_plugin_versions must be a list"},
+        LoadErrorCase{"- required_plugin_versions:\n  - name: x\n",
+                      "r.yaml:2:5: error: a plugin requirement needs 'name' and 'version'"},
+        LoadErrorCase{"- required_plugin_versions:\n  - name: x\n    version: 1.0.0\n    "
+                      "alternatives: [{name: x, version: 2.0.0}]\n",
+                      "r.yaml:4:20: error: plugin 'x' is listed twice in one requirement"},
+        LoadErrorCase{"- required_plugin_versions:\n  - name: x\n    version: 1.0.0\n    url: y\n",
+                      "r.yaml:4:5: error: unsupported plugin requirement property 'url'"},
+        LoadErrorCase{kRuleR "  exceptions:\n    - name: e\n      values: [[a]]\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e' has no 'fields'"},
+        LoadErrorCase{kRuleR "- rule: R\n  exceptions:\n    - name: new\n      values: [[a]]\n"
+                             "  append: true\n",
+                      "r.yaml:9:7: error: rule 'R': exception 'new': has values but no 'fields' "
+                      "to compare them with"},
         LoadErrorCase{"rule: x\n", "r.yaml:1:1: error: a rules file must be a list of items"},
         LoadErrorCase{"- foo: bar\n",
                       "r.yaml:1:3: error: unsupported top-level item 'foo' (expected rule, macro, "
@@ -329,13 +387,15 @@ INSTANTIATE_TEST_SUITE_P(
         LoadErrorCase{"- rule: R\n  enabled: false\n",
                       "r.yaml:1:3: error: rule 'R': sets 'enabled' but no earlier definition "
                       "exists"},
-        LoadErrorCase{"- list: l\n  items: [a]\n- list: l\n  items: [b]\n  override:\n    items: merge\n",
-                      "r.yaml:6:12: error: list 'l': override of 'items' must be 'append' or "
-                      "'replace', not 'merge'"},
-        LoadErrorCase{"- list: l\n  items: [a]\n- list: l\n  items: [b]\n  append: true\n  override:\n"
-                      "    items: append\n",
-                      "r.yaml:3:3: error: list 'l': 'append' and 'override' cannot be used "
-                      "together"},
+        LoadErrorCase{
+            "- list: l\n  items: [a]\n- list: l\n  items: [b]\n  override:\n    items: merge\n",
+            "r.yaml:6:12: error: list 'l': override of 'items' must be 'append' or "
+            "'replace', not 'merge'"},
+        LoadErrorCase{
+            "- list: l\n  items: [a]\n- list: l\n  items: [b]\n  append: true\n  override:\n"
+            "    items: append\n",
+            "r.yaml:3:3: error: list 'l': 'append' and 'override' cannot be used "
+            "together"},
         LoadErrorCase{"- macro: m\n  condition: t.num=1\n- macro: m\n  condition: t.num=2\n"
                       "  override:\n    items: replace\n",
                       "r.yaml:3:3: error: macro 'm': 'items' cannot be replaced"},

@@ -1,7 +1,6 @@
 #include "schema_loader.h"
 
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>

@@ -87,8 +87,8 @@ using Row = std::map<std::string, std::vector<Cell>>;
 inline ExtractResults extractRows(const RequestPlan& plan, size_t plugin, const PluginInfo& info,
                                   const std::vector<Row>& rows) {
   ExtractResults out;
-  auto requests = plugin < plan.pluginCount() ? plan.requests(plugin)
-                                              : std::span<const FieldRequest>{};
+  auto requests =
+      plugin < plan.pluginCount() ? plan.requests(plugin) : std::span<const FieldRequest>{};
   out.reset(rows.size(), requests.size());
   for (size_t e = 0; e < rows.size(); ++e) {
     for (size_t r = 0; r < requests.size(); ++r) {

@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 
+#include <chrono>
+#include <thread>
+
 #include "event.h"
 #include "plugin_info.h"
 
@@ -162,6 +165,17 @@ TEST_P(HostSuite, TimeoutsInterleaveWithEvents) {
   EXPECT_GT(timeouts, 0);
 }
 
+TEST_P(HostSuite, RateLimitedSourceWaitsInsideNextBatch) {
+  auto host = load("counter");
+  host->open("count=30,batch=100,rate=300");
+  const auto start = std::chrono::steady_clock::now();
+  auto payloads = drainPayloads(*host);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(payloads.size(), 30u);
+  // 30 events at 300/s cannot all be there before 100 ms have passed.
+  EXPECT_GE(took, std::chrono::milliseconds(90));
+}
+
 TEST_P(HostSuite, LargeEventsArriveWhole) {
   auto host = load("counter");
   host->open("count=40,size=200000,batch=4");
@@ -223,6 +237,58 @@ TEST_P(HostSuite, UnknownFieldIdIsRefused) {
   bad.fieldId = 1000;
   ExtractResults res;
   EXPECT_EQ(host->extract(b.events, "counter", {&bad, 1}, res), SS_PLUGIN_FAILURE);
+}
+
+TEST_P(HostSuite, ParsesInOrderBeforeExtraction) {
+  auto source = load("counter");
+  auto stateful = load("stateful");
+  source->open("count=300,batch=64");
+  const std::vector<FieldRequest> reqs = {field(stateful->info(), "stateful.count"),
+                                          field(stateful->info(), "stateful.in_order")};
+  ExtractResults res;
+  uint64_t seen = 0;
+  for (;;) {
+    BatchResult b = source->nextBatch();
+    if (!b.events.empty()) {
+      ASSERT_EQ(stateful->parse(b.events, "counter"), SS_PLUGIN_SUCCESS);
+      seen += b.events.size();
+      ASSERT_EQ(stateful->extract(b.events.last(1), "counter", reqs, res), SS_PLUGIN_SUCCESS);
+      ASSERT_EQ(res.values(0, 0).size(), 1u);
+      EXPECT_EQ(res.values(0, 0)[0].u64, seen);
+      ASSERT_EQ(res.values(0, 1).size(), 1u);
+      EXPECT_EQ(res.values(0, 1)[0].u64, 1u);
+    }
+    if (b.rc == SS_PLUGIN_EOF) break;
+  }
+  EXPECT_EQ(seen, 300u);
+  EXPECT_EQ(stateful->counters().parsed, 300u);
+}
+
+TEST_P(HostSuite, DeliversAsyncEventsFromPluginThreads) {
+  auto ticker = load("ticker", R"({"interval_ms": 1, "max": 20})");
+  ASSERT_TRUE(ticker->info().has(CAP_ASYNC));
+  ticker->startAsync();
+  std::vector<uint64_t> ticks;
+  const FieldRequest n = field(ticker->info(), "ticker.n");
+  ExtractResults res;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (ticks.size() < 20 && std::chrono::steady_clock::now() < until) {
+    std::span<const EventRef> async = ticker->drainAsync();
+    if (async.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      continue;
+    }
+    for (const EventRef& e : async) EXPECT_EQ(eventType(e.evt), PPME_ASYNCEVENT_E);
+    ASSERT_EQ(ticker->extract(async, "counter", {&n, 1}, res), SS_PLUGIN_SUCCESS);
+    for (size_t i = 0; i < async.size(); ++i) {
+      ASSERT_EQ(res.values(i, 0).size(), 1u);
+      ticks.push_back(res.values(i, 0)[0].u64);
+    }
+  }
+  ticker->stopAsync();
+  ASSERT_EQ(ticks.size(), 20u);
+  for (size_t i = 0; i < ticks.size(); ++i) EXPECT_EQ(ticks[i], i + 1);
+  EXPECT_EQ(ticker->counters().asyncEvents, 20u);
 }
 
 }  // namespace

@@ -121,7 +121,7 @@ struct FieldValue {
 inline std::vector<FieldValue> extract(const PluginLibrary& lib, ss_plugin_t* state,
                                        const ss_plugin_event* evt, const char* source,
                                        const std::vector<FieldRequest>& reqs,
-                                       ss_plugin_rc* rcOut = nullptr) {
+                                       ss_plugin_rc* rcOut = nullptr, uint64_t evtnum = 1) {
   std::vector<ss_plugin_extract_field> fields(reqs.size());
   for (size_t i = 0; i < reqs.size(); ++i) {
     auto& f = fields[i];
@@ -138,7 +138,7 @@ inline std::vector<FieldValue> extract(const PluginLibrary& lib, ss_plugin_t* st
   in.fields = fields.data();
   ss_plugin_event_input ei{};
   ei.evt = evt;
-  ei.evtnum = 1;
+  ei.evtnum = evtnum;
   ei.evtsrc = source;
   const ss_plugin_rc rc = lib.require<plugin_extract_fields_fn>("extract_fields")(state, &ei, &in);
   if (rcOut != nullptr) *rcOut = rc;
@@ -169,6 +169,79 @@ inline std::vector<FieldValue> extract(const PluginLibrary& lib, ss_plugin_t* st
     }
   }
   return out;
+}
+
+template <typename T>
+T at(const std::vector<uint8_t>& evt, size_t off) {
+  T v;
+  EXPECT_LE(off + sizeof v, evt.size());
+  std::memcpy(&v, evt.data() + off, sizeof v);
+  return v;
+}
+
+inline const ss_plugin_event* asEvent(const std::vector<uint8_t>& bytes) {
+  return reinterpret_cast<const ss_plugin_event*>(bytes.data());
+}
+
+// A hand-made type-322 event, built here rather than with the plugins' codec.
+inline std::vector<uint8_t> pluginEvent(uint32_t id, std::string_view payload, uint64_t ts = 7) {
+  std::vector<uint8_t> e(38 + payload.size());
+  const uint64_t tid = UINT64_MAX;
+  const auto len = static_cast<uint32_t>(e.size());
+  const uint16_t type = 322;
+  const uint32_t nparams = 2, len0 = 4, len1 = static_cast<uint32_t>(payload.size());
+  std::memcpy(&e[0], &ts, 8);
+  std::memcpy(&e[8], &tid, 8);
+  std::memcpy(&e[16], &len, 4);
+  std::memcpy(&e[20], &type, 2);
+  std::memcpy(&e[22], &nparams, 4);
+  std::memcpy(&e[26], &len0, 4);
+  std::memcpy(&e[30], &len1, 4);
+  std::memcpy(&e[34], &id, 4);
+  std::memcpy(e.data() + 38, payload.data(), payload.size());
+  return e;
+}
+
+struct Capture {
+  std::vector<std::vector<uint8_t>> events;  // copies
+  std::vector<ss_plugin_rc> rcs;             // one per next_batch call
+  std::vector<uint32_t> batchSizes;          // one per next_batch call
+  std::string openError;
+};
+
+// Opens with `params` and calls next_batch until EOF/FAILURE or `maxCalls`.
+inline Capture drain(const PluginLibrary& lib, ss_plugin_t* state, const char* params,
+                     size_t maxCalls = 100000) {
+  Capture c;
+  ss_plugin_rc rc = SS_PLUGIN_FAILURE;
+  ss_instance_t* h = lib.require<plugin_open_fn>("open")(state, params, &rc);
+  if (rc != SS_PLUGIN_SUCCESS) {
+    EXPECT_EQ(h, nullptr);
+    c.openError = lib.require<plugin_get_last_error_fn>("get_last_error")(state);
+    return c;
+  }
+  EXPECT_NE(h, nullptr);
+  auto next = lib.require<plugin_next_batch_fn>("next_batch");
+  for (size_t call = 0; call < maxCalls; ++call) {
+    uint32_t n = 0;
+    ss_plugin_event** evts = nullptr;
+    rc = next(state, h, &n, &evts);
+    c.rcs.push_back(rc);
+    c.batchSizes.push_back(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t len = 0;
+      std::memcpy(&len, reinterpret_cast<const uint8_t*>(evts[i]) + 16, 4);
+      const auto* p = reinterpret_cast<const uint8_t*>(evts[i]);
+      c.events.emplace_back(p, p + len);
+    }
+    if (rc == SS_PLUGIN_EOF || rc == SS_PLUGIN_FAILURE) break;
+  }
+  lib.require<plugin_close_fn>("close")(state, h);
+  return c;
+}
+
+inline std::string payloadOf(const std::vector<uint8_t>& evt) {
+  return std::string(reinterpret_cast<const char*>(evt.data()) + 38, at<uint32_t>(evt, 30));
 }
 
 }  // namespace bulkhead::test_plugins

@@ -1,5 +1,7 @@
 #include "event_codec.h"
 
+#include <time.h>
+
 #include <cstring>
 
 namespace bulkhead::test_plugins {
@@ -26,6 +28,12 @@ void writeHeader(uint8_t* p, uint64_t ts, uint32_t len, uint16_t type, uint32_t 
 }
 
 }  // namespace
+
+uint64_t realtimeNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 EventHeader readHeader(const ss_plugin_event* evt) {
   const auto* p = reinterpret_cast<const uint8_t*>(evt);

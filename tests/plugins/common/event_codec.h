@@ -51,6 +51,9 @@ std::optional<AsyncEventView> readAsyncEvent(const ss_plugin_event* evt);
 // 402 data. nullopt for any other event.
 std::optional<std::string_view> eventPayload(const ss_plugin_event* evt);
 
+// CLOCK_REALTIME in nanoseconds, the event timestamp base the ABI uses.
+uint64_t realtimeNs();
+
 // Appends one complete type-322 event to `out`; returns its offset in `out`.
 size_t appendPluginEvent(std::vector<uint8_t>* out, uint64_t ts, uint32_t pluginId,
                          std::string_view payload);

@@ -1,15 +1,13 @@
 #include "extract_results.h"
 
-#include <utility>
-
 namespace bulkhead::test_plugins {
 
 void ExtractResults::reset() {
-  strings_.clear();
-  stringArrays_.clear();
-  u64Arrays_.clear();
-  boolArrays_.clear();
-  buffers_.clear();
+  usedStrings_ = 0;
+  usedStringArrays_ = 0;
+  usedU64Arrays_ = 0;
+  usedBoolArrays_ = 0;
+  usedBuffers_ = 0;
 }
 
 void ExtractResults::setNone(ss_plugin_extract_field* f) {
@@ -17,40 +15,61 @@ void ExtractResults::setNone(ss_plugin_extract_field* f) {
   f->res_len = 0;
 }
 
-void ExtractResults::setString(ss_plugin_extract_field* f, std::string value) {
-  std::vector<std::string> one;
-  one.push_back(std::move(value));
-  setStrings(f, std::move(one));
+void ExtractResults::setString(ss_plugin_extract_field* f, std::string_view value) {
+  std::string& s = take(&strings_, &usedStrings_);
+  s.assign(value.data(), value.size());
+  auto& ptrs = take(&stringArrays_, &usedStringArrays_);
+  ptrs.assign(1, s.c_str());
+  f->res.str = ptrs.data();
+  f->res_len = 1;
 }
 
-void ExtractResults::setStrings(ss_plugin_extract_field* f, std::vector<std::string> values) {
-  auto& ptrs = stringArrays_.emplace_back();
-  ptrs.reserve(values.size());
-  for (auto& v : values) ptrs.push_back(strings_.emplace_back(std::move(v)).c_str());
+void ExtractResults::setStrings(ss_plugin_extract_field* f,
+                                const std::vector<std::string>& values) {
+  auto& ptrs = take(&stringArrays_, &usedStringArrays_);
+  ptrs.clear();
+  for (const auto& v : values) {
+    std::string& s = take(&strings_, &usedStrings_);
+    s = v;
+    ptrs.push_back(s.c_str());
+  }
   f->res.str = ptrs.data();
   f->res_len = ptrs.size();
 }
 
-void ExtractResults::setU64(ss_plugin_extract_field* f, uint64_t value) { setU64s(f, {value}); }
+void ExtractResults::setU64(ss_plugin_extract_field* f, uint64_t value) {
+  auto& arr = take(&u64Arrays_, &usedU64Arrays_);
+  arr.assign(1, value);
+  f->res.u64 = arr.data();
+  f->res_len = 1;
+}
 
 void ExtractResults::setU64s(ss_plugin_extract_field* f, const std::vector<uint64_t>& values) {
-  auto& arr = u64Arrays_.emplace_back(values);
+  auto& arr = take(&u64Arrays_, &usedU64Arrays_);
+  arr = values;
   f->res.u64 = arr.data();
   f->res_len = arr.size();
 }
 
-void ExtractResults::setBool(ss_plugin_extract_field* f, bool value) { setBools(f, {value}); }
+void ExtractResults::setBool(ss_plugin_extract_field* f, bool value) {
+  auto& arr = take(&boolArrays_, &usedBoolArrays_);
+  arr.assign(1, value ? 1 : 0);
+  f->res.boolean = arr.data();
+  f->res_len = 1;
+}
 
 void ExtractResults::setBools(ss_plugin_extract_field* f, const std::vector<bool>& values) {
-  auto& arr = boolArrays_.emplace_back();
+  auto& arr = take(&boolArrays_, &usedBoolArrays_);
+  arr.clear();
   for (bool v : values) arr.push_back(v ? 1 : 0);
   f->res.boolean = arr.data();
   f->res_len = arr.size();
 }
 
-void ExtractResults::setBuffer(ss_plugin_extract_field* f, std::string bytes) {
-  const std::string& owned = strings_.emplace_back(std::move(bytes));
-  auto& buf = buffers_.emplace_back();
+void ExtractResults::setBuffer(ss_plugin_extract_field* f, std::string_view bytes) {
+  std::string& owned = take(&strings_, &usedStrings_);
+  owned.assign(bytes.data(), bytes.size());
+  ss_plugin_byte_buffer& buf = take(&buffers_, &usedBuffers_);
   buf.len = static_cast<uint32_t>(owned.size());
   buf.ptr = owned.data();
   f->res.buf = &buf;

@@ -1,6 +1,7 @@
 #include "json_lite.h"
 
 #include <charconv>
+#include <utility>
 
 namespace bulkhead::test_plugins {
 namespace {
@@ -98,7 +99,7 @@ class Parser {
       skipSpace();
       JsonValue value;
       if (!parseValue(&value, depth + 1)) return false;
-      out->members.emplace_back(std::move(key), std::move(value));
+      out->members.push_back(JsonMember{std::move(key), std::move(value)});
       skipSpace();
       if (atEnd()) return fail("unterminated object");
       if (peek() == ',') {
@@ -274,8 +275,10 @@ class Parser {
 
 const JsonValue* JsonValue::member(std::string_view key) const {
   if (kind != Kind::kObject) return nullptr;
-  for (const auto& [name, value] : members) {
-    if (name == key) return &value;
+  // Duplicate names: the last one wins, as in most JSON readers (Go's
+  // encoding/json, JavaScript, Python, Boost.JSON), so rules see the same value.
+  for (auto it = members.rbegin(); it != members.rend(); ++it) {
+    if (it->name == key) return &it->value;
   }
   return nullptr;
 }

@@ -13,10 +13,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace bulkhead::test_plugins {
+
+struct JsonMember;
 
 struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
@@ -25,13 +26,18 @@ struct JsonValue {
   bool boolean = false;
   std::string string;  // kString: unescaped UTF-8 contents
   std::vector<JsonValue> items;
-  std::vector<std::pair<std::string, JsonValue>> members;
+  std::vector<JsonMember> members;  // in document order
   // The value's source text, as offsets into the owning JsonDocument's text.
   size_t begin = 0;
   size_t end = 0;
 
-  // First member named `key`, or nullptr (also for non-objects).
+  // The last member named `key`, or nullptr (also for non-objects).
   const JsonValue* member(std::string_view key) const;
+};
+
+struct JsonMember {
+  std::string name;
+  JsonValue value;
 };
 
 // Owns a copy of the parsed text so that raw spans stay valid.

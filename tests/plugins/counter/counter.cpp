@@ -7,9 +7,9 @@
 // Extraction reads the payload back, so what a test sees went through the
 // event bytes and not through plugin memory.
 #include <arpa/inet.h>
-#include <time.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -17,12 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "counter_payload.h"
 #include "event_codec.h"
 #include "extract_results.h"
 #include "json_lite.h"
 #include "open_params.h"
 #include "plugin_api.h"
 #include "plugin_export.h"
+#include "rate_limit.h"
 
 namespace bulkhead::test_plugins {
 namespace {
@@ -30,10 +32,11 @@ namespace {
 constexpr uint32_t kCounterId = 999;
 constexpr uint64_t kMaxPayloadSize = 1 << 20;
 constexpr uint64_t kMaxBatch = 4096;
+constexpr uint64_t kMaxBatchBytes = 64 << 20;
 
 enum FieldId : uint32_t { kSeq, kMsg, kTags, kTag, kEven, kTs, kIp, kLen };
 
-constexpr const char kFields[] = R"([
+constexpr const char kFields[] = R"json([
 {"name":"counter.seq","type":"uint64","desc":"Sequence number of the event, from 0"},
 {"name":"counter.msg","type":"string","desc":"Message: the configured prefix and the sequence number"},
 {"name":"counter.tags","type":"string","isList":true,"desc":"All tags of the event"},
@@ -42,24 +45,26 @@ constexpr const char kFields[] = R"([
 {"name":"counter.ts","type":"abstime","desc":"Event timestamp from the event header"},
 {"name":"counter.ip","type":"ipaddr","desc":"IPv4 address 10.A.B.C built from the sequence number"},
 {"name":"counter.len","type":"uint64","desc":"Payload length in bytes, padding included"}
-])";
+])json";
 
-constexpr const char kInitSchema[] = R"({
+constexpr const char kInitSchema[] = R"json({
 "$schema":"http://json-schema.org/draft-04/schema#",
 "type":"object",
 "properties":{"prefix":{"type":"string","description":"Text put before the sequence number in counter.msg"}},
 "additionalProperties":false
-})";
+})json";
 
-constexpr const char kOpenParams[] = R"([
+constexpr const char kOpenParams[] = R"json([
 {"value":"count=1000,size=64,batch=128","desc":"1000 events of at least 64 payload bytes, 128 per batch"},
 {"value":"count=0,batch=512,timeout_every=4","desc":"Endless (count=0); a timeout after every 4 batches"},
 {"value":"count=1000,size=0,batch=64,timeout_every=0","desc":"The defaults, also used for an empty string"}
-])";
+])json";
 
 struct State {
   std::string prefix = "counter";
+  std::string msgLead = "\"counter ";  // JSON-quoted prefix, a space, no closing quote
   std::string lastError;
+  std::string lastErrorCopy;
   std::string eventText;
   ExtractResults results;
 };
@@ -69,45 +74,44 @@ struct Instance {
   uint64_t size = 0;
   uint64_t batch = 64;
   uint64_t timeoutEvery = 0;
+  RateLimit rate;  // events per second from the `rate` param
   uint64_t startTs = 0;
   uint64_t next = 0;
   uint64_t batchesSinceTimeout = 0;
   std::vector<uint8_t> arena;
   std::vector<ss_plugin_event*> events;
+  std::vector<size_t> offsets;
+  std::string payload;
   std::string progress;
 };
 
-uint64_t realtimeNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec);
+void appendDecimal(std::string* out, uint64_t v) {
+  char buf[20];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, res.ptr);
 }
 
-std::string ipFor(uint64_t seq) {
-  return "10." + std::to_string((seq >> 16) & 0xFF) + "." + std::to_string((seq >> 8) & 0xFF) +
-         "." + std::to_string(seq & 0xFF);
-}
-
-std::string makePayload(const std::string& prefix, uint64_t seq, uint64_t size) {
+// Writes the payload of event `seq` into `out` (reused between events: the
+// source is the producer in throughput benchmarks, so it must not allocate
+// per event). `msgLead` is the JSON-quoted prefix and a space, unterminated.
+void makePayload(const std::string& msgLead, uint64_t seq, uint64_t size, std::string* out) {
   const bool even = seq % 2 == 0;
-  std::string p = "{\"seq\":" + std::to_string(seq) +
-                  ",\"msg\":" + jsonQuote(prefix + " " + std::to_string(seq)) +
-                  ",\"tags\":[\"counter\",\"" + (even ? "even" : "odd") + "\",\"mod3-" +
-                  std::to_string(seq % 3) + "\"],\"even\":" + (even ? "true" : "false") +
-                  ",\"ip\":\"" + ipFor(seq) + "\"}";
-  if (p.size() < size) p.append(size - p.size(), ' ');
-  return p;
-}
-
-// Reads the sequence number without a full parse: the payload always starts
-// with it, and counter.seq is the field benchmarks extract.
-std::optional<uint64_t> fastSeq(std::string_view payload) {
-  constexpr std::string_view kLead = "{\"seq\":";
-  if (payload.substr(0, kLead.size()) != kLead) return std::nullopt;
-  payload.remove_prefix(kLead.size());
-  const size_t end = payload.find_first_not_of("0123456789");
-  if (end == std::string_view::npos || end == 0) return std::nullopt;
-  return parseDecimalU64(payload.substr(0, end));
+  out->assign("{\"seq\":");
+  appendDecimal(out, seq);
+  out->append(",\"msg\":");
+  out->append(msgLead);
+  appendDecimal(out, seq);
+  out->append(even ? "\",\"tags\":[\"counter\",\"even\",\"mod3-"
+                   : "\",\"tags\":[\"counter\",\"odd\",\"mod3-");
+  appendDecimal(out, seq % 3);
+  out->append(even ? "\"],\"even\":true,\"ip\":\"10." : "\"],\"even\":false,\"ip\":\"10.");
+  appendDecimal(out, (seq >> 16) & 0xFF);
+  out->push_back('.');
+  appendDecimal(out, (seq >> 8) & 0xFF);
+  out->push_back('.');
+  appendDecimal(out, seq & 0xFF);
+  out->append("\"}");
+  if (out->size() < size) out->append(size - out->size(), ' ');
 }
 
 bool applyConfig(State* s, const char* config) {
@@ -134,6 +138,8 @@ bool applyConfig(State* s, const char* config) {
       return false;
     }
     s->prefix = value.string;
+    s->msgLead = jsonQuote(s->prefix);
+    s->msgLead.back() = ' ';  // the closing quote gives way to " <seq>\""
   }
   return true;
 }
@@ -142,8 +148,9 @@ bool configureInstance(Instance* in, const char* params, std::string* err) {
   const auto kv = parseKeyValues(params == nullptr ? "" : params, err);
   if (!kv) return false;
   for (const auto& [key, value] : *kv) {
-    if (key != "count" && key != "size" && key != "batch" && key != "timeout_every") {
-      *err = "unknown parameter '" + key + "' (expected count, size, batch, timeout_every)";
+    if (key != "count" && key != "size" && key != "batch" && key != "timeout_every" &&
+        key != "rate") {
+      *err = "unknown parameter '" + key + "' (expected count, size, batch, timeout_every, rate)";
       return false;
     }
   }
@@ -151,11 +158,18 @@ bool configureInstance(Instance* in, const char* params, std::string* err) {
   const auto size = getU64(*kv, "size", 0, 0, kMaxPayloadSize, err);
   const auto batch = getU64(*kv, "batch", 64, 1, kMaxBatch, err);
   const auto timeoutEvery = getU64(*kv, "timeout_every", 0, 0, UINT32_MAX, err);
-  if (!count || !size || !batch || !timeoutEvery) return false;
+  const auto rate = getU64(*kv, "rate", 0, 0, 1000000000, err);
+  if (!count || !size || !batch || !timeoutEvery || !rate) return false;
+  // One batch lives in one arena: keep it far from exhausting a runner.
+  if (*size * *batch > kMaxBatchBytes) {
+    *err = "size*batch must not exceed " + std::to_string(kMaxBatchBytes) + " bytes";
+    return false;
+  }
   in->count = *count;
   in->size = *size;
   in->batch = *batch;
   in->timeoutEvery = *timeoutEvery;
+  in->rate.start(*rate);
   return true;
 }
 
@@ -168,12 +182,10 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
     case kLen:
       r.setU64(f, ev.payload.size());
       return;
-    case kSeq:
-      if (const auto seq = fastSeq(ev.payload)) {
-        r.setU64(f, *seq);
-        return;
-      }
-      break;
+    case kSeq: {
+      const auto seq = counterSeq(ev.payload);
+      return seq ? r.setU64(f, *seq) : r.setNone(f);
+    }
     default:
       break;
   }
@@ -181,13 +193,6 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
   if (!doc) return r.setNone(f);
   const JsonValue& root = doc->root();
   switch (f->field_id) {
-    case kSeq: {
-      const JsonValue* v = root.member("seq");
-      const auto seq = v != nullptr && v->kind == JsonValue::Kind::kNumber
-                           ? parseDecimalU64(doc->raw(*v))
-                           : std::nullopt;
-      return seq ? r.setU64(f, *seq) : r.setNone(f);
-    }
     case kMsg: {
       const JsonValue* v = root.member("msg");
       return v != nullptr && v->kind == JsonValue::Kind::kString ? r.setString(f, v->string)
@@ -201,9 +206,9 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
       for (const auto& item : v->items) {
         if (item.kind == JsonValue::Kind::kString) tags.push_back(item.string);
       }
-      if (f->field_id == kTags) return r.setStrings(f, std::move(tags));
+      if (f->field_id == kTags) return r.setStrings(f, tags);
       if (!f->arg_present || f->arg_index >= tags.size()) return r.setNone(f);
-      return r.setString(f, std::move(tags[f->arg_index]));
+      return r.setString(f, tags[f->arg_index]);
     }
     case kEven: {
       const JsonValue* v = root.member("even");
@@ -217,7 +222,7 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
           inet_pton(AF_INET, v->string.c_str(), &addr) != 1) {
         return r.setNone(f);
       }
-      return r.setBuffer(f, std::string(reinterpret_cast<const char*>(&addr), sizeof addr));
+      return r.setBuffer(f, std::string_view(reinterpret_cast<const char*>(&addr), sizeof addr));
     }
     default:
       return r.setNone(f);
@@ -264,7 +269,15 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input* in, 
 BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<State*>(s); }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
-  return static_cast<State*>(s)->lastError.c_str();
+  // A copy: the ABI keeps the answer valid until the next get_last_error,
+  // while lastError itself changes on any failing call.
+  auto* st = static_cast<State*>(s);
+  try {
+    st->lastErrorCopy = st->lastError;
+  } catch (const std::exception&) {
+    return "out of memory";
+  }
+  return st->lastErrorCopy.c_str();
 }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_list_open_params(ss_plugin_t*, ss_plugin_rc* rc) {
@@ -311,13 +324,16 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
   try {
     uint64_t n = in->batch;
     if (in->count != 0) n = std::min(n, in->count - in->next);
+    n = in->rate.allow(in->next, n);
+    if (n == 0) return SS_PLUGIN_TIMEOUT;
     in->arena.clear();
-    std::vector<size_t> offsets;
-    offsets.reserve(n);
+    std::vector<size_t>& offsets = in->offsets;
+    offsets.clear();
     for (uint64_t i = 0; i < n; ++i) {
       const uint64_t seq = in->next + i;
-      offsets.push_back(tp::appendPluginEvent(&in->arena, in->startTs + seq, tp::kCounterId,
-                                              tp::makePayload(s->prefix, seq, in->size)));
+      tp::makePayload(s->msgLead, seq, in->size, &in->payload);
+      offsets.push_back(
+          tp::appendPluginEvent(&in->arena, in->startTs + seq, tp::kCounterId, in->payload));
     }
     // Pointers are taken only once the arena stops growing.
     in->events.clear();

@@ -19,19 +19,20 @@ namespace {
 
 enum FieldId : uint32_t { kValue, kRaw };
 
-constexpr const char kFields[] = R"([
+constexpr const char kFields[] = R"json([
 {"name":"jsonx.value","type":"string","arg":{"isRequired":true,"isKey":true},"desc":"The value at a JSON pointer (RFC 6901) in the event payload, e.g. jsonx.value[/user/name]; strings unquoted, other values as their JSON text"},
 {"name":"jsonx.raw","type":"string","desc":"The whole event payload as a string"}
-])";
+])json";
 
 struct State {
   std::string lastError;
+  std::string lastErrorCopy;
   ExtractResults results;
 };
 
 void extractOne(State* s, std::string_view payload, ss_plugin_extract_field* f) {
   ExtractResults& r = s->results;
-  if (f->field_id == kRaw) return r.setString(f, std::string(payload));
+  if (f->field_id == kRaw) return r.setString(f, payload);
   if (f->field_id != kValue || !f->arg_present || f->arg_key == nullptr) return r.setNone(f);
   const auto doc = JsonDocument::parse(payload);
   if (!doc) return r.setNone(f);
@@ -69,7 +70,15 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input*, ss_
 BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<tp::State*>(s); }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
-  return static_cast<tp::State*>(s)->lastError.c_str();
+  // A copy: the ABI keeps the answer valid until the next get_last_error,
+  // while lastError itself changes on any failing call.
+  auto* st = static_cast<tp::State*>(s);
+  try {
+    st->lastErrorCopy = st->lastError;
+  } catch (const std::exception&) {
+    return "out of memory";
+  }
+  return st->lastErrorCopy.c_str();
 }
 
 BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,

@@ -1,0 +1,97 @@
+#include "engine/exceptions.h"
+
+#include <map>
+#include <stdexcept>
+
+namespace bulkhead {
+
+std::optional<CmpOp> comparisonOp(const std::string& c) {
+  static const std::map<std::string, CmpOp> kOps = {{"=", CmpOp::kEq},
+                                                    {"==", CmpOp::kEq},
+                                                    {"!=", CmpOp::kNe},
+                                                    {"<", CmpOp::kLt},
+                                                    {"<=", CmpOp::kLe},
+                                                    {">", CmpOp::kGt},
+                                                    {">=", CmpOp::kGe},
+                                                    {"contains", CmpOp::kContains},
+                                                    {"icontains", CmpOp::kIContains},
+                                                    {"bcontains", CmpOp::kBContains},
+                                                    {"startswith", CmpOp::kStartsWith},
+                                                    {"bstartswith", CmpOp::kBStartsWith},
+                                                    {"endswith", CmpOp::kEndsWith},
+                                                    {"glob", CmpOp::kGlob},
+                                                    {"iglob", CmpOp::kIGlob},
+                                                    {"in", CmpOp::kIn},
+                                                    {"intersects", CmpOp::kIntersects},
+                                                    {"pmatch", CmpOp::kPMatch}};
+  auto it = kOps.find(c);
+  return it == kOps.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::optional<FieldRef> parseFieldText(const std::string& text) {
+  Cursor c(text);
+  c.skipSpace();
+  auto name = c.scanFieldName();
+  if (!name) return std::nullopt;
+  FieldRef f;
+  f.name = *name;
+  try {
+    if (c.tryChar('[')) {
+      f.arg = c.scanFieldArg();
+      f.hasArg = true;
+    }
+  } catch (const ParseError&) {
+    return std::nullopt;
+  }
+  c.skipSpace();
+  if (!c.atEnd()) return std::nullopt;
+  return f;
+}
+
+ExprPtr exceptionExpr(const ExceptionDef& e) {
+  if (e.values.empty()) return nullptr;
+  if (e.fields.empty() || e.comps.size() != e.fields.size())
+    throw std::runtime_error("has values but no 'fields' to compare them with");
+  std::vector<FieldRef> fields;
+  std::vector<CmpOp> ops;
+  for (size_t i = 0; i < e.fields.size(); ++i) {
+    auto f = parseFieldText(e.fields[i]);
+    if (!f) throw std::runtime_error("'" + e.fields[i] + "' is not a field");
+    fields.push_back(*f);
+    auto op = comparisonOp(e.comps[i]);
+    if (!op) throw std::runtime_error("unsupported comparison '" + e.comps[i] + "'");
+    ops.push_back(*op);
+  }
+  auto check = [&](size_t i, std::vector<std::string> items) {
+    auto n = makeNode(Expr::Kind::kCheck, {}, {});
+    n->field = fields[i];
+    n->op = ops[i];
+    for (auto& v : items) n->values.push_back(ValueText{std::move(v), false, {}});
+    return n;
+  };
+  std::vector<ExprPtr> alternatives;
+  if (!e.tupleForm && opTakesList(ops[0])) {
+    std::vector<std::string> all;
+    for (const auto& tuple : e.values) {
+      for (const auto& it : tuple[0].items) all.push_back(it);
+    }
+    alternatives.push_back(check(0, std::move(all)));
+  } else {
+    for (const auto& tuple : e.values) {
+      std::vector<ExprPtr> terms;
+      for (size_t i = 0; i < tuple.size(); ++i) {
+        if (tuple.size() != fields.size())
+          throw std::runtime_error("a value does not have one item per field");
+        if (!opTakesList(ops[i]) && tuple[i].items.size() != 1)
+          throw std::runtime_error("comparison '" + e.comps[i] + "' takes one value");
+        terms.push_back(check(i, tuple[i].items));
+      }
+      alternatives.push_back(terms.size() == 1 ? std::move(terms[0])
+                                               : makeNode(Expr::Kind::kAnd, {}, std::move(terms)));
+    }
+  }
+  if (alternatives.size() == 1) return std::move(alternatives[0]);
+  return makeNode(Expr::Kind::kOr, {}, std::move(alternatives));
+}
+
+}  // namespace bulkhead

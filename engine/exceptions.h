@@ -1,0 +1,23 @@
+// Rule exceptions as conditions: the expression a rule's exception adds as
+// `and not (...)` (see rules_loader.h for the forms).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/ast.h"
+#include "engine/rules_file.h"
+
+namespace bulkhead {
+
+// The comparison named in an exception's `comps`; nullopt when unknown.
+std::optional<CmpOp> comparisonOp(const std::string& comp);
+
+// "name" or "name[arg]" as a field reference; nullopt when it is not one.
+std::optional<FieldRef> parseFieldText(const std::string& text);
+
+// The `or` of the exception's value tuples; nullptr when it has no values.
+// Throws std::runtime_error with a message about the exception's shape.
+ExprPtr exceptionExpr(const ExceptionDef& e);
+
+}  // namespace bulkhead

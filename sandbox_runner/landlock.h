@@ -1,0 +1,30 @@
+// Landlock (raw syscalls, <linux/landlock.h>): the runner may read only the
+// listed paths and write only the listed ones; exec is denied everywhere.
+// Rights the running kernel does not know (by ABI version) are left out, and
+// the report says so. Works unprivileged; sets no_new_privs itself.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sandbox_runner/sandbox_report.h"
+
+namespace bulkhead {
+
+struct LandlockRules {
+  std::vector<std::string> readPaths;   // files or directories (recursively)
+  std::vector<std::string> writePaths;  // read + write + create/remove beneath
+  // Without network: TCP bind/connect denied (ABI 4) and abstract unix
+  // sockets outside the sandbox unreachable (ABI 6).
+  bool allowNetwork = false;
+};
+
+// 0 when the kernel lacks Landlock or has it disabled.
+int landlockAbiVersion() noexcept;
+
+// Restricts the calling thread and its future threads (call it before any
+// thread exists). Paths that do not exist are skipped and listed in the
+// detail. Never throws for kernel refusals; they are reported.
+LayerStatus applyLandlock(const LandlockRules& rules);
+
+}  // namespace bulkhead

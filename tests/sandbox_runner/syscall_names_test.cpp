@@ -1,0 +1,71 @@
+#include "sandbox_runner/syscall_names.h"
+
+#include <gtest/gtest.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/syscall.h>
+
+#include <cstring>
+
+namespace bulkhead {
+namespace {
+
+TEST(SyscallNames, NativeNumbers) {
+  EXPECT_EQ(syscallName(SYS_openat), "openat");
+  EXPECT_EQ(syscallName(SYS_socket), "socket");
+  EXPECT_EQ(syscallName(SYS_clone3), "clone3");
+  EXPECT_EQ(syscallName(99999), "syscall 99999");
+  EXPECT_EQ(syscallName(-5), "syscall -5");
+}
+
+#if defined(__x86_64__)
+TEST(SyscallNames, X32AndOtherArchitectures) {
+  EXPECT_EQ(syscallName(0x40000000 | SYS_getpid), "x32:getpid");
+  EXPECT_EQ(syscallName(SYS_openat, SCMP_ARCH_X86_64), "openat");
+  // i386 numbers differ: 11 is execve there, munmap on x86_64.
+  EXPECT_EQ(syscallName(11, SCMP_ARCH_X86), "execve");
+  EXPECT_EQ(syscallName(11), "munmap");
+}
+
+TEST(SyscallNames, SeccompSiginfo) {
+  siginfo_t info;
+  std::memset(&info, 0, sizeof info);
+  info.si_signo = SIGSYS;
+  info.si_code = 1;  // SYS_SECCOMP
+  info.si_syscall = SYS_socket;
+  info.si_arch = SCMP_ARCH_X86_64;
+  EXPECT_EQ(describeSeccompSignal(info), "socket (41, x86_64)");
+  info.si_code = 0;
+  EXPECT_EQ(describeSeccompSignal(info), "SIGSYS not raised by seccomp");
+  info.si_signo = SIGSEGV;
+  EXPECT_EQ(describeSeccompSignal(info), "signal 11, not SIGSYS");
+}
+#endif
+
+TEST(SyscallNames, ParsesAuditRecord) {
+  auto rec = parseSeccompAuditRecord(
+      "audit: type=1326 audit(1795487450.989:9): auid=4294967295 uid=0 gid=0 "
+      "ses=4294967295 pid=21522 comm=\"runner\" exe=\"/opt/bulkhead-runner\" sig=31 "
+      "arch=c000003e syscall=41 compat=0 ip=0x7f6df5d08dc7 code=0x80000000");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->pid, 21522);
+  EXPECT_EQ(rec->arch, 0xc000003eu);
+  EXPECT_EQ(rec->syscall, 41);
+  EXPECT_EQ(rec->signal, 31);
+}
+
+TEST(SyscallNames, RejectsOtherOrBrokenRecords) {
+  EXPECT_FALSE(parseSeccompAuditRecord("audit: type=1300 pid=1 arch=c000003e syscall=41"));
+  EXPECT_FALSE(parseSeccompAuditRecord("audit: type=1326 pid=1 arch=c000003e"));
+  EXPECT_FALSE(parseSeccompAuditRecord("audit: type=1326 pid=x arch=c000003e syscall=41"));
+  EXPECT_FALSE(parseSeccompAuditRecord("audit: type=1326 pid=1 arch=zz syscall=41"));
+  EXPECT_FALSE(parseSeccompAuditRecord(""));
+  // A comm of "pid=5" is quoted by the kernel, so it is not a pid token.
+  auto rec =
+      parseSeccompAuditRecord("type=1326 pid=7 comm=\"pid=5\" arch=c000003e syscall=1 sig=31");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->pid, 7);
+}
+
+}  // namespace
+}  // namespace bulkhead

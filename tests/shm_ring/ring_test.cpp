@@ -1,0 +1,299 @@
+// Framing, wrap-around, full/empty, batching, deadlines and wake-ups of one
+// ring, on a real memfd-backed RingSet.
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "shm_ring/ring_consumer.h"
+#include "shm_ring/ring_producer.h"
+#include "shm_ring/ring_set.h"
+#include "tests/shm_ring/ring_test_util.h"
+
+namespace bulkhead {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr std::uint64_t kAllTags = ~std::uint64_t{0};
+
+struct OneRing {
+  explicit OneRing(std::uint64_t capacity)
+      : caps{capacity},
+        set(RingSet::create(caps)),
+        producer(set.ring(0)),
+        consumer(set.ring(0), kAllTags) {}
+  std::array<std::uint64_t, 1> caps;
+  RingSet set;
+  RingProducer producer;
+  RingConsumer consumer;
+  RingControl& control() { return *set.ring(0).control; }
+};
+
+void put(RingProducer& p, std::uint32_t tag, std::string_view text) {
+  std::span<std::byte> out;
+  ASSERT_EQ(p.tryReserve(tag, static_cast<std::uint32_t>(text.size()), out), RingStatus::kOk);
+  ASSERT_EQ(out.size(), text.size());
+  std::memcpy(out.data(), text.data(), text.size());
+}
+
+std::string text(const RingRecord& r) {
+  return std::string(reinterpret_cast<const char*>(r.payload.data()), r.payload.size());
+}
+
+TEST(RingTest, RecordKeepsTagLengthAndBytes) {
+  OneRing r(1024);
+  put(r.producer, 3, "hello");
+  put(r.producer, 0, "");
+  put(r.producer, 63, "eight by");
+  r.producer.commit();
+  RingRecord rec;
+  ASSERT_EQ(r.consumer.tryPeek(rec), RingStatus::kOk);
+  EXPECT_EQ(rec.tag, 3u);
+  EXPECT_EQ(text(rec), "hello");
+  ASSERT_EQ(r.consumer.tryPeek(rec), RingStatus::kOk);
+  EXPECT_EQ(rec.tag, 0u);
+  EXPECT_TRUE(rec.payload.empty());
+  ASSERT_EQ(r.consumer.tryPeek(rec), RingStatus::kOk);
+  EXPECT_EQ(rec.tag, 63u);
+  EXPECT_EQ(text(rec), "eight by");
+  EXPECT_EQ(r.consumer.tryPeek(rec), RingStatus::kEmpty);
+  // 8-byte headers, payloads padded to 8: 16 + 8 + 16.
+  EXPECT_EQ(r.consumer.pendingBytes(), 40u);
+}
+
+TEST(RingTest, PayloadSpansAreAlignedAndInsideTheDataArea) {
+  OneRing r(256);
+  const RingView v = r.set.ring(0);
+  for (std::uint32_t len : {1u, 7u, 9u, 13u}) put(r.producer, 1, std::string(len, 'x'));
+  r.producer.commit();
+  RingRecord rec;
+  while (r.consumer.tryPeek(rec) == RingStatus::kOk) {
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(rec.payload.data()) % 8, 0u);
+    EXPECT_GE(rec.payload.data(), v.data);
+    EXPECT_LE(rec.payload.data() + rec.payload.size(), v.data + v.capacity);
+  }
+}
+
+TEST(RingTest, RejectsOversizedRecordsAndReservedTags) {
+  OneRing r(256);
+  std::span<std::byte> out;
+  EXPECT_EQ(r.producer.maxPayload(), 248u);
+  EXPECT_EQ(r.producer.tryReserve(1, 249, out), RingStatus::kTooLarge);
+  EXPECT_EQ(r.producer.tryReserve(64, 1, out), RingStatus::kTooLarge);
+  EXPECT_EQ(r.producer.tryReserve(kPadTag, 1, out), RingStatus::kTooLarge);
+  EXPECT_EQ(r.producer.tryReserve(1, 248, out), RingStatus::kOk);
+}
+
+TEST(RingTest, FullThenEmptyThenFullAgain) {
+  OneRing r(1024);
+  std::span<std::byte> out;
+  int n = 0;
+  while (r.producer.tryReserve(1, 56, out) == RingStatus::kOk) ++n;  // 64 bytes each
+  EXPECT_EQ(n, 16);
+  EXPECT_EQ(r.producer.tryReserve(1, 0, out), RingStatus::kFull);
+  r.producer.commit();
+  RingRecord rec;
+  int m = 0;
+  while (r.consumer.tryPeek(rec) == RingStatus::kOk) ++m;
+  EXPECT_EQ(m, 16);
+  // Not released yet: the producer still sees a full ring.
+  EXPECT_EQ(r.producer.tryReserve(1, 0, out), RingStatus::kFull);
+  r.consumer.release();
+  EXPECT_EQ(r.producer.tryReserve(1, 1016, out), RingStatus::kOk);
+}
+
+TEST(RingTest, WrapsWithPadRecordsAndKeepsOrder) {
+  OneRing r(256);
+  std::uint64_t produced = 0, consumed = 0;
+  std::vector<std::byte> expect;
+  // Footprints of 16..128 bytes against a 256-byte ring force a pad record
+  // every few records and at every possible offset.
+  while (consumed < 5000) {
+    for (;;) {
+      const auto len = static_cast<std::uint32_t>(produced * 37 % 120);
+      std::span<std::byte> out;
+      const RingStatus s = r.producer.tryReserve(produced % 7, len, out);
+      if (s == RingStatus::kFull) break;
+      ASSERT_EQ(s, RingStatus::kOk);
+      testing::fillStress(produced, out);
+      ++produced;
+    }
+    r.producer.commit();
+    RingRecord rec;
+    RingStatus s;
+    while ((s = r.consumer.tryPeek(rec)) == RingStatus::kOk) {
+      ASSERT_EQ(rec.tag, consumed % 7);
+      ASSERT_EQ(rec.payload.size(), consumed * 37 % 120);
+      ASSERT_TRUE(testing::checkStress(consumed, rec.payload)) << consumed;
+      ++consumed;
+    }
+    ASSERT_EQ(s, RingStatus::kEmpty);
+    r.consumer.release();
+  }
+  EXPECT_EQ(consumed, produced);
+}
+
+TEST(RingTest, LargestRecordFitsAfterAPad) {
+  OneRing r(256);
+  put(r.producer, 1, std::string(100, 'a'));  // footprint 112: head at 112
+  r.producer.commit();
+  RingRecord rec;
+  ASSERT_EQ(r.consumer.tryPeek(rec), RingStatus::kOk);
+  r.consumer.release();
+  std::span<std::byte> out;
+  // 248 bytes need the whole ring: first a pad to the end is published...
+  EXPECT_EQ(r.producer.tryReserve(2, 248, out), RingStatus::kFull);
+  r.producer.commit();
+  EXPECT_EQ(r.consumer.tryPeek(rec), RingStatus::kEmpty);  // the pad is skipped
+  r.consumer.release();
+  // ...then, once the consumer skipped it, the record fits at offset 0.
+  ASSERT_EQ(r.producer.tryReserve(2, 248, out), RingStatus::kOk);
+  EXPECT_EQ(out.data(), r.set.ring(0).data + kRecordHeaderSize);
+}
+
+TEST(RingTest, BatchPublishesOneIndexPerCommitAndRelease) {
+  OneRing r(4096);
+  for (int i = 0; i < 10; ++i) put(r.producer, 1, "0123456789abcdef");  // 24 bytes each
+  RingRecord rec;
+  EXPECT_EQ(std::atomic_ref<std::uint64_t>(r.control().producer.head).load(), 0u);
+  EXPECT_EQ(r.consumer.tryPeek(rec), RingStatus::kEmpty);
+  EXPECT_EQ(r.producer.pendingBytes(), 240u);
+  r.producer.commit();
+  EXPECT_EQ(std::atomic_ref<std::uint64_t>(r.control().producer.head).load(), 240u);
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(r.consumer.tryPeek(rec), RingStatus::kOk);
+  EXPECT_EQ(std::atomic_ref<std::uint64_t>(r.control().consumer.tail).load(), 0u);
+  r.consumer.release();
+  EXPECT_EQ(std::atomic_ref<std::uint64_t>(r.control().consumer.tail).load(), 240u);
+}
+
+TEST(RingTest, PeekTimesOutAtTheDeadline) {
+  OneRing r(256);
+  RingRecord rec;
+  const auto start = RingClock::now();
+  EXPECT_EQ(r.consumer.peek(rec, start + 30ms), RingStatus::kTimeout);
+  EXPECT_GE(RingClock::now() - start, 30ms);
+  // The sleep announcement is withdrawn on the way out.
+  EXPECT_EQ(std::atomic_ref<std::uint32_t>(r.control().producer.consumerSleeping).load(), 0u);
+}
+
+TEST(RingTest, ReserveTimesOutOnAFullRing) {
+  OneRing r(256);
+  put(r.producer, 1, std::string(200, 'x'));
+  std::span<std::byte> out;
+  const auto start = RingClock::now();
+  EXPECT_EQ(r.producer.reserve(1, 200, out, start + 30ms), RingStatus::kTimeout);
+  EXPECT_GE(RingClock::now() - start, 30ms);
+  // Waiting committed the pending record so the consumer could drain it.
+  RingRecord rec;
+  EXPECT_EQ(r.consumer.tryPeek(rec), RingStatus::kOk);
+}
+
+TEST(RingTest, ExpiredDeadlineStillTakesWhatIsThere) {
+  OneRing r(256);
+  put(r.producer, 1, "x");
+  r.producer.commit();
+  RingRecord rec;
+  EXPECT_EQ(r.consumer.peek(rec, RingClock::now() - 1s), RingStatus::kOk);
+}
+
+// Waits (with no spin or yield phase) until the sleeper's flag shows it is
+// parked on the futex, so the wake path is what gets tested.
+void awaitFlag(const std::uint32_t& flag) {
+  while (std::atomic_ref<const std::uint32_t>(flag).load() == 0) std::this_thread::sleep_for(1ms);
+}
+
+TEST(RingTest, CommitWakesASleepingConsumer) {
+  OneRing r(256);
+  RingStatus got = RingStatus::kEmpty;
+  std::string payload;
+  std::thread consumer([&] {
+    RingRecord rec;
+    got = r.consumer.peek(rec, RingClock::now() + 30s, RingWaitOptions{.spin = 0ns, .yield = 0ns});
+    if (got == RingStatus::kOk) payload = text(rec);
+  });
+  awaitFlag(r.control().producer.consumerSleeping);
+  put(r.producer, 1, "wake");
+  r.producer.commit();
+  consumer.join();
+  EXPECT_EQ(got, RingStatus::kOk);
+  EXPECT_EQ(payload, "wake");
+  EXPECT_EQ(std::atomic_ref<std::uint32_t>(r.control().producer.consumerSleeping).load(), 0u);
+}
+
+TEST(RingTest, ReleaseWakesASleepingProducer) {
+  OneRing r(256);
+  put(r.producer, 1, std::string(200, 'x'));
+  r.producer.commit();
+  RingStatus got = RingStatus::kFull;
+  std::thread producer([&] {
+    std::span<std::byte> out;
+    got = r.producer.reserve(1, 200, out, RingClock::now() + 30s,
+                             RingWaitOptions{.spin = 0ns, .yield = 0ns});
+  });
+  awaitFlag(r.control().consumer.producerSleeping);
+  RingRecord rec;
+  ASSERT_EQ(r.consumer.tryPeek(rec), RingStatus::kOk);
+  r.consumer.release();
+  producer.join();
+  EXPECT_EQ(got, RingStatus::kOk);
+}
+
+TEST(RingTest, PeerDeathEndsTheWaitAndDeliversCommittedRecords) {
+  OneRing r(1024);
+  testing::Child child([&] {
+    RingProducer p(r.set.ring(0));
+    for (int i = 0; i < 3; ++i) {
+      std::span<std::byte> out;
+      if (p.tryReserve(4, 8, out) != RingStatus::kOk) return 1;
+      std::memset(out.data(), i, out.size());
+    }
+    p.commit();
+    std::this_thread::sleep_for(50ms);
+    return 0;
+  });
+  RingRecord rec;
+  const RingWaitOptions wait{.pidfd = child.pidfd()};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(r.consumer.peek(rec, RingClock::now() + 30s, wait), RingStatus::kOk);
+    EXPECT_EQ(rec.payload[0], static_cast<std::byte>(i));
+  }
+  // kPeerDead (not kTimeout) means the pidfd, not the 30 s deadline, ended it.
+  EXPECT_EQ(r.consumer.peek(rec, RingClock::now() + 30s, wait), RingStatus::kPeerDead);
+  EXPECT_EQ(child.exitCode(), 0);
+}
+
+TEST(RingTest, DeathWatcherWakeEndsAWaitBeforeItsSlice) {
+  OneRing r(1024);
+  testing::Child child([] {
+    std::this_thread::sleep_for(100ms);
+    return 0;
+  });
+  // A slice as long as the deadline: without the watcher's wake the wait
+  // would only notice the death after 60 s.
+  const RingWaitOptions wait{.pidfd = child.pidfd(), .spin = 0ns, .yield = 0ns, .pidfdSlice = 60s};
+  RingStatus got = RingStatus::kOk;
+  std::thread waiter([&] {
+    RingRecord rec;
+    got = r.consumer.peek(rec, RingClock::now() + 60s, wait);
+  });
+  pollfd p{child.pidfd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 30000), 1);
+  const auto start = RingClock::now();
+  wakeRingWaiters(r.set.ring(0));
+  waiter.join();
+  EXPECT_EQ(got, RingStatus::kPeerDead);
+  EXPECT_LT(RingClock::now() - start, 30s);
+}
+
+TEST(RingTest, StatusNamesAreDistinct) {
+  EXPECT_STREQ(ringStatusName(RingStatus::kCorrupt), "corrupt");
+  EXPECT_STREQ(ringStatusName(RingStatus::kPeerDead), "peer dead");
+}
+
+}  // namespace
+}  // namespace bulkhead
