@@ -74,6 +74,9 @@ ChildProcess ChildProcess::spawn(const std::string& path, const std::vector<std:
   pid_t pid = ::fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
+    // Its own session: a Ctrl-C meant for the supervisor must not reach
+    // the runners (they end with it through the death signal instead).
+    ::setsid();
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(126);  // the parent died before prctl
     // No stdin; stdout is where alerts go, so a plugin's prints go to
