@@ -256,6 +256,7 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
     case Fault::kDied:
       counters_.crashes++;
       what = st.describe();
+      if (!detail.empty()) what += " (" + detail + ")";
       if (st.signalled && st.code == SIGSYS) {
         counters_.seccompKills++;
         // The syscall number reaches only the kernel log (an audit record);
