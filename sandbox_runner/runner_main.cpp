@@ -18,7 +18,6 @@
 #include "control.capnp.h"
 #include "control_channel.h"
 #include "inprocess_host.h"
-#include "policies/policy_search.h"
 #include "runner_service.h"
 #include "sandbox_runner/fd_closer.h"
 #include "sandbox_runner/sandbox.h"
@@ -70,9 +69,9 @@ void fillHello(Hello::Builder h, const PluginInfo& info, const SandboxReport& re
   }
 }
 
-// The sandbox from the setup message, layers 1-4 (sandbox.h); seccomp is
-// compiled here, while files can still be read, and installed later.
-SandboxConfig sandboxFor(RunnerSetup::Reader setup, const Policy& policy) {
+// The sandbox from the setup message, layers 1-4 (sandbox.h). The
+// supervisor already read the policy and turned it into these settings.
+SandboxConfig sandboxFor(RunnerSetup::Reader setup) {
   SandboxConfig c;
   c.keepFds = {0, 1, 2, kControlFd, kRingFd};
   auto limits = setup.getLimits();
@@ -85,13 +84,25 @@ SandboxConfig sandboxFor(RunnerSetup::Reader setup, const Policy& policy) {
 #endif
   if (limits.getCpuSeconds() != 0) c.limits.cpuSeconds = limits.getCpuSeconds();
   if (limits.getOpenFiles() != 0) c.limits.openFiles = limits.getOpenFiles();
-  c.isolation = isolationFor(policy, setup.getUser().cStr());
-  const std::string open = setup.getOpenParams().cStr();
-  const std::string init = setup.getInitConfig().cStr();
-  c.landlock = landlockRulesFor(policy, setup.getLibraryPath().cStr(), {open, init});
-  for (auto p : setup.getAllowRead()) c.landlock.readPaths.emplace_back(p.cStr());
-  for (auto p : setup.getAllowWrite()) c.landlock.writePaths.emplace_back(p.cStr());
+  c.isolation.netNamespace = !setup.getAllowNetwork();
+  c.isolation.unprivilegedUser = setup.getUser().cStr();
+  c.landlock.allowNetwork = setup.getAllowNetwork();
+  for (auto p : setup.getLandlockRead()) c.landlock.readPaths.emplace_back(p.cStr());
+  for (auto p : setup.getLandlockWrite()) c.landlock.writePaths.emplace_back(p.cStr());
   return c;
+}
+
+// A seccomp phase from the setup: the supervisor's compiled program, bound
+// to this process's pid. Throws PolicyError when the program is malformed.
+SeccompFilter filterFrom(capnp::Data::Reader data, Phase phase, bool specAllow) {
+  if (data.size() % sizeof(sock_filter) != 0) {
+    throw PolicyError("a seccomp program of " + std::to_string(data.size()) + " bytes");
+  }
+  std::vector<sock_filter> program(data.size() / sizeof(sock_filter));
+  std::memcpy(program.data(), data.begin(), data.size());
+  SeccompFilter f = SeccompFilter::fromProgram(std::move(program), phase, specAllow);
+  f.bindSelfPid(::getpid());
+  return f;
 }
 
 void sendError(ControlChannel& control, const std::string& what) {
@@ -133,10 +144,10 @@ int runnerMain() {
     }
     PluginSpec spec{setup.getPluginName().cStr(), setup.getLibraryPath().cStr(),
                     setup.getInitConfig().cStr()};
-    Policy policy = loadPolicy(setup.getPolicyName().cStr(),
-                               policySearchDirs(setup.getPolicyDir().cStr(), currentExecutableDir()));
-    PhasedSeccomp seccomp(policy);
-    SandboxReport report = applySandboxLayers(sandboxFor(setup, policy));
+    PhasedSeccomp seccomp(
+        filterFrom(setup.getSeccompLoading(), Phase::kLoading, setup.getSpecAllow()),
+        filterFrom(setup.getSeccompServing(), Phase::kServing, setup.getSpecAllow()));
+    SandboxReport report = applySandboxLayers(sandboxFor(setup));
     // Seccomp goes on last, right before plugin code runs: the loading
     // phase covers dlopen (library constructors) and plugin_init.
     if (int err = seccomp.enterLoading(); err != 0) {
@@ -159,7 +170,8 @@ int runnerMain() {
                              std::strerror(err));
       return 2;
     }
-    report.add("seccomp", LayerState::kApplied, "policy " + policy.name);
+    report.add("seccomp", LayerState::kApplied,
+               std::string("policy ") + setup.getPolicyName().cStr());
     capnp::MallocMessageBuilder hello;
     fillHello(hello.initRoot<Reply>().initHello(), host->info(), report);
     control.send(hello);

@@ -21,6 +21,17 @@ struct RunnerSetup {
   allowWrite @9 :List(Text);  # paths the plugin may write
   openParams @10 :Text;       # used to find input paths for the sandbox
 
+  # The policy, compiled once by the supervisor (parsing a profile costs
+  # milliseconds that every restart would pay): both seccomp phases as
+  # struct sock_filter arrays with the self-pid placeholder, and what the
+  # profile says about the other layers.
+  seccompLoading @11 :Data;
+  seccompServing @12 :Data;
+  specAllow @13 :Bool;
+  allowNetwork @14 :Bool;
+  landlockRead @15 :List(Text);   # the policy's paths, the library, input paths, allow_paths
+  landlockWrite @16 :List(Text);
+
   struct Limits {
     addressSpaceMb @0 :UInt64;  # 0: unlimited
     cpuSeconds @1 :UInt64;      # 0: unlimited

@@ -14,6 +14,9 @@
 #include "control_channel.h"
 #include "event.h"
 #include "field_schema.h"
+#include "policies/policy_search.h"
+#include "policies/seccomp_filter.h"
+#include "sandbox_runner/sandbox.h"
 #include "sandbox_runner/syscall_names.h"
 #include "shm_ring/ring_consumer.h"
 #include "shm_ring/ring_producer.h"
@@ -25,6 +28,12 @@
 namespace bulkhead {
 
 using Clock = std::chrono::steady_clock;
+
+struct IsolatedHost::CompiledPolicy {
+  Policy policy;
+  std::vector<sock_filter> loading;
+  std::vector<sock_filter> serving;
+};
 
 struct IsolatedHost::Runner {
   ChildProcess child;
@@ -139,6 +148,26 @@ bool sameIdentity(const PluginInfo& a, const PluginInfo& b) {
 
 IsolatedHost::IsolatedHost(const PluginSpec& spec, IsolationOptions options)
     : spec_(spec), options_(std::move(options)) {
+  // The profile is read and compiled here, once: a bad profile is a load
+  // error naming its file and line, and restarts do not pay for it again.
+  auto compiled = std::make_unique<CompiledPolicy>();
+  try {
+    compiled->policy = loadPolicy(options_.policyName,
+                                  policySearchDirs(options_.policyDir, currentExecutableDir()));
+    SeccompCompileOptions placeholder;
+    placeholder.selfPid = kSelfPidPlaceholder;
+    auto copy = [](const SeccompFilter& f) {
+      return std::vector<sock_filter>(f.instructions().begin(), f.instructions().end());
+    };
+    compiled->loading =
+        copy(SeccompFilter::compile(compiled->policy, Phase::kLoading, placeholder));
+    compiled->serving =
+        copy(SeccompFilter::compile(compiled->policy, Phase::kServing, placeholder));
+  } catch (const std::exception& e) {
+    throw PluginError("plugin '" + spec.name + "' (" + spec.libraryPath +
+                      "): seccomp policy '" + options_.policyName + "': " + e.what());
+  }
+  policy_ = std::move(compiled);
   runner_ = startRunner();
 }
 
@@ -204,6 +233,21 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
   auto write = setup.initAllowWrite(static_cast<unsigned>(options_.allowWrite.size()));
   for (unsigned i = 0; i < options_.allowWrite.size(); ++i) write.set(i, options_.allowWrite[i]);
   setup.setOpenParams(openParams_);
+  const Policy& policy = policy_->policy;
+  auto bytes = [](const std::vector<sock_filter>& f) {
+    return kj::arrayPtr(reinterpret_cast<const kj::byte*>(f.data()), f.size() * sizeof(sock_filter));
+  };
+  setup.setSeccompLoading(bytes(policy_->loading));
+  setup.setSeccompServing(bytes(policy_->serving));
+  setup.setSpecAllow(policy.specAllow);
+  setup.setAllowNetwork(policy.allowNetwork);
+  LandlockRules rules = landlockRulesFor(policy, spec_.libraryPath, {openParams_, spec_.initConfig});
+  for (const std::string& p : options_.allowRead) rules.readPaths.push_back(p);
+  for (const std::string& p : options_.allowWrite) rules.writePaths.push_back(p);
+  auto llRead = setup.initLandlockRead(static_cast<unsigned>(rules.readPaths.size()));
+  for (unsigned i = 0; i < rules.readPaths.size(); ++i) llRead.set(i, rules.readPaths[i]);
+  auto llWrite = setup.initLandlockWrite(static_cast<unsigned>(rules.writePaths.size()));
+  for (unsigned i = 0; i < rules.writePaths.size(); ++i) llWrite.set(i, rules.writePaths[i]);
 
   const std::string who = "plugin '" + spec_.name + "' (" + spec_.libraryPath + ")";
   try {
@@ -249,14 +293,14 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
   ChildStatus st = runner_->child.kill();
   // `during` is what the engine waited on; what the runner itself said it
   // was doing can differ, since the source runs ahead of demand.
-  const char* inPlugin =
+  std::string inPlugin =
       wire::pluginCallName(wire::StatusBoard(runner_->rings.ring(wire::kStatusBoard).data).read());
+  if (kind == Fault::kDied && !detail.empty()) inPlugin += "; " + detail;
   std::string what;
   switch (kind) {
     case Fault::kDied:
       counters_.crashes++;
       what = st.describe();
-      if (!detail.empty()) what += " (" + detail + ")";
       if (st.signalled && st.code == SIGSYS) {
         counters_.seccompKills++;
         // The syscall number reaches only the kernel log (an audit record);

@@ -93,6 +93,7 @@ class IsolatedHost final : public PluginHost {
   struct Runner;
   enum class Fault { kDied, kDeadline, kMalformed };
 
+  struct CompiledPolicy;
   std::unique_ptr<Runner> startRunner();
   std::array<uint64_t, 5> capacities() const;  // the rings and the status board
   // Kills the runner, reports and counts; the next call restarts it.
@@ -114,6 +115,7 @@ class IsolatedHost final : public PluginHost {
   IsolationOptions options_;
   PluginInfo info_;
   std::unique_ptr<Runner> runner_;
+  std::unique_ptr<CompiledPolicy> policy_;
   HostCounters counters_;
 
   bool opened_ = false;
