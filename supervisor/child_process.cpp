@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <system_error>
 
 #include <fcntl.h>
@@ -106,9 +105,7 @@ std::optional<ChildStatus> ChildProcess::reap(bool block) {
   if (status_) return status_;
   if (pid_ <= 0) return std::nullopt;
   siginfo_t si{};
-  // WNOWAIT first: the child stays a zombie, so a seccomp victim's
-  // /proc/<pid>/syscall still names the syscall it was killed in.
-  int flags = WEXITED | WNOWAIT | (block ? 0 : WNOHANG);
+  int flags = WEXITED | (block ? 0 : WNOHANG);
   if (sysCallNoThrow([&] { return ::waitid(P_PIDFD, pidfd_.get(), &si, flags); }) < 0) {
     return std::nullopt;
   }
@@ -116,13 +113,6 @@ std::optional<ChildStatus> ChildProcess::reap(bool block) {
   ChildStatus st;
   st.signalled = si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED;
   st.code = si.si_status;
-  if (st.signalled && st.code == SIGSYS) {
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/syscall");
-    long nr = -1;
-    if (in >> nr) st.syscall = nr;
-  }
-  siginfo_t done{};
-  sysCallNoThrow([&] { return ::waitid(P_PIDFD, pidfd_.get(), &done, WEXITED); });
   status_ = st;
   return status_;
 }

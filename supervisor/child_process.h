@@ -19,9 +19,6 @@ namespace bulkhead {
 struct ChildStatus {
   bool signalled = false;  // else exited
   int code = 0;            // exit code, or signal number
-  // For a death by SIGSYS (a seccomp kill): the syscall it was in, read from
-  // /proc/<pid>/syscall before the child is reaped; -1 when unknown.
-  long syscall = -1;
   std::string describe() const;
 };
 

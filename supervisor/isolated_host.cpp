@@ -7,7 +7,6 @@
 #include <thread>
 
 #include <capnp/message.h>
-#include <seccomp.h>
 #include <spdlog/spdlog.h>
 
 #include "child_process.h"
@@ -15,6 +14,7 @@
 #include "control_channel.h"
 #include "event.h"
 #include "field_schema.h"
+#include "sandbox_runner/syscall_names.h"
 #include "shm_ring/ring_consumer.h"
 #include "shm_ring/ring_producer.h"
 #include "shm_ring/ring_set.h"
@@ -46,14 +46,6 @@ namespace {
 
 constexpr size_t kMaxText = 64 * 1024;
 constexpr size_t kMaxNames = 1024;
-
-std::string syscallName(long nr) {
-  if (nr < 0) return "unknown";
-  char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, static_cast<int>(nr));
-  std::string s = name != nullptr ? name : std::to_string(nr);
-  std::free(name);
-  return s;
-}
 
 std::string text(capnp::Text::Reader t, const char* what) {
   if (t.size() > kMaxText) throw ControlError(ControlError::Kind::kMalformed,
@@ -105,6 +97,36 @@ PluginInfo infoFromHello(Hello::Reader h, const PluginSpec& spec) {
   for (uint16_t t : h.getExtractEventTypes()) i.extractEventTypes.push_back(t);
   for (uint16_t t : h.getParseEventTypes()) i.parseEventTypes.push_back(t);
   return i;
+}
+
+// Appends a record's event to `arena` and checks the copy: out of shared
+// memory first, since the runner may rewrite the ring but not the copy.
+// Returns what is wrong (and leaves the arena as it was) or "".
+template <typename Check>
+std::string copyEvent(std::vector<uint8_t>& arena, std::span<const std::byte> payload,
+                      Check&& check) {
+  const size_t offset = arena.size();
+  const auto* p = reinterpret_cast<const uint8_t*>(payload.data());
+  arena.insert(arena.end(), p, p + payload.size());
+  std::string bad = check(arena.data() + offset, payload.size());
+  if (bad.empty() &&
+      eventLen(reinterpret_cast<const ss_plugin_event*>(arena.data() + offset)) != payload.size()) {
+    bad = "event length disagrees with its record";
+  }
+  if (!bad.empty()) arena.resize(offset);
+  return bad;
+}
+
+// The text of a TEXT reply; anything else, malformed included, reads as "".
+std::string replyText(const std::optional<ControlMessage>& reply) {
+  if (!reply) return {};
+  try {
+    Reply::Reader r = reply->reader->getRoot<Reply>();
+    return r.which() == Reply::TEXT ? text(r.getText(), "text") : std::string();
+  } catch (const std::exception&) {
+  } catch (const kj::Exception&) {
+  }
+  return {};
 }
 
 bool sameIdentity(const PluginInfo& a, const PluginInfo& b) {
@@ -227,7 +249,13 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
       what = st.describe();
       if (st.signalled && st.code == SIGSYS) {
         counters_.seccompKills++;
-        what += " (seccomp violation: syscall " + syscallName(st.syscall) + ")";
+        // The syscall number reaches only the kernel log (an audit record);
+        // it may trail the death by a moment, or be rate-limited away.
+        auto rec = findSeccompKillInKernelLog(pid, 200);
+        what += " (seccomp violation: syscall " +
+                (rec ? syscallName(rec->syscall, rec->arch)
+                     : std::string("unknown: no audit record in the kernel log")) +
+                ")";
       }
       break;
     case Fault::kDeadline:
@@ -416,21 +444,12 @@ BatchResult IsolatedHost::nextBatch() {
       }
       break;
     }
-    // Copied out of shared memory before it is checked: the runner can
-    // rewrite the ring at any time, the copy it cannot.
     const size_t offset = batchBytes_.size();
-    const auto* p = reinterpret_cast<const uint8_t*>(rec.payload.data());
-    batchBytes_.insert(batchBytes_.end(), p, p + rec.payload.size());
+    std::string bad = copyEvent(batchBytes_, rec.payload, [&](void* e, size_t n) {
+      return checkSourceEvent(e, n, info_.id, now);
+    });
     runner_->source.release();
-    std::string bad = checkSourceEvent(batchBytes_.data() + offset, rec.payload.size(), info_.id,
-                                       now);
-    if (bad.empty() && eventLen(reinterpret_cast<const ss_plugin_event*>(batchBytes_.data() +
-                                                                         offset)) !=
-                           rec.payload.size()) {
-      bad = "event length disagrees with its record";
-    }
     if (!bad.empty()) {
-      batchBytes_.resize(offset);
       fault(Fault::kMalformed, "next_batch", bad);
       rc = SS_PLUGIN_TIMEOUT;
       break;
@@ -471,15 +490,7 @@ std::string IsolatedHost::eventToString(const EventRef& e, std::string_view sour
   auto ets = msg.initRoot<Request>().initEventToString();
   ets.setEvent(kj::arrayPtr(reinterpret_cast<const kj::byte*>(e.evt), eventLen(e.evt)));
   ets.setSource(std::string(source));
-  auto reply = call("event_to_string", msg, options_.controlDeadline);
-  if (!reply) return {};
-  try {
-    Reply::Reader r = reply->reader->getRoot<Reply>();
-    return r.which() == Reply::TEXT ? text(r.getText(), "text") : std::string();
-  } catch (const std::exception&) {
-  } catch (const kj::Exception&) {
-  }
-  return {};
+  return replyText(call("event_to_string", msg, options_.controlDeadline));
 }
 
 bool IsolatedHost::roundTrip(const char* during, uint32_t tag, size_t size,
@@ -684,17 +695,10 @@ std::span<const EventRef> IsolatedHost::drainAsync() {
   RingStatus s;
   while ((s = runner_->async.tryPeek(rec)) == RingStatus::kOk) {
     const size_t offset = asyncBytes_.size();
-    const auto* p = reinterpret_cast<const uint8_t*>(rec.payload.data());
-    asyncBytes_.insert(asyncBytes_.end(), p, p + rec.payload.size());
-    std::string bad = checkAsyncEvent(asyncBytes_.data() + offset, rec.payload.size(),
-                                      info_.asyncEvents);
-    if (bad.empty() && eventLen(reinterpret_cast<const ss_plugin_event*>(asyncBytes_.data() +
-                                                                         offset)) !=
-                           rec.payload.size()) {
-      bad = "async event length disagrees with its record";
-    }
+    std::string bad = copyEvent(asyncBytes_, rec.payload, [&](const void* e, size_t n) {
+      return checkAsyncEvent(e, n, info_.asyncEvents);
+    });
     if (!bad.empty()) {
-      asyncBytes_.resize(offset);
       runner_->async.release();
       fault(Fault::kMalformed, "async event", bad);
       break;
@@ -730,14 +734,7 @@ std::string IsolatedHost::lastError() {
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Request>().setLastError();
   auto reply = call("get_last_error", msg, options_.controlDeadline);
-  if (!reply) return hostError_;
-  try {
-    Reply::Reader r = reply->reader->getRoot<Reply>();
-    return r.which() == Reply::TEXT ? text(r.getText(), "text") : std::string();
-  } catch (const std::exception&) {
-  } catch (const kj::Exception&) {
-  }
-  return {};
+  return reply ? replyText(reply) : hostError_;
 }
 
 }  // namespace bulkhead

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -19,6 +20,9 @@ struct HostKind {
   std::string name;
   HostFactory make;
 };
+
+// Test names and ctest listings show the host by name.
+inline void PrintTo(const HostKind& k, std::ostream* os) { *os << k.name; }
 
 class HostSuite : public ::testing::TestWithParam<HostKind> {
  protected:

@@ -1,0 +1,140 @@
+// The bulkhead command end to end: a config, rules, plugins from
+// tests/plugins, the real binary, its stdout, stderr and exit code.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace bulkhead {
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;  // stdout and stderr, in that order
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bulkhead_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    write("rules.yaml", R"(
+- rule: Hundreds
+  desc: every hundredth event (100 to 900 of 0..999)
+  condition: counter.msg endswith "00" and jsonx.value[/seq] exists
+  output: "seq=%counter.seq json=%jsonx.value[/seq] none=%jsonx.value[/none]"
+  priority: WARNING
+  source: counter
+  tags: [cli]
+)");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  std::string config(const std::string& extra = "") {
+    return "plugins:\n"
+           "  - name: counter\n"
+           "    library_path: libcounter.so\n"
+           "    open_params: count=1000,batch=50\n"
+           "  - name: jsonx\n"
+           "    library_path: libjsonx.so\n"
+           "rules_files: [rules.yaml]\n"
+           "bulkhead:\n"
+           "  plugins_dir: " BULKHEAD_TEST_PLUGIN_DIR "\n" +
+           extra;
+  }
+  Result run(const std::string& args) {
+    const std::string cmd = std::string(BULKHEAD_BINARY_DIR) + "/bulkhead -c " +
+                            (dir_ / "falco.yaml").string() + " " + args + " 2>" +
+                            (dir_ / "stderr").string();
+    Result r;
+    std::FILE* p = ::popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream err(dir_ / "stderr");
+    r.out += std::string(std::istreambuf_iterator<char>(err), {});
+    return r;
+  }
+  std::filesystem::path dir_;
+};
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
+TEST_F(Cli, RunsIsolatedUntilEofAndPrintsCounters) {
+  write("falco.yaml", config());
+  Result r = run("");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(count(r.out, ": Warning seq="), 9u) << r.out;
+  EXPECT_NE(r.out.find("seq=500 json=500 none=<NA>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("source counter      events 1000"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("seccomp: applied"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, JsonAlertsInProcess) {
+  write("falco.yaml", config());
+  Result r = run("--isolation inprocess --json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(count(r.out, "\"rule\":\"Hundreds\""), 9u) << r.out;
+  EXPECT_NE(r.out.find("\"output_fields\":{\"counter.seq\":\"100\",\"jsonx.value[/seq]\":\"100\","
+                       "\"jsonx.value[/none]\":null}"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"tags\":[\"cli\"]"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, ListsPluginsAndFields) {
+  write("falco.yaml", config());
+  Result r = run("--list-plugins");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 Plugins Loaded:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Event Sourcing (ID=999, source='counter')"), std::string::npos);
+  Result fields = run("--list counter");
+  EXPECT_NE(fields.out.find("jsonx.value[key]"), std::string::npos) << fields.out;
+}
+
+TEST_F(Cli, ValidateReportsRuleErrorsWithFileAndLine) {
+  write("falco.yaml", config());
+  write("bad.yaml", "- rule: Broken\n  desc: d\n  condition: counter.nope = 1\n  output: x\n"
+                    "  priority: INFO\n  source: counter\n");
+  Result good = run("--validate " + (dir_ / "rules.yaml").string());
+  EXPECT_EQ(good.code, 0) << good.out;
+  Result bad = run("--validate " + (dir_ / "bad.yaml").string());
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("bad.yaml:3:"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("counter.nope"), std::string::npos) << bad.out;
+}
+
+TEST_F(Cli, ConfigErrorsNameFileAndLine) {
+  write("falco.yaml", config("  defaults:\n    isolation: sideways\n"));
+  Result r = run("");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("falco.yaml:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sideways"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, BrokenPluginIsALoadErrorNamingIt) {
+  write("falco.yaml", "plugins:\n  - name: broken_api_major\n    library_path: "
+                      "libbroken_api_major.so\nbulkhead:\n  plugins_dir: " BULKHEAD_TEST_PLUGIN_DIR
+                      "\n");
+  Result r = run("--list-plugins");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("requires plugin API 2.0.0"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace bulkhead
