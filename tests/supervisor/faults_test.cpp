@@ -62,9 +62,11 @@ IsolationOptions faultyIsolation() {
   IsolationOptions o = baseIsolation();
   o.initDeadline = milliseconds(3000);
   o.openDeadline = milliseconds(1000);
-  o.nextBatchDeadline = milliseconds(300);
-  o.extractDeadline = milliseconds(300);
-  o.parseDeadline = milliseconds(300);
+  // Long enough that a healthy call never misses it on a loaded 2-core
+  // machine, short enough that a hang costs the suite little.
+  o.nextBatchDeadline = milliseconds(1000);
+  o.extractDeadline = milliseconds(1000);
+  o.parseDeadline = milliseconds(1000);
   o.controlDeadline = milliseconds(500);
   o.maxRestarts = 50;
   o.restartWindow = std::chrono::seconds(60);
@@ -213,8 +215,11 @@ class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
     fdsBefore_ = openFdCount();
+    // Generous deadlines: this runner must never be the one that faults.
+    IsolationOptions o = baseIsolation();
+    o.nextBatchDeadline = milliseconds(5000);
     healthy_ = std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""},
-                                              baseIsolation());
+                                              std::move(o));
     healthy_->open("count=0,batch=64");
   }
 
@@ -385,7 +390,7 @@ INSTANTIATE_TEST_SUITE_P(
                     Drive::kNextBatch, Expect::kCrash, {"(SIGSEGV) during next_batch"}},
         RecoverCase{"HangInNextBatch", R"({"fault":"hang","in":"next_batch","after":3})",
                     Drive::kNextBatch, Expect::kDeadline,
-                    {"missed its deadline (next_batch, 300 ms)"}},
+                    {"missed its deadline (next_batch, 1000 ms)"}},
         RecoverCase{"SegvInExtract", R"({"fault":"segv","in":"extract","after":40})",
                     Drive::kExtract, Expect::kCrash, {"(SIGSEGV) during extract_fields"}},
         RecoverCase{"AbortInExtract", R"({"fault":"abort","in":"extract","after":40})",
@@ -397,13 +402,13 @@ INSTANTIATE_TEST_SUITE_P(
                     Expect::kCrash, {"(SIGSEGV) during extract_fields"}},
         RecoverCase{"HangInExtract", R"({"fault":"hang","in":"extract","after":40})",
                     Drive::kExtract, Expect::kDeadline,
-                    {"missed its deadline (extract_fields, 300 ms)"}},
+                    {"missed its deadline (extract_fields, 1000 ms)"}},
         RecoverCase{"SegvInParse", R"({"fault":"segv","in":"parse","after":40})", Drive::kParse,
                     Expect::kCrash, {"(SIGSEGV) during parse_event"}},
         RecoverCase{"AbortInParse", R"({"fault":"abort","in":"parse","after":40})",
                     Drive::kParse, Expect::kCrash, {"(SIGABRT) during parse_event"}},
         RecoverCase{"HangInParse", R"({"fault":"hang","in":"parse","after":40})", Drive::kParse,
-                    Expect::kDeadline, {"missed its deadline (parse_event, 300 ms)"}},
+                    Expect::kDeadline, {"missed its deadline (parse_event, 1000 ms)"}},
         // The async thread dies with the process; the next call notices.
         RecoverCase{"SegvInAsyncThread", R"({"fault":"segv","in":"async","after":20})",
                     Drive::kAsync, Expect::kCrash, {"killed by signal 11 (SIGSEGV)"}},
@@ -599,7 +604,7 @@ TEST_P(OpenFaultTest, EveryOpenFailsThenTheBreakerTrips) {
   const OpenCase& c = GetParam();
   IsolationOptions o = faultyIsolation();
   o.maxRestarts = 3;
-  o.openDeadline = milliseconds(200);
+  o.openDeadline = milliseconds(500);
   faulty_ = makeFaulty(c.config, o);
   int failures = 0;
   for (int i = 0; i < 10 && !faulty_->disabled(); ++i) {
