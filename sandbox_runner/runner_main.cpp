@@ -144,8 +144,10 @@ int runnerMain() {
                              std::strerror(err));
       return 2;
     }
+    wire::StatusBoard board(rings.ring(wire::kStatusBoard).data);
     std::unique_ptr<InProcessHost> host;
     try {
+      wire::CallScope call(board, wire::PluginCall::kInit);
       host = std::make_unique<InProcessHost>(spec);
     } catch (const PluginError& e) {
       sendError(control, e.what());
@@ -166,7 +168,10 @@ int runnerMain() {
       RunnerService service(*host, rings, control);
       code = service.run();
     }
-    host.reset();  // plugin_destroy, then the library is unloaded
+    {
+      wire::CallScope call(board, wire::PluginCall::kDestroy);
+      host.reset();  // plugin_destroy, then the library is unloaded
+    }
     return code;
   } catch (const kj::Exception& e) {
     std::fprintf(stderr, "bulkhead-runner: malformed setup: %s\n", e.getDescription().cStr());

@@ -29,6 +29,7 @@ RunnerService::RunnerService(InProcessHost& host, RingSet& rings, ControlChannel
     : host_(host),
       rings_(rings),
       control_(control),
+      board_(rings.ring(wire::kStatusBoard).data),
       source_(rings.ring(wire::kSourceRing)),
       requests_(rings.ring(wire::kRequestRing), wire::tagMask({wire::kExtract, wire::kParse})),
       responses_(rings.ring(wire::kResponseRing)),
@@ -83,6 +84,7 @@ void RunnerService::sourceLoop() {
     lengths.clear();
     {
       std::lock_guard plugin(pluginMu_);
+      wire::CallScope call(board_, wire::PluginCall::kNextBatch);
       BatchResult b = host_.nextBatch();
       rc = b.rc;
       for (const EventRef& e : b.events) {
@@ -147,6 +149,7 @@ void RunnerService::requestLoop() {
     int32_t rc = SS_PLUGIN_SUCCESS;
     {
       std::lock_guard plugin(pluginMu_);
+      wire::CallScope call(board_, extract ? wire::PluginCall::kExtract : wire::PluginCall::kParse);
       rc = extract ? host_.extract(req.events, req.source, req.fields, results)
                    : host_.parse(req.events, req.source);
     }
@@ -204,6 +207,7 @@ void RunnerService::handleControl(Request::Reader req, capnp::MallocMessageBuild
     switch (req.which()) {
       case Request::OPEN: {
         std::lock_guard plugin(pluginMu_);
+        wire::CallScope call(board_, wire::PluginCall::kOpen);
         host_.open(req.getOpen().cStr());
         {
           std::lock_guard lock(stateMu_);
@@ -222,12 +226,14 @@ void RunnerService::handleControl(Request::Reader req, capnp::MallocMessageBuild
           stateCv_.wait(lock, [&] { return !sourceBusy_; });
         }
         std::lock_guard plugin(pluginMu_);
+        wire::CallScope call(board_, wire::PluginCall::kClose);
         host_.close();
         reply.setOk();
         break;
       }
       case Request::PROGRESS: {
         std::lock_guard plugin(pluginMu_);
+        wire::CallScope call(board_, wire::PluginCall::kProgress);
         Progress p = host_.progress();
         auto g = reply.initProgress();
         g.setPct(p.pct);
@@ -246,22 +252,26 @@ void RunnerService::handleControl(Request::Reader req, capnp::MallocMessageBuild
         std::vector<uint8_t> copy(data.begin(), data.end());
         EventRef e{reinterpret_cast<const ss_plugin_event*>(copy.data()), 0};
         std::lock_guard plugin(pluginMu_);
+        wire::CallScope call(board_, wire::PluginCall::kEventToString);
         reply.setText(host_.eventToString(e, req.getEventToString().getSource().cStr()));
         break;
       }
       case Request::LAST_ERROR: {
         std::lock_guard plugin(pluginMu_);
+        wire::CallScope call(board_, wire::PluginCall::kLastError);
         reply.setText(host_.lastError());
         break;
       }
       case Request::START_ASYNC: {
         std::lock_guard plugin(pluginMu_);
+        wire::CallScope call(board_, wire::PluginCall::kAsync);
         host_.startAsync();
         reply.setOk();
         break;
       }
       case Request::STOP_ASYNC: {
         std::lock_guard plugin(pluginMu_);
+        wire::CallScope call(board_, wire::PluginCall::kAsync);
         host_.stopAsync();
         reply.setOk();
         break;

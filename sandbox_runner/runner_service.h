@@ -23,6 +23,7 @@
 #include "shm_ring/ring_consumer.h"
 #include "shm_ring/ring_producer.h"
 #include "shm_ring/ring_set.h"
+#include "wire.h"
 
 namespace bulkhead {
 
@@ -51,6 +52,7 @@ class RunnerService {
   RingSet& rings_;
   ControlChannel& control_;
   std::mutex pluginMu_;  // one call into the plugin at a time
+  wire::StatusBoard board_;  // which call that is, for the supervisor
 
   std::mutex stateMu_;
   std::condition_variable stateCv_;

@@ -3,7 +3,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <system_error>
+#include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -22,6 +28,48 @@ int pidfdOpen(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid
 int pidfdSendSignal(int pidfd, int sig) {
   return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
 }
+
+// PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not
+// the process. Runners are restarted from source threads that end before
+// the supervisor does, which would take their runners down with them. So
+// every fork happens on one thread that lives as long as the process: the
+// one process-wide object here, and deliberately so.
+class Spawner {
+ public:
+  static Spawner& instance() {
+    static Spawner* s = new Spawner();  // never destroyed: the thread runs until exit
+    return *s;
+  }
+  void run(const std::function<void()>& job) {
+    std::unique_lock lock(mu_);
+    const uint64_t ticket = ++queued_;
+    jobs_.push_back(&job);
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return done_ >= ticket; });
+  }
+
+ private:
+  Spawner() {
+    std::thread([this] {
+      std::unique_lock lock(mu_);
+      for (;;) {
+        cv_.wait(lock, [&] { return !jobs_.empty(); });
+        const std::function<void()>* job = jobs_.front();
+        jobs_.pop_front();
+        lock.unlock();
+        (*job)();
+        lock.lock();
+        ++done_;
+        cv_.notify_all();
+      }
+    }).detach();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<const std::function<void()>*> jobs_;
+  uint64_t queued_ = 0;
+  uint64_t done_ = 0;
+};
 
 }  // namespace
 
@@ -52,6 +100,22 @@ ChildProcess::~ChildProcess() {
 ChildProcess ChildProcess::spawn(const std::string& path, const std::vector<std::string>& argv,
                                  const std::vector<std::string>& env,
                                  std::span<const int> passFds) {
+  ChildProcess child;
+  std::exception_ptr error;
+  Spawner::instance().run([&] {
+    try {
+      child = spawnHere(path, argv, env, passFds);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  if (error) std::rethrow_exception(error);
+  return child;
+}
+
+ChildProcess ChildProcess::spawnHere(const std::string& path, const std::vector<std::string>& argv,
+                                     const std::vector<std::string>& env,
+                                     std::span<const int> passFds) {
   // Everything the child needs is built before fork: between fork and exec
   // only async-signal-safe calls are allowed (other threads may hold locks).
   std::vector<char*> args;
@@ -74,6 +138,9 @@ ChildProcess ChildProcess::spawn(const std::string& path, const std::vector<std:
   pid_t pid = ::fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
+    // Its own session: a Ctrl-C meant for the supervisor must not reach
+    // the runners (they end with it through the death signal instead).
+    ::setsid();
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(126);  // the parent died before prctl
     // No stdin; stdout is where alerts go, so a plugin's prints go to

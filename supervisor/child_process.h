@@ -34,8 +34,9 @@ class ChildProcess {
   // fork + exec `path` with exactly `argv` and `env`. passFds[i] becomes fd
   // 3+i in the child; every other fd the parent opened with O_CLOEXEC stays
   // behind; stdin is /dev/null and stdout goes to stderr. The child gets
-  // PR_SET_PDEATHSIG(SIGKILL) before exec, so it dies with the thread that
-  // spawned it. Throws std::system_error.
+  // PR_SET_PDEATHSIG(SIGKILL) before exec; the fork runs on a thread that
+  // lives as long as the process, so the child dies with the process, not
+  // with the thread that asked. Throws std::system_error.
   static ChildProcess spawn(const std::string& path, const std::vector<std::string>& argv,
                             const std::vector<std::string>& env, std::span<const int> passFds);
 
@@ -52,6 +53,9 @@ class ChildProcess {
 
  private:
   std::optional<ChildStatus> reap(bool block);
+  // The fork itself, on the calling thread.
+  static ChildProcess spawnHere(const std::string& path, const std::vector<std::string>& argv,
+                                const std::vector<std::string>& env, std::span<const int> passFds);
 
   pid_t pid_ = -1;
   UniqueFd pidfd_;

@@ -156,11 +156,16 @@ IsolatedHost::~IsolatedHost() {
   }
 }
 
+std::array<uint64_t, wire::kRingCount> IsolatedHost::capacities() const {
+  const auto& b = options_.ringBytes;
+  return {b[0], b[1], b[2], b[3], wire::kStatusBoardBytes};
+}
+
 int IsolatedHost::runnerPid() const { return runner_ ? runner_->child.pid() : -1; }
 
 std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
   auto r = std::make_unique<Runner>();
-  r->rings = RingSet::create(options_.ringBytes, "bulkhead-rings");
+  r->rings = RingSet::create(capacities(), "bulkhead-rings");
   int sv[2];
   sysCall("socketpair", [&] { return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv); });
   UniqueFd ours(sv[0]), theirs(sv[1]);
@@ -188,7 +193,7 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
   setup.setPolicyName(options_.policyName);
   setup.setPolicyDir(options_.policyDir);
   auto caps = setup.initRingCapacities(wire::kRingCount);
-  for (unsigned i = 0; i < wire::kRingCount; ++i) caps.set(i, options_.ringBytes[i]);
+  for (unsigned i = 0; i < wire::kRingCount; ++i) caps.set(i, capacities()[i]);
   auto limits = setup.initLimits();
   limits.setAddressSpaceMb(options_.addressSpaceMb);
   limits.setCpuSeconds(options_.cpuSeconds);
@@ -242,11 +247,16 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
   if (!runner_) return;
   const int pid = runner_->child.pid();
   ChildStatus st = runner_->child.kill();
+  // `during` is what the engine waited on; what the runner itself said it
+  // was doing can differ, since the source runs ahead of demand.
+  const char* inPlugin =
+      wire::pluginCallName(wire::StatusBoard(runner_->rings.ring(wire::kStatusBoard).data).read());
   std::string what;
   switch (kind) {
     case Fault::kDied:
       counters_.crashes++;
       what = st.describe();
+      if (!detail.empty()) what += " (" + detail + ")";
       if (st.signalled && st.code == SIGSYS) {
         counters_.seccompKills++;
         // The syscall number reaches only the kernel log (an audit record);
@@ -277,8 +287,9 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
     hostError_ = "plugin '" + info_.name + "' is disabled: its runner failed " +
                  std::to_string(restarts_.size() + 1) + " times within " +
                  std::to_string(options_.restartWindow.count()) + " s";
-    spdlog::error("plugin '{}' runner pid {} {} during {}; {} (circuit breaker)", info_.name, pid,
-                  what, during, hostError_);
+    spdlog::error("plugin '{}' runner pid {} {} during {}; the plugin was in {}; {} (circuit "
+                  "breaker)",
+                  info_.name, pid, what, during, inPlugin, hostError_);
     return;
   }
   // The first restart in a window is immediate; each further one waits
@@ -290,9 +301,11 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
   }
   nextStart_ = now + backoff;
   restarts_.push_back(now);
-  spdlog::error("plugin '{}' runner pid {} {} during {}; restart {} of {} within {} s in {} ms",
-                info_.name, pid, what, during, restarts_.size(), options_.maxRestarts,
-                options_.restartWindow.count(), backoff.count());
+  spdlog::error(
+      "plugin '{}' runner pid {} {} during {}; the plugin was in {}; restart {} of {} within {} s "
+      "in {} ms",
+      info_.name, pid, what, during, inPlugin, restarts_.size(), options_.maxRestarts,
+      options_.restartWindow.count(), backoff.count());
 }
 
 bool IsolatedHost::ensureRunner() {

@@ -94,6 +94,7 @@ class IsolatedHost final : public PluginHost {
   enum class Fault { kDied, kDeadline, kMalformed };
 
   std::unique_ptr<Runner> startRunner();
+  std::array<uint64_t, 5> capacities() const;  // the rings and the status board
   // Kills the runner, reports and counts; the next call restarts it.
   void fault(Fault kind, const char* during, const std::string& detail);
   // Makes sure a runner is there, restarting (with backoff) after a fault.

@@ -7,7 +7,7 @@
 // set, emits a "fault_tick" async event every millisecond.
 //
 // Open params: count=N (0: endless, the default), batch=N (default 64),
-// size=N (minimum payload bytes).
+// size=N (minimum payload bytes), rate=N (events per second; 0: unpaced).
 #include <time.h>
 
 #include <algorithm>
@@ -29,6 +29,7 @@
 #include "open_params.h"
 #include "plugin_api.h"
 #include "plugin_export.h"
+#include "rate_limit.h"
 
 namespace bulkhead::test_plugins {
 namespace {
@@ -48,6 +49,7 @@ constexpr const char kFields[] = R"([
 ])";
 
 struct Instance {
+  RateLimit rate;  // the `rate` open param
   uint64_t count = 0;
   uint64_t batch = 64;
   uint64_t size = 0;
@@ -349,18 +351,19 @@ BULKHEAD_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* st, const char* p
     auto in = std::make_unique<Instance>();
     std::string err;
     const auto kv = tp::parseKeyValues(params != nullptr ? params : "", &err);
-    std::optional<uint64_t> count, batch, size;
+    std::optional<uint64_t> count, batch, size, rate;
     if (kv) {
       for (const auto& [key, value] : *kv) {
-        if (key != "count" && key != "batch" && key != "size") {
-          err = "unknown parameter '" + key + "' (expected count, batch, size)";
+        if (key != "count" && key != "batch" && key != "size" && key != "rate") {
+          err = "unknown parameter '" + key + "' (expected count, batch, size, rate)";
         }
       }
+      rate = tp::getU64(*kv, "rate", 0, 0, 1000000000, &err);
       count = tp::getU64(*kv, "count", 0, 0, UINT64_MAX, &err);
       batch = tp::getU64(*kv, "batch", 64, 1, tp::kMaxBatch, &err);
       size = tp::getU64(*kv, "size", 0, 0, tp::kMaxPayloadSize, &err);
     }
-    if (!kv || !count || !batch || !size || !err.empty()) {
+    if (!kv || !count || !batch || !size || !rate || !err.empty()) {
       s->setError("fault: bad open params: " + err);
       return nullptr;
     }
@@ -368,6 +371,7 @@ BULKHEAD_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* st, const char* p
     in->batch = *batch;
     in->size = *size;
     in->startTs = tp::realtimeNs();
+    in->rate.start(*rate);
     *rc = SS_PLUGIN_SUCCESS;
     return in.release();
   } catch (const std::exception& e) {
@@ -397,6 +401,8 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
   try {
     uint64_t n = in->batch;
     if (in->count != 0) n = std::min(n, in->count - in->next);
+    n = in->rate.allow(in->next, n);
+    if (n == 0) return SS_PLUGIN_TIMEOUT;
     tp::fillBatch(in, n, tp::kFaultId);
     *nevts = static_cast<uint32_t>(n);
     *evts = in->events.data();
