@@ -62,9 +62,11 @@ IsolationOptions faultyIsolation() {
   IsolationOptions o = baseIsolation();
   o.initDeadline = milliseconds(3000);
   o.openDeadline = milliseconds(1000);
-  o.nextBatchDeadline = milliseconds(300);
-  o.extractDeadline = milliseconds(300);
-  o.parseDeadline = milliseconds(300);
+  // Long enough that a healthy call never misses it on a loaded 2-core
+  // machine, short enough that a hang costs the suite little.
+  o.nextBatchDeadline = milliseconds(1000);
+  o.extractDeadline = milliseconds(1000);
+  o.parseDeadline = milliseconds(1000);
   o.controlDeadline = milliseconds(500);
   o.maxRestarts = 50;
   o.restartWindow = std::chrono::seconds(60);
@@ -213,8 +215,11 @@ class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
     fdsBefore_ = openFdCount();
+    // Generous deadlines: this runner must never be the one that faults.
+    IsolationOptions o = baseIsolation();
+    o.nextBatchDeadline = milliseconds(5000);
     healthy_ = std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""},
-                                              baseIsolation());
+                                              std::move(o));
     healthy_->open("count=0,batch=64");
   }
 
@@ -374,7 +379,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         RecoverCase{"SegvInNextBatch", R"({"fault":"segv","in":"next_batch","after":3})",
                     Drive::kNextBatch, Expect::kCrash,
-                    {"killed by signal 11 (SIGSEGV) during next_batch"}},
+                    {"killed by signal 11 (SIGSEGV) during next_batch",
+                     "the plugin was in plugin_next_batch"}},
         RecoverCase{"AbortInNextBatch", R"({"fault":"abort","in":"next_batch","after":3})",
                     Drive::kNextBatch, Expect::kCrash,
                     {"killed by signal 6 (SIGABRT) during next_batch"}},
@@ -385,9 +391,10 @@ INSTANTIATE_TEST_SUITE_P(
                     Drive::kNextBatch, Expect::kCrash, {"(SIGSEGV) during next_batch"}},
         RecoverCase{"HangInNextBatch", R"({"fault":"hang","in":"next_batch","after":3})",
                     Drive::kNextBatch, Expect::kDeadline,
-                    {"missed its deadline (next_batch, 300 ms)"}},
+                    {"missed its deadline (next_batch, 1000 ms)"}},
         RecoverCase{"SegvInExtract", R"({"fault":"segv","in":"extract","after":40})",
-                    Drive::kExtract, Expect::kCrash, {"(SIGSEGV) during extract_fields"}},
+                    Drive::kExtract, Expect::kCrash,
+                    {"(SIGSEGV) during extract_fields", "the plugin was in plugin_extract_fields"}},
         RecoverCase{"AbortInExtract", R"({"fault":"abort","in":"extract","after":40})",
                     Drive::kExtract, Expect::kCrash, {"(SIGABRT) during extract_fields"}},
         RecoverCase{"Exit0InExtract", R"({"fault":"exit0","in":"extract","after":40})",
@@ -397,13 +404,13 @@ INSTANTIATE_TEST_SUITE_P(
                     Expect::kCrash, {"(SIGSEGV) during extract_fields"}},
         RecoverCase{"HangInExtract", R"({"fault":"hang","in":"extract","after":40})",
                     Drive::kExtract, Expect::kDeadline,
-                    {"missed its deadline (extract_fields, 300 ms)"}},
+                    {"missed its deadline (extract_fields, 1000 ms)"}},
         RecoverCase{"SegvInParse", R"({"fault":"segv","in":"parse","after":40})", Drive::kParse,
                     Expect::kCrash, {"(SIGSEGV) during parse_event"}},
         RecoverCase{"AbortInParse", R"({"fault":"abort","in":"parse","after":40})",
                     Drive::kParse, Expect::kCrash, {"(SIGABRT) during parse_event"}},
         RecoverCase{"HangInParse", R"({"fault":"hang","in":"parse","after":40})", Drive::kParse,
-                    Expect::kDeadline, {"missed its deadline (parse_event, 300 ms)"}},
+                    Expect::kDeadline, {"missed its deadline (parse_event, 1000 ms)"}},
         // The async thread dies with the process; the next call notices.
         RecoverCase{"SegvInAsyncThread", R"({"fault":"segv","in":"async","after":20})",
                     Drive::kAsync, Expect::kCrash, {"killed by signal 11 (SIGSEGV)"}},
@@ -588,7 +595,7 @@ TEST_F(FaultTest, InitCrashAfterRestartTripsTheBreaker) {
 struct OpenCase {
   const char* name;
   const char* config;
-  const char* needle;
+  std::vector<const char*> needles;
 };
 
 void PrintTo(const OpenCase& c, std::ostream* os) { *os << c.name; }
@@ -599,7 +606,7 @@ TEST_P(OpenFaultTest, EveryOpenFailsThenTheBreakerTrips) {
   const OpenCase& c = GetParam();
   IsolationOptions o = faultyIsolation();
   o.maxRestarts = 3;
-  o.openDeadline = milliseconds(200);
+  o.openDeadline = milliseconds(500);
   faulty_ = makeFaulty(c.config, o);
   int failures = 0;
   for (int i = 0; i < 10 && !faulty_->disabled(); ++i) {
@@ -618,7 +625,7 @@ TEST_P(OpenFaultTest, EveryOpenFailsThenTheBreakerTrips) {
   EXPECT_EQ(failures, 4);  // the first start and three restarts
   EXPECT_EQ(faultCount(faulty_->counters()), 4u);
   EXPECT_EQ(faulty_->counters().restarts, 3u);
-  EXPECT_THAT(log, HasSubstr(c.needle));
+  for (const char* needle : c.needles) EXPECT_THAT(log, HasSubstr(needle));
   EXPECT_THAT(log, HasSubstr("(circuit breaker)"));
   EXPECT_THAT(faulty_->lastError(), HasSubstr("is disabled: its runner failed 4 times"));
   EXPECT_THROW(faulty_->open("count=0"), PluginError);
@@ -628,11 +635,12 @@ TEST_P(OpenFaultTest, EveryOpenFailsThenTheBreakerTrips) {
 INSTANTIATE_TEST_SUITE_P(
     Faults, OpenFaultTest,
     ::testing::Values(OpenCase{"Segv", R"({"fault":"segv","in":"open"})",
-                               "killed by signal 11 (SIGSEGV) during open"},
+                               {"killed by signal 11 (SIGSEGV)",
+                                "during open; the plugin was in plugin_open"}},
                       OpenCase{"Exit0", R"({"fault":"exit0","in":"open"})",
-                               "exited with code 0 during open"},
+                               {"exited with code 0", "during open; the plugin was in plugin_open"}},
                       OpenCase{"Hang", R"({"fault":"hang","in":"open"})",
-                               "missed its deadline (open: "}),
+                               {"missed its deadline (open: "}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // A fault in plugin_destroy (at shutdown) must not hang or crash the
@@ -754,10 +762,9 @@ std::atomic<int> usr1Received{0};
 struct SandboxCase {
   const char* name;
   std::string config;
-  // The forbidden syscall, or nullptr for the memory bomb. Not looked for in
-  // the log yet: the supervisor reads it from /proc/<pid>/syscall of the
-  // zombie, which reads "-1" once the task has exited, so the report says
-  // "syscall unknown".
+  // The forbidden syscall, or nullptr for the memory bomb. The supervisor
+  // takes its name from the kernel's audit record, which printk rate limits
+  // may drop; the report then says so, and only then is no name expected.
   const char* syscall;
   bool deniedIsFine;
   IsolationOptions options = faultyIsolation();
@@ -816,8 +823,12 @@ TEST_P(SandboxFaultTest, KilledOrDeniedNeverEscapes) {
   } else if (c.syscall != nullptr) {
     EXPECT_EQ(fc.seccompKills, 1u);
     EXPECT_EQ(fc.crashes, 1u);
-    EXPECT_THAT(log, HasSubstr("killed by signal 31 (SIGSYS) (seccomp violation: syscall "));
-    EXPECT_THAT(log, HasSubstr("during next_batch"));
+    EXPECT_THAT(log, ::testing::AnyOf(
+                         HasSubstr(std::string("killed by signal 31 (SIGSYS) (seccomp violation: "
+                                               "syscall ") +
+                                   c.syscall + ") during next_batch"),
+                         HasSubstr("(SIGSYS) (seccomp violation: syscall unknown: no audit "
+                                   "record in the kernel log) during next_batch")));
   } else {
     // The memory bomb: malloc fails under the address-space limit and the
     // plugin aborts, as an unchecked allocation would.
