@@ -129,6 +129,12 @@ BatchResult InProcessHost::nextBatch() {
   uint32_t n = 0;
   ss_plugin_event** evts = nullptr;
   ss_plugin_rc rc = sym_.next_batch(state_, instance_, &n, &evts);
+  if (rc != SS_PLUGIN_SUCCESS && rc != SS_PLUGIN_FAILURE && rc != SS_PLUGIN_TIMEOUT &&
+      rc != SS_PLUGIN_EOF) {
+    hostError_ = "plugin_next_batch returned the unknown code " +
+                 std::to_string(static_cast<int>(rc));
+    return {SS_PLUGIN_FAILURE, {}};
+  }
   if (rc == SS_PLUGIN_SUCCESS && n == 0) {
     hostError_ = "plugin_next_batch returned SUCCESS with no event";
     return {SS_PLUGIN_FAILURE, {}};
@@ -191,6 +197,9 @@ bool InProcessHost::copyValues(const ss_plugin_extract_field& f, ExtractResults&
                                ExtractResults::Cell& cell) {
   if (f.res_len == 0) return true;
   if (f.res_len > kMaxValuesPerField || f.res.str == nullptr) return false;
+  // Several values for a field its schema says is not a list: refused
+  // here as the isolated host refuses it, so both answer alike.
+  if (f.res_len > 1 && f.flist == 0) return false;
   auto& values = out.valueStore();
   auto& bytes = out.byteStore();
   cell.first = static_cast<uint32_t>(values.size());

@@ -209,11 +209,9 @@ void RunnerService::handleControl(Request::Reader req, capnp::MallocMessageBuild
         std::lock_guard plugin(pluginMu_);
         wire::CallScope call(board_, wire::PluginCall::kOpen);
         host_.open(req.getOpen().cStr());
-        {
-          std::lock_guard lock(stateMu_);
-          state_ = SourceState::kOpen;
-        }
-        stateCv_.notify_all();
+        // The source starts once the reply is out (run()): a plugin that
+        // crashes in its first next_batch must not look like a failed open.
+        startSource_ = true;
         reply.setOk();
         break;
       }
@@ -308,6 +306,14 @@ int RunnerService::run() {
       return 3;
     }
     control_.send(reply);
+    if (startSource_) {
+      startSource_ = false;
+      {
+        std::lock_guard lock(stateMu_);
+        state_ = SourceState::kOpen;
+      }
+      stateCv_.notify_all();
+    }
   }
 }
 

@@ -58,6 +58,7 @@ class RunnerService {
   std::condition_variable stateCv_;
   SourceState state_ = SourceState::kClosed;  // guarded by stateMu_
   bool sourceBusy_ = false;                   // guarded by stateMu_
+  bool startSource_ = false;                  // control thread only: open replied
 
   RingProducer source_;
   RingConsumer requests_;

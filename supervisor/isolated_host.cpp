@@ -180,8 +180,19 @@ IsolatedHost::~IsolatedHost() {
     msg.initRoot<Request>().setShutdown();
     runner_->control.send(msg);
     runner_->control.receive(Clock::now() + options_.controlDeadline, runner_->child.pidfd());
-    runner_->child.waitFor(static_cast<int>(options_.controlDeadline.count()));
   } catch (const std::exception&) {
+    // Judged below by how the runner ended.
+  }
+  const int pid = runner_->child.pid();
+  std::optional<ChildStatus> st =
+      runner_->child.waitFor(static_cast<int>(options_.controlDeadline.count()));
+  if (!st) {
+    spdlog::error("plugin '{}' runner pid {} did not exit within {} ms of shutdown; killed",
+                  info_.name, pid, options_.controlDeadline.count());
+  } else if (st->signalled || st->code != 0) {
+    counters_.crashes++;
+    spdlog::error("plugin '{}' runner pid {} {} during shutdown (plugin_destroy)", info_.name, pid,
+                  st->describe());
   }
 }
 
@@ -322,6 +333,7 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
       break;
   }
   runner_.reset();
+  hostError_ = "runner pid " + std::to_string(pid) + " " + what + " during " + during;
   const auto now = Clock::now();
   while (!restarts_.empty() && now - restarts_.front() > options_.restartWindow) {
     restarts_.pop_front();
@@ -359,6 +371,7 @@ bool IsolatedHost::ensureRunner() {
   try {
     runner_ = startRunner();
     counters_.restarts++;
+    hostError_.clear();
     if (opened_ && !ended_) {
       capnp::MallocMessageBuilder msg;
       msg.initRoot<Request>().setOpen(openParams_);
@@ -382,12 +395,14 @@ bool IsolatedHost::ensureRunner() {
     if (runner_) {
       fault(Fault::kDied, "restart", e.what());
     } else if (!disabled_) {
-      // Count a start-up failure like a crash, so the breaker trips.
-      runner_ = nullptr;
+      // A start-up failure counts like a crash, so the breaker trips.
+      counters_.crashes++;
+      hostError_ = std::string("restart failed: ") + e.what();
       restarts_.push_back(Clock::now());
       if (restarts_.size() > options_.maxRestarts) {
         disabled_ = true;
         hostError_ = "plugin '" + info_.name + "' is disabled: its runner cannot start: " + e.what();
+        spdlog::error("{} (circuit breaker)", hostError_);
       }
       nextStart_ = Clock::now() + options_.backoffMax;
     }
@@ -764,7 +779,13 @@ std::span<const EventRef> IsolatedHost::drainAsync() {
   }
   if (runner_) {
     runner_->async.release();
-    if (s == RingStatus::kCorrupt) fault(Fault::kMalformed, "async event", "async ring");
+    if (s == RingStatus::kCorrupt) {
+      fault(Fault::kMalformed, "async event", "async ring");
+    } else if (spans.empty() && runner_->child.poll()) {
+      // A host driven only for async events would otherwise never notice
+      // that its runner died.
+      fault(Fault::kDied, "async events", "");
+    }
   }
   const uint64_t now = wallClockNs();
   for (const auto& [offset, len] : spans) {

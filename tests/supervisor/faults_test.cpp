@@ -423,13 +423,6 @@ INSTANTIATE_TEST_SUITE_P(
         RecoverCase{"HugeNevtsSmallArray",
                     R"({"fault":"huge_nevts","in":"next_batch","after":3})", Drive::kNextBatch,
                     Expect::kCrash, {"(SIGSEGV) during next_batch"}},
-        RecoverCase{"BogusReturnCode", R"({"fault":"bogus_rc","in":"next_batch","after":3})",
-                    Drive::kNextBatch, Expect::kMalformed,
-                    {"sent a malformed record (batch end record) and was killed during next_batch"}},
-        RecoverCase{"NonListFieldWithSeveralValues",
-                    R"({"fault":"multi_value","in":"extract","after":40})", Drive::kExtract,
-                    Expect::kMalformed,
-                    {"malformed record (several values for the non-list field 'fault.seq')"}},
         RecoverCase{"StringPointerIntoGuardPage",
                     R"({"fault":"bad_string_ptr","in":"extract","after":40})",
                     Drive::kExtractMsg, Expect::kCrash, {"(SIGSEGV) during extract_fields"}},
@@ -516,6 +509,13 @@ INSTANTIATE_TEST_SUITE_P(
         RefusedCase{"HugeResLen", R"({"fault":"huge_res_len","in":"extract","after":5})", true,
                     "oversized or malformed value for 'fault.seq'"},
         RefusedCase{"NullResPointer", R"({"fault":"null_res","in":"extract","after":5})", true,
+                    "oversized or malformed value for 'fault.seq'"},
+        // An unknown return code is the plugin's failure, not a runner fault.
+        RefusedCase{"BogusReturnCode", R"({"fault":"bogus_rc","in":"next_batch","after":2})",
+                    false, "plugin_next_batch returned the unknown code 12345"},
+        // Several values for a non-list field: refused the same way by both hosts.
+        RefusedCase{"NonListFieldWithSeveralValues",
+                    R"({"fault":"multi_value","in":"extract","after":5})", true,
                     "oversized or malformed value for 'fault.seq'"}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -738,6 +738,21 @@ TEST_F(FaultTest, RecoversForGoodOnceTheFaultStops) {
   EXPECT_EQ(after.restarts, before.restarts);
   EXPECT_GE(st.faultyEvents, 40u * 16u - 16u);
   EXPECT_FALSE(faulty_->disabled());
+  EXPECT_EQ(healthyStalls_, 0);
+}
+
+// A host driven only for its async events still notices that its runner
+// died, reports it and restarts it.
+TEST_F(FaultTest, AsyncOnlyRunnerDeathIsNoticed) {
+  faulty_ = makeFaulty(armedLater(R"({"fault":"segv","in":"async","after":5})"));
+  faulty_->startAsync();
+  const auto end = Clock::now() + milliseconds(3000);
+  while (Clock::now() < end && faulty_->counters().crashes == 0) {
+    healthySlice();
+    faulty_->drainAsync();
+  }
+  EXPECT_GE(faulty_->counters().crashes, 1u);
+  EXPECT_THAT(log_.text(), HasSubstr("(SIGSEGV) during async events"));
   EXPECT_EQ(healthyStalls_, 0);
 }
 
