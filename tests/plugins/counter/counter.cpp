@@ -21,6 +21,7 @@
 #include "event_codec.h"
 #include "extract_results.h"
 #include "json_lite.h"
+#include "last_error.h"
 #include "open_params.h"
 #include "plugin_api.h"
 #include "plugin_export.h"
@@ -63,8 +64,7 @@ constexpr const char kOpenParams[] = R"json([
 struct State {
   std::string prefix = "counter";
   std::string msgLead = "\"counter ";  // JSON-quoted prefix, a space, no closing quote
-  std::string lastError;
-  std::string lastErrorCopy;
+  LastError error;
   std::string eventText;
   ExtractResults results;
 };
@@ -120,21 +120,21 @@ bool applyConfig(State* s, const char* config) {
   std::string err;
   const auto doc = JsonDocument::parse(text, &err);
   if (!doc) {
-    s->lastError = "counter: init config is not valid JSON: " + err;
+    s->error.text = "counter: init config is not valid JSON: " + err;
     return false;
   }
   const JsonValue& root = doc->root();
   if (root.kind != JsonValue::Kind::kObject) {
-    s->lastError = "counter: init config must be a JSON object";
+    s->error.text = "counter: init config must be a JSON object";
     return false;
   }
   for (const auto& [key, value] : root.members) {
     if (key != "prefix") {
-      s->lastError = "counter: unknown init config key '" + key + "' (only 'prefix' is accepted)";
+      s->error.text = "counter: unknown init config key '" + key + "' (only 'prefix' is accepted)";
       return false;
     }
     if (value.kind != JsonValue::Kind::kString) {
-      s->lastError = "counter: init config key 'prefix' must be a string";
+      s->error.text = "counter: init config key 'prefix' must be a string";
       return false;
     }
     s->prefix = value.string;
@@ -269,15 +269,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input* in, 
 BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<State*>(s); }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
-  // A copy: the ABI keeps the answer valid until the next get_last_error,
-  // while lastError itself changes on any failing call.
-  auto* st = static_cast<State*>(s);
-  try {
-    st->lastErrorCopy = st->lastError;
-  } catch (const std::exception&) {
-    return "out of memory";
-  }
-  return st->lastErrorCopy.c_str();
+  return static_cast<State*>(s)->error.answer();
 }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_list_open_params(ss_plugin_t*, ss_plugin_rc* rc) {
@@ -292,7 +284,7 @@ BULKHEAD_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* st, const char* p
     auto in = std::make_unique<Instance>();
     std::string err;
     if (!tp::configureInstance(in.get(), params, &err)) {
-      s->lastError = "counter: bad open params '" + std::string(params ? params : "") + "': " + err;
+      s->error.text = "counter: bad open params '" + std::string(params ? params : "") + "': " + err;
       *rc = SS_PLUGIN_FAILURE;
       return nullptr;
     }
@@ -300,7 +292,7 @@ BULKHEAD_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* st, const char* p
     *rc = SS_PLUGIN_SUCCESS;
     return in.release();
   } catch (const std::exception& e) {
-    s->lastError = std::string("counter: open failed: ") + e.what();
+    s->error.text = std::string("counter: open failed: ") + e.what();
     *rc = SS_PLUGIN_FAILURE;
     return nullptr;
   }
@@ -346,7 +338,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
     *evts = in->events.data();
     return SS_PLUGIN_SUCCESS;
   } catch (const std::exception& e) {
-    s->lastError = std::string("counter: next_batch failed: ") + e.what();
+    s->error.text = std::string("counter: next_batch failed: ") + e.what();
     return SS_PLUGIN_FAILURE;
   }
 }
@@ -398,7 +390,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
     }
     return SS_PLUGIN_SUCCESS;
   } catch (const std::exception& e) {
-    s->lastError = std::string("counter: extract_fields failed: ") + e.what();
+    s->error.text = std::string("counter: extract_fields failed: ") + e.what();
     return SS_PLUGIN_FAILURE;
   }
 }

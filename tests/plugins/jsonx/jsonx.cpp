@@ -11,6 +11,7 @@
 #include "event_codec.h"
 #include "extract_results.h"
 #include "json_lite.h"
+#include "last_error.h"
 #include "plugin_api.h"
 #include "plugin_export.h"
 
@@ -25,8 +26,7 @@ constexpr const char kFields[] = R"json([
 ])json";
 
 struct State {
-  std::string lastError;
-  std::string lastErrorCopy;
+  LastError error;
   ExtractResults results;
 };
 
@@ -70,15 +70,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input*, ss_
 BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<tp::State*>(s); }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
-  // A copy: the ABI keeps the answer valid until the next get_last_error,
-  // while lastError itself changes on any failing call.
-  auto* st = static_cast<tp::State*>(s);
-  try {
-    st->lastErrorCopy = st->lastError;
-  } catch (const std::exception&) {
-    return "out of memory";
-  }
-  return st->lastErrorCopy.c_str();
+  return static_cast<tp::State*>(s)->error.answer();
 }
 
 BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
@@ -97,7 +89,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
     }
     return SS_PLUGIN_SUCCESS;
   } catch (const std::exception& e) {
-    s->lastError = std::string("jsonx: extract_fields failed: ") + e.what();
+    s->error.text = std::string("jsonx: extract_fields failed: ") + e.what();
     return SS_PLUGIN_FAILURE;
   }
 }

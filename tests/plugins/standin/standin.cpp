@@ -27,6 +27,7 @@
 #include "event_codec.h"
 #include "extract_results.h"
 #include "json_lite.h"
+#include "last_error.h"
 #include "plugin_api.h"
 #include "plugin_export.h"
 #include "standin_info.h"  // generated: kName, kVersion, ..., kSchema
@@ -110,8 +111,7 @@ const Schema& schema() {
 }
 
 struct State {
-  std::string lastError;
-  std::string lastErrorCopy;
+  LastError error;
   std::string eventText;
   ExtractResults results;
   // Converted values of the field being extracted (scratch, reused).
@@ -235,8 +235,8 @@ BULKHEAD_PLUGIN_EXPORT const char* plugin_get_extract_event_sources() {
 BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input*, ss_plugin_rc* rc) {
   try {
     auto s = std::make_unique<tp::State>();
-    s->lastError = tp::schema().error;
-    *rc = s->lastError.empty() ? SS_PLUGIN_SUCCESS : SS_PLUGIN_FAILURE;
+    s->error.text = tp::schema().error;
+    *rc = s->error.text.empty() ? SS_PLUGIN_SUCCESS : SS_PLUGIN_FAILURE;
     return s.release();
   } catch (const std::exception&) {
     *rc = SS_PLUGIN_FAILURE;
@@ -247,15 +247,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input*, ss_
 BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<tp::State*>(s); }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
-  // A copy: the ABI keeps the answer valid until the next get_last_error,
-  // while lastError itself changes on any failing call.
-  auto* st = static_cast<tp::State*>(s);
-  try {
-    st->lastErrorCopy = st->lastError;
-  } catch (const std::exception&) {
-    return "out of memory";
-  }
-  return st->lastErrorCopy.c_str();
+  return static_cast<tp::State*>(s)->error.answer();
 }
 
 BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
@@ -275,7 +267,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
     }
     return SS_PLUGIN_SUCCESS;
   } catch (const std::exception& e) {
-    s->lastError = tp::errorPrefix() + "extract_fields failed: " + e.what();
+    s->error.text = tp::errorPrefix() + "extract_fields failed: " + e.what();
     return SS_PLUGIN_FAILURE;
   }
 }
@@ -296,7 +288,7 @@ BULKHEAD_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* st, const char* p
     if (!path.empty()) {
       std::ifstream file(path);
       if (!file) {
-        s->lastError =
+        s->error.text =
             tp::errorPrefix() + "cannot open event file '" + path + "': " + std::strerror(errno);
         *rc = SS_PLUGIN_FAILURE;
         return nullptr;
@@ -308,7 +300,7 @@ BULKHEAD_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* st, const char* p
         in->payloads.push_back(std::move(line));
       }
       if (file.bad()) {
-        s->lastError = tp::errorPrefix() + "error reading event file '" + path + "'";
+        s->error.text = tp::errorPrefix() + "error reading event file '" + path + "'";
         *rc = SS_PLUGIN_FAILURE;
         return nullptr;
       }
@@ -316,7 +308,7 @@ BULKHEAD_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* st, const char* p
     *rc = SS_PLUGIN_SUCCESS;
     return in.release();
   } catch (const std::exception& e) {
-    s->lastError = tp::errorPrefix() + "open failed: " + e.what();
+    s->error.text = tp::errorPrefix() + "open failed: " + e.what();
     *rc = SS_PLUGIN_FAILURE;
     return nullptr;
   }
@@ -352,7 +344,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
     *evts = in->events.data();
     return SS_PLUGIN_SUCCESS;
   } catch (const std::exception& e) {
-    s->lastError = tp::errorPrefix() + "next_batch failed: " + e.what();
+    s->error.text = tp::errorPrefix() + "next_batch failed: " + e.what();
     return SS_PLUGIN_FAILURE;
   }
 }

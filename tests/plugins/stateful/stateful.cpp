@@ -14,6 +14,7 @@
 #include "counter_payload.h"
 #include "event_codec.h"
 #include "extract_results.h"
+#include "last_error.h"
 #include "plugin_api.h"
 #include "plugin_export.h"
 
@@ -40,8 +41,7 @@ struct SourceStats {
 
 struct State {
   std::map<std::string, SourceStats, std::less<>> bySource;
-  std::string lastError;
-  std::string lastErrorCopy;
+  LastError error;
   ExtractResults results;
 };
 
@@ -116,15 +116,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input*, ss_
 BULKHEAD_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s) { delete static_cast<tp::State*>(s); }
 
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s) {
-  // A copy: the ABI keeps the answer valid until the next get_last_error,
-  // while lastError itself changes on any failing call.
-  auto* st = static_cast<tp::State*>(s);
-  try {
-    st->lastErrorCopy = st->lastError;
-  } catch (const std::exception&) {
-    return "out of memory";
-  }
-  return st->lastErrorCopy.c_str();
+  return static_cast<tp::State*>(s)->error.answer();
 }
 
 BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_parse_event(ss_plugin_t* st,
@@ -134,12 +126,12 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_parse_event(ss_plugin_t* st,
   try {
     const auto ev = tp::readPluginEvent(evt->evt);
     if (!ev) {
-      s->lastError = "stateful: event " + std::to_string(evt->evtnum) + " is not a plugin event";
+      s->error.text = "stateful: event " + std::to_string(evt->evtnum) + " is not a plugin event";
       return SS_PLUGIN_FAILURE;
     }
     const auto seq = tp::counterSeq(ev->payload);
     if (!seq) {
-      s->lastError = "stateful: event " + std::to_string(evt->evtnum) + " has no counter seq";
+      s->error.text = "stateful: event " + std::to_string(evt->evtnum) + " has no counter seq";
       return SS_PLUGIN_FAILURE;
     }
     tp::SourceStats& st = s->bySource[evt->evtsrc ? evt->evtsrc : ""];
@@ -150,7 +142,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_parse_event(ss_plugin_t* st,
     st.lastEvtnum = evt->evtnum;
     return SS_PLUGIN_SUCCESS;
   } catch (const std::exception& e) {
-    s->lastError = std::string("stateful: parse_event failed: ") + e.what();
+    s->error.text = std::string("stateful: parse_event failed: ") + e.what();
     return SS_PLUGIN_FAILURE;
   }
 }
@@ -164,7 +156,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
     for (uint32_t i = 0; i < in->num_fields; ++i) tp::extractOne(s, evt, &in->fields[i]);
     return SS_PLUGIN_SUCCESS;
   } catch (const std::exception& e) {
-    s->lastError = std::string("stateful: extract_fields failed: ") + e.what();
+    s->error.text = std::string("stateful: extract_fields failed: ") + e.what();
     return SS_PLUGIN_FAILURE;
   }
 }
