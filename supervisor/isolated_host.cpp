@@ -517,10 +517,13 @@ BatchResult IsolatedHost::nextBatch() {
       break;
     }
     const size_t offset = batchBytes_.size();
+    // Copied, so the record could go back at once; it is released with the
+    // batch end instead: one index publish per batch, not per event. peek()
+    // releases by itself before it waits, so a batch larger than the ring
+    // still flows.
     std::string bad = copyEvent(batchBytes_, rec.payload, [&](void* e, size_t n) {
       return checkSourceEvent(e, n, info_.id, now);
     });
-    runner_->source.release();
     if (!bad.empty()) {
       fault(Fault::kMalformed, "next_batch", bad);
       rc = SS_PLUGIN_TIMEOUT;
