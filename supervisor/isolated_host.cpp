@@ -665,29 +665,26 @@ ss_plugin_rc IsolatedHost::extract(std::span<const EventRef> events, std::string
     if (rc != SS_PLUGIN_SUCCESS) {
       if (!runner_) counters_.extractionsLost += chunk.size() * requests.size();
       result = SS_PLUGIN_FAILURE;
+    } else if (chunk.size() == events.size()) {
+      std::swap(out, chunk_);  // one chunk, the usual case: nothing to rebase
     } else {
-      // Append this chunk's values to `out`, rebasing indices and offsets.
+      // Append this chunk to `out`, rebasing value indices and byte offsets
+      // (the decoder stores values in cell order, bytes in value order).
       auto& values = out.valueStore();
       auto& bytes = out.byteStore();
       const uint32_t valueBase = static_cast<uint32_t>(values.size());
       const uint32_t byteBase = static_cast<uint32_t>(bytes.size());
       for (size_t e = 0; e < chunk.size(); ++e) {
         for (size_t f = 0; f < requests.size(); ++f) {
-          auto vs = chunk_.values(e, f);
-          ExtractResults::Cell& c = out.cell(begin + e, f);
-          c = {valueBase + static_cast<uint32_t>(vs.data() - chunk_.values(0, 0).data()),
-               static_cast<uint32_t>(vs.size())};
+          const ExtractResults::Cell c = chunk_.cell(e, f);
+          out.cell(begin + e, f) = {valueBase + c.first, c.count};
         }
       }
-      for (size_t e = 0; e < chunk.size(); ++e) {
-        for (size_t f = 0; f < requests.size(); ++f) {
-          for (FieldValue v : chunk_.values(e, f)) {
-            v.offset += byteBase;
-            values.push_back(v);
-          }
-        }
+      for (FieldValue v : chunk_.valueStore()) {
+        v.offset += byteBase;
+        values.push_back(v);
       }
-      bytes.append(chunk_.bytesOf(FieldValue{0, 0, static_cast<uint32_t>(chunk_.bytesSize())}));
+      bytes += chunk_.byteStore();
     }
     begin = end;
   }
@@ -784,10 +781,12 @@ std::span<const EventRef> IsolatedHost::drainAsync() {
     runner_->async.release();
     if (s == RingStatus::kCorrupt) {
       fault(Fault::kMalformed, "async event", "async ring");
-    } else if (spans.empty() && runner_->child.poll()) {
+    } else if (spans.empty() && Clock::now() >= nextAsyncLivenessCheck_) {
       // A host driven only for async events would otherwise never notice
-      // that its runner died.
-      fault(Fault::kDied, "async events", "");
+      // that its runner died. At most every 100 ms: drainAsync runs once per
+      // batch, and waitid is a syscall.
+      nextAsyncLivenessCheck_ = Clock::now() + std::chrono::milliseconds(100);
+      if (runner_->child.poll()) fault(Fault::kDied, "async events", "");
     }
   }
   const uint64_t now = wallClockNs();

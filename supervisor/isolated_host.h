@@ -127,6 +127,7 @@ class IsolatedHost final : public PluginHost {
   std::vector<std::string> sandbox_;
   std::deque<std::chrono::steady_clock::time_point> restarts_;
   std::chrono::steady_clock::time_point nextStart_{};
+  std::chrono::steady_clock::time_point nextAsyncLivenessCheck_{};
 
   uint32_t seq_ = 0;
   uint64_t nextEventNum_ = 1;

@@ -184,6 +184,25 @@ TEST_P(HostSuite, LargeEventsArriveWhole) {
   for (const std::string& p : payloads) EXPECT_GE(p.size(), 200000u);
 }
 
+// 20 events of 200 kB: more than one extract request can carry in an
+// isolated host, so the results of several requests are joined.
+TEST_P(HostSuite, ExtractsOverABatchLargerThanOneRequest) {
+  auto host = load("counter");
+  host->open("count=20,size=200000,batch=20");
+  BatchResult b = host->nextBatch();
+  ASSERT_EQ(b.events.size(), 20u);
+  const std::vector<FieldRequest> reqs = {field(host->info(), "counter.seq"),
+                                          field(host->info(), "counter.msg")};
+  ExtractResults res;
+  ASSERT_EQ(host->extract(b.events, "counter", reqs, res), SS_PLUGIN_SUCCESS);
+  for (size_t e = 0; e < 20; ++e) {
+    ASSERT_EQ(res.values(e, 0).size(), 1u);
+    EXPECT_EQ(res.values(e, 0)[0].u64, e);
+    ASSERT_EQ(res.values(e, 1).size(), 1u);
+    EXPECT_EQ(res.bytesOf(res.values(e, 1)[0]), "counter " + std::to_string(e));
+  }
+}
+
 TEST_P(HostSuite, ReopenStartsAgain) {
   auto host = load("counter");
   host->open("count=3,batch=1");
