@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <ctime>
+#include <filesystem>
 #include <map>
 #include <chrono>
 #include <fstream>
@@ -46,16 +48,49 @@ std::unique_ptr<PluginHost> makeHost(bool isolated, const std::string& plugin) {
   return std::make_unique<InProcessHost>(spec);
 }
 
-// Args: isolated (0/1), payload bytes, batch size.
+// CPU time of the calling thread, ns.
+double threadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+// CPU time of every thread of process `pid`, ns (schedstat: on-CPU time,
+// ns resolution, unlike the tick-based utime/stime of /proc/<pid>/stat).
+double processCpuNs(int pid) {
+  if (pid <= 0) return 0;
+  double total = 0;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(task.path() / "schedstat");
+    double onCpu = 0;
+    if (in >> onCpu) total += onCpu;
+  }
+  return total;
+}
+
+// Args: isolated (0/1), payload bytes, batch size. Besides the rate, CPU
+// per event on each side: the engine thread that calls nextBatch, and the
+// runner (all its threads; 0 in-process). On a busy machine the rate
+// follows the CPU share the two processes got; these do not.
 void BM_Source(benchmark::State& state) {
   auto host = makeHost(state.range(0) != 0, "counter");
   host->open("count=0,size=" + std::to_string(state.range(1)) +
              ",batch=" + std::to_string(state.range(2)));
+  auto* isolated = dynamic_cast<IsolatedHost*>(host.get());
   int64_t events = 0;
+  const double engineStart = threadCpuNs();
+  const double runnerStart = isolated ? processCpuNs(isolated->runnerPid()) : 0;
   for (auto _ : state) {
     BatchResult b = host->nextBatch();
     events += static_cast<int64_t>(b.events.size());
     benchmark::DoNotOptimize(b.events.data());
+  }
+  const double perEvent = events > 0 ? 1.0 / static_cast<double>(events) : 0;
+  state.counters["engine_cpu_ns_per_event"] = (threadCpuNs() - engineStart) * perEvent;
+  if (isolated != nullptr) {
+    state.counters["runner_cpu_ns_per_event"] =
+        (processCpuNs(isolated->runnerPid()) - runnerStart) * perEvent;
   }
   state.SetItemsProcessed(events);
   state.SetBytesProcessed(events * state.range(1));
@@ -185,8 +220,14 @@ class ResultReporter : public benchmark::ConsoleReporter {
       const std::string name = r.benchmark_name();
       auto items = r.counters.find("items_per_second");
       if (items != r.counters.end()) rates_[name] = items->second.value;
+      // Other counters are named per mode: "..._inprocess_<counter>".
+      const char* mode = name.find("isolated:1") != std::string::npos   ? "_isolated"
+                         : name.find("isolated:0") != std::string::npos ? "_inprocess"
+                                                                        : "";
       for (const auto& [k, c] : r.counters) {
-        if (k != "items_per_second" && k != "bytes_per_second") extra_[name + ":" + k] = c.value;
+        if (k != "items_per_second" && k != "bytes_per_second") {
+          extra_[resultName(name) + mode + ":" + k] = c.value;
+        }
       }
     }
   }
@@ -206,7 +247,7 @@ class ResultReporter : public benchmark::ConsoleReporter {
     }
     for (const auto& [key, value] : extra_) {
       const size_t colon = key.rfind(':');
-      std::printf("RESULT %s_%s %.4g\n", resultName(key.substr(0, colon)).c_str(),
+      std::printf("RESULT %s_%s %.4g\n", key.substr(0, colon).c_str(),
                   key.substr(colon + 1).c_str(), value);
     }
   }

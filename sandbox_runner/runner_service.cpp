@@ -64,9 +64,47 @@ bool RunnerService::writeRecord(RingProducer& producer, uint32_t tag, size_t siz
   return true;
 }
 
+namespace {
+
+// One kBatch record of a batch: events [first, first + count).
+struct BatchChunk {
+  size_t first = 0;
+  size_t count = 0;
+  size_t bytes = 0;  // the events' bytes, header excluded
+};
+
+// Splits a batch into records of about `target` bytes, so the engine copies
+// one while the next is written. Stops before an event that no record can
+// hold and says so in `error`.
+void planChunks(std::span<const EventRef> events, uint64_t target, uint64_t maxEvent,
+                std::vector<BatchChunk>& chunks, std::string& error) {
+  chunks.assign(1, BatchChunk{});
+  for (size_t i = 0; i < events.size(); ++i) {
+    const uint32_t len = eventLen(events[i].evt);
+    if (len > maxEvent) {
+      error = "plugin_next_batch event " + std::to_string(i) + " is " + std::to_string(len) +
+              " bytes, more than the source ring carries (" + std::to_string(maxEvent) + ")";
+      break;
+    }
+    if (chunks.back().count > 0 && chunks.back().bytes + len > target) {
+      chunks.push_back(BatchChunk{i, 0, 0});
+    }
+    chunks.back().count++;
+    chunks.back().bytes += len;
+  }
+}
+
+}  // namespace
+
 void RunnerService::sourceLoop() {
-  std::vector<std::byte> events;  // copies of one batch: the plugin may reuse its memory
-  std::vector<uint32_t> lengths;
+  // Records that did not fit in the ring while the plugin lock was held:
+  // copied here (the plugin may reuse its memory), written after it.
+  std::vector<std::byte> staged;
+  std::vector<size_t> stagedSizes;
+  std::vector<BatchChunk> chunks;
+  // An event can use a whole record; a batch is cut into records of an
+  // eighth of the ring so the engine copies one while the next is written.
+  const uint64_t target = source_.maxPayload() / 8;
   for (;;) {
     {
       std::unique_lock lock(stateMu_);
@@ -79,49 +117,63 @@ void RunnerService::sourceLoop() {
       sourceBusy_ = true;
     }
     int32_t rc = SS_PLUGIN_SUCCESS;
-    std::string error;
-    events.clear();
-    lengths.clear();
+    staged.clear();
+    stagedSizes.clear();
     {
       std::lock_guard plugin(pluginMu_);
+      // The copy below reads the plugin's memory too: a bad event length
+      // faults there, and the report names next_batch.
       wire::CallScope call(board_, wire::PluginCall::kNextBatch);
       BatchResult b = host_.nextBatch();
+      std::string error;
+      if (b.rc == SS_PLUGIN_FAILURE) error = host_.lastError();
       rc = b.rc;
-      for (const EventRef& e : b.events) {
-        const uint32_t len = eventLen(e.evt);
-        const auto* p = reinterpret_cast<const std::byte*>(e.evt);
-        events.insert(events.end(), p, p + len);
-        lengths.push_back(len);
+      std::string tooLarge;
+      planChunks(b.events, target, source_.maxPayload() - wire::batchHeaderSize(""), chunks,
+                 tooLarge);
+      if (!tooLarge.empty()) {
+        rc = SS_PLUGIN_FAILURE;
+        error = tooLarge;
       }
-      if (rc == SS_PLUGIN_FAILURE) error = host_.lastError();
+      // Straight from the plugin's memory into the ring while it has room:
+      // the one copy on this side. What does not fit now is staged.
+      for (size_t k = 0; k < chunks.size(); ++k) {
+        const BatchChunk& c = chunks[k];
+        const bool last = k + 1 == chunks.size();
+        const std::string_view err = last ? std::string_view(error) : std::string_view();
+        const size_t size = wire::batchHeaderSize(err) + c.bytes;
+        std::span<std::byte> out;
+        const bool direct = stagedSizes.empty() &&
+                            source_.tryReserve(wire::kBatch, static_cast<uint32_t>(size), out) ==
+                                RingStatus::kOk;
+        if (!direct) {
+          staged.resize(staged.size() + size);
+          out = std::span<std::byte>(staged).last(size);
+          stagedSizes.push_back(size);
+        }
+        wire::WireWriter w(out);
+        wire::encodeBatchHeader(w, last ? rc : SS_PLUGIN_SUCCESS, last,
+                                static_cast<uint32_t>(c.count), err);
+        for (size_t i = c.first; i < c.first + c.count; ++i) {
+          w.bytes(b.events[i].evt, eventLen(b.events[i].evt));
+        }
+      }
+      source_.commit();
     }
     auto abandon = [&] {
       std::lock_guard lock(stateMu_);
       return state_ != SourceState::kOpen;
     };
     size_t offset = 0;
-    bool written = true;
-    for (uint32_t len : lengths) {
-      written = writeRecord(
-          source_, wire::kEvent, len,
-          [&](std::span<std::byte> out) { std::memcpy(out.data(), events.data() + offset, len); },
+    for (size_t size : stagedSizes) {
+      const bool written = writeRecord(
+          source_, wire::kBatch, size,
+          [&](std::span<std::byte> out) { std::memcpy(out.data(), staged.data() + offset, size); },
           abandon);
       if (!written) break;
-      offset += len;
+      offset += size;
     }
-    if (written) {
-      wire::WireSizer sizer;
-      sizer.put<int32_t>(rc);
-      sizer.str(error);
-      written = writeRecord(
-          source_, wire::kBatchEnd, sizer.size(),
-          [&](std::span<std::byte> out) {
-            wire::WireWriter w(out);
-            wire::encodeBatchEnd(w, rc, error);
-          },
-          abandon);
-      source_.commit();
-    }
+    source_.commit();
     if (rc == SS_PLUGIN_EOF || rc == SS_PLUGIN_FAILURE) {
       std::lock_guard lock(stateMu_);
       if (state_ == SourceState::kOpen) state_ = SourceState::kEnded;

@@ -219,7 +219,7 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
   theirs.reset();
   r->control = ControlChannel(std::move(ours));
   r->source = RingConsumer(r->rings.ring(wire::kSourceRing),
-                           wire::tagMask({wire::kEvent, wire::kBatchEnd}));
+                           wire::tagMask({wire::kBatch}));
   r->requests = RingProducer(r->rings.ring(wire::kRequestRing));
   r->responses = RingConsumer(r->rings.ring(wire::kResponseRing),
                               wire::tagMask({wire::kExtractResult, wire::kParseResult}));
@@ -476,16 +476,17 @@ BatchResult IsolatedHost::nextBatch() {
   if (!ensureRunner()) return {disabled_ ? SS_PLUGIN_FAILURE : SS_PLUGIN_TIMEOUT, {}};
 
   batchBytes_.clear();
-  std::vector<std::pair<size_t, uint32_t>> spans;  // offset, length in batchBytes_
+  batchOffsets_.clear();
   ss_plugin_rc rc = SS_PLUGIN_TIMEOUT;
   const auto deadline = Clock::now() + options_.nextBatchDeadline;
   const uint64_t now = wallClockNs();
+  wire::BatchHeader header;
   for (;;) {
     RingRecord rec;
     RingStatus s = runner_->source.peek(rec, deadline, runner_->wait());
     if (s != RingStatus::kOk) {
-      // Events committed before a death were read above; what is missing is
-      // only the end of the batch. Deliver what arrived, then recover.
+      // Records committed before a death were read above; what is missing is
+      // only the rest of the batch. Deliver what arrived, then recover.
       if (s == RingStatus::kTimeout) {
         fault(Fault::kDeadline, "next_batch",
               "next_batch, " + std::to_string(options_.nextBatchDeadline.count()) + " ms");
@@ -497,43 +498,43 @@ BatchResult IsolatedHost::nextBatch() {
       rc = SS_PLUGIN_TIMEOUT;
       break;
     }
-    if (rec.tag == wire::kBatchEnd) {
-      wire::WireReader r(rec.payload);
-      int32_t code = 0;
-      std::string error;
-      const bool ok = wire::decodeBatchEnd(r, code, error);
-      runner_->source.release();
-      if (!ok) {
-        fault(Fault::kMalformed, "next_batch", "batch end record");
-        rc = SS_PLUGIN_TIMEOUT;
-        break;
-      }
-      rc = static_cast<ss_plugin_rc>(code);
-      if (rc == SS_PLUGIN_FAILURE) hostError_ = error;
-      if (rc == SS_PLUGIN_SUCCESS && spans.empty()) {
-        hostError_ = "plugin_next_batch returned SUCCESS with no event";
-        rc = SS_PLUGIN_FAILURE;
-      }
-      break;
+    wire::WireReader r(rec.payload);
+    std::string bad = wire::decodeBatchHeader(r, header) ? std::string() : "batch record header";
+    if (bad.empty()) {
+      // Copied once, then checked and fixed up in the copy: the runner can
+      // rewrite the ring, not the copy. The record is released with the
+      // next peek (or at the next batch): one index publish per batch.
+      std::span<const std::byte> events;
+      r.view(r.remaining(), events);
+      const size_t base = batchBytes_.size();
+      const auto* p = reinterpret_cast<const uint8_t*>(events.data());
+      batchBytes_.insert(batchBytes_.end(), p, p + events.size());
+      const size_t firstNew = batchOffsets_.size();
+      bad = wire::checkBatchEvents(std::span<uint8_t>(batchBytes_).subspan(base), header.events,
+                                   info_.id, now, batchOffsets_);
+      for (size_t i = firstNew; i < batchOffsets_.size(); ++i) batchOffsets_[i] += base;
     }
-    const size_t offset = batchBytes_.size();
-    // Copied, so the record could go back at once; it is released with the
-    // batch end instead: one index publish per batch, not per event. peek()
-    // releases by itself before it waits, so a batch larger than the ring
-    // still flows.
-    std::string bad = copyEvent(batchBytes_, rec.payload, [&](void* e, size_t n) {
-      return checkSourceEvent(e, n, info_.id, now);
-    });
     if (!bad.empty()) {
+      // The events checked before the bad one are delivered, as events
+      // committed before a death are.
       fault(Fault::kMalformed, "next_batch", bad);
       rc = SS_PLUGIN_TIMEOUT;
       break;
     }
-    spans.emplace_back(offset, static_cast<uint32_t>(rec.payload.size()));
+    if (!header.last) continue;
+    runner_->source.release();
+    rc = static_cast<ss_plugin_rc>(header.rc);
+    if (rc == SS_PLUGIN_FAILURE) hostError_ = header.error;
+    if (rc == SS_PLUGIN_SUCCESS && batchOffsets_.empty()) {
+      hostError_ = "plugin_next_batch returned SUCCESS with no event";
+      rc = SS_PLUGIN_FAILURE;
+    }
+    break;
   }
-  for (const auto& [offset, len] : spans) {
-    batch_.push_back(EventRef{reinterpret_cast<const ss_plugin_event*>(batchBytes_.data() + offset),
-                              nextEventNum_++});
+  for (size_t offset : batchOffsets_) {
+    batch_.push_back(
+        EventRef{reinterpret_cast<const ss_plugin_event*>(batchBytes_.data() + offset),
+                 nextEventNum_++});
   }
   if (rc == SS_PLUGIN_EOF || rc == SS_PLUGIN_FAILURE) ended_ = true;
   counters_.batches++;

@@ -132,6 +132,7 @@ class IsolatedHost final : public PluginHost {
   uint32_t seq_ = 0;
   uint64_t nextEventNum_ = 1;
   std::vector<uint8_t> batchBytes_;  // events copied out of the source ring
+  std::vector<size_t> batchOffsets_;  // where each one starts in batchBytes_
   std::vector<EventRef> batch_;
   std::vector<uint8_t> asyncBytes_;
   std::vector<EventRef> asyncRefs_;

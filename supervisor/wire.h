@@ -1,6 +1,6 @@
 // The records that cross the rings between the supervisor and a runner.
 //
-//   ring 0 source   runner -> engine  kEvent (event bytes), kBatchEnd (rc, error)
+//   ring 0 source   runner -> engine  kBatch (rc, events back to back)
 //   ring 1 request  engine -> runner  kExtract, kParse
 //   ring 2 response runner -> engine  kExtractResult, kParseResult
 //   ring 3 async    runner -> engine  kEvent (a 402 event)
@@ -63,7 +63,11 @@ inline const char* pluginCallName(uint32_t call) {
 
 enum Tag : uint32_t {
   kEvent = 1,
-  kBatchEnd = 2,
+  // One next_batch result: a header (BatchHeader in wire_codec.h), then its
+  // events back to back, each as long as its own header says. A batch too
+  // large for one record is split; only its last record is marked last and
+  // carries the return code.
+  kBatch = 2,
   kExtract = 3,
   kParse = 4,
   kExtractResult = 5,

@@ -229,16 +229,56 @@ std::string decodeParseResult(WireReader& r, uint32_t expectedSeq, int32_t& rc) 
   return {};
 }
 
-bool encodeBatchEnd(WireWriter& w, int32_t rc, std::string_view error) {
+std::string_view batchError(std::string_view error) { return error.substr(0, kMaxErrorText); }
+
+size_t batchHeaderSize(std::string_view error) {
+  WireSizer s;
+  s.put<int32_t>(0);
+  s.put<uint8_t>(0);
+  s.put<uint32_t>(0);
+  s.str(batchError(error));
+  return s.size();
+}
+
+bool encodeBatchHeader(WireWriter& w, int32_t rc, bool last, uint32_t events,
+                       std::string_view error) {
   w.put<int32_t>(rc);
-  w.str(error.substr(0, kMaxErrorText));
+  w.put<uint8_t>(last ? 1 : 0);
+  w.put<uint32_t>(events);
+  w.str(batchError(error));
   return w.ok();
 }
 
-bool decodeBatchEnd(WireReader& r, int32_t& rc, std::string& error) {
-  return r.get(rc) && r.str(error, kMaxErrorText) && r.remaining() == 0 &&
-         (rc == SS_PLUGIN_SUCCESS || rc == SS_PLUGIN_FAILURE || rc == SS_PLUGIN_TIMEOUT ||
-          rc == SS_PLUGIN_EOF);
+bool decodeBatchHeader(WireReader& r, BatchHeader& out) {
+  uint8_t last = 0;
+  if (!r.get(out.rc) || !r.get(last) || !r.get(out.events) ||
+      !r.str(out.error, kMaxErrorText) || last > 1) {
+    return false;
+  }
+  out.last = last == 1;
+  // Every event is at least a header long: a count the record cannot hold
+  // is a lie, whatever the events say.
+  if (out.events > r.remaining() / kEventHeaderSize) return false;
+  if (!out.last) return out.rc == SS_PLUGIN_SUCCESS && out.error.empty() && out.events > 0;
+  return out.rc == SS_PLUGIN_SUCCESS || out.rc == SS_PLUGIN_FAILURE ||
+         out.rc == SS_PLUGIN_TIMEOUT || out.rc == SS_PLUGIN_EOF;
+}
+
+std::string checkBatchEvents(std::span<uint8_t> bytes, uint32_t count, uint32_t pluginId,
+                             uint64_t nowNs, std::vector<size_t>& offsets) {
+  size_t at = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    // checkSourceEvent bounds the event's own length by what is left.
+    std::string bad = checkSourceEvent(bytes.data() + at, bytes.size() - at, pluginId, nowNs);
+    if (!bad.empty()) return "event " + std::to_string(i) + " of a batch record: " + bad;
+    offsets.push_back(at);
+    at += eventLen(reinterpret_cast<const ss_plugin_event*>(bytes.data() + at));
+  }
+  if (at != bytes.size()) {
+    return "batch record of " + std::to_string(count) + " events has " +
+           std::to_string(bytes.size() - at) + " bytes left over";
+  }
+  return {};
 }
 
 }  // namespace bulkhead::wire

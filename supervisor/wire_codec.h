@@ -46,8 +46,29 @@ std::string decodeExtractResult(WireReader& r, uint32_t expectedSeq, size_t even
 bool encodeParseResult(WireWriter& w, uint32_t seq, int32_t rc);
 std::string decodeParseResult(WireReader& r, uint32_t expectedSeq, int32_t& rc);
 
-// ---- source batches ----
-bool encodeBatchEnd(WireWriter& w, int32_t rc, std::string_view error);
-bool decodeBatchEnd(WireReader& r, int32_t& rc, std::string& error);
+// ---- source batches (kBatch) ----
+
+// What precedes the events of a kBatch record. `rc` and `error` mean
+// something only in the last record of a batch.
+struct BatchHeader {
+  int32_t rc = 0;
+  bool last = false;
+  uint32_t events = 0;
+  std::string error;
+};
+// The error text a batch record carries: at most this long.
+std::string_view batchError(std::string_view error);
+size_t batchHeaderSize(std::string_view error);
+bool encodeBatchHeader(WireWriter& w, int32_t rc, bool last, uint32_t events,
+                       std::string_view error);
+// Reads the header; the reader is then at the first event.
+bool decodeBatchHeader(WireReader& r, BatchHeader& out);
+
+// Checks `count` source events lying back to back in `bytes` (the engine's
+// own copy of a record's event area) and applies the framework's fix-ups
+// (checkSourceEvent). The events must fill `bytes` exactly. Appends each
+// event's offset within `bytes` to `offsets`. Empty string when good.
+std::string checkBatchEvents(std::span<uint8_t> bytes, uint32_t count, uint32_t pluginId,
+                             uint64_t nowNs, std::vector<size_t>& offsets);
 
 }  // namespace bulkhead::wire

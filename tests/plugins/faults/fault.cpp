@@ -151,13 +151,13 @@ ss_plugin_rc bogusBatch(State* s, Instance* in, uint32_t* nevts, ss_plugin_event
   switch (s->config.kind) {
     case FaultKind::kBogusLen: {
       // A good 46-byte event at the end of the readable page whose header
-      // (and payload length parameter, so it looks consistent) claims 64 KiB
+      // (and payload length parameter, so it looks consistent) claims 4 KiB
       // more: whoever trusts the header reads into the guard page.
       std::vector<uint8_t> one;
       appendPluginEvent(&one, in->startTs, kFaultId, "{\"seq\":0}");
       uint8_t* at = s->guard.tail(one.size());
       std::memcpy(at, one.data(), one.size());
-      const uint32_t len = static_cast<uint32_t>(one.size()) + (64u << 10);
+      const uint32_t len = static_cast<uint32_t>(one.size()) + (4u << 10);
       storeU32(at + 16, len);
       storeU32(at + 30, len - kPluginEventPayloadOffset);
       in->events.assign(1, reinterpret_cast<ss_plugin_event*>(at));
