@@ -744,7 +744,13 @@ void IsolatedHost::startAsync() {
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Request>().setStartAsync();
   auto reply = call("set_async_event_handler", msg, options_.controlDeadline);
-  std::string err = "runner failed";
+  if (!reply && !disabled_) {
+    // The runner died or misbehaved (reported and counted already), perhaps
+    // in another plugin call: the handler is set on the restarted runner.
+    asyncStarted_ = true;
+    return;
+  }
+  std::string err = disabled_ ? hostError_ : "runner failed";
   if (reply) {
     try {
       Reply::Reader r = reply->reader->getRoot<Reply>();
@@ -762,7 +768,9 @@ void IsolatedHost::startAsync() {
 std::span<const EventRef> IsolatedHost::drainAsync() {
   asyncBytes_.clear();
   asyncRefs_.clear();
-  if (!runner_) return asyncRefs_;
+  // A host driven only for its async events restarts its runner here; the
+  // restart sets the handler again.
+  if (!runner_ && (!asyncStarted_ || !ensureRunner())) return asyncRefs_;
   std::vector<std::pair<size_t, size_t>> spans;
   RingRecord rec;
   RingStatus s;

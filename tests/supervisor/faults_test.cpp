@@ -756,6 +756,22 @@ TEST_F(FaultTest, AsyncOnlyRunnerDeathIsNoticed) {
   EXPECT_EQ(healthyStalls_, 0);
 }
 
+// A runner that dies while the engine asks it to start async events is a
+// runner fault like any other: reported, counted, restarted, with the
+// handler set again on the new runner; not an error that stops the engine.
+TEST_F(FaultTest, RunnerDeathDuringStartAsyncIsRecovered) {
+  faulty_ = makeFaulty(R"({"fault":"segv","in":"set_async","after":0})");
+  EXPECT_NO_THROW(faulty_->startAsync());
+  EXPECT_EQ(faulty_->counters().crashes, 1u);
+  EXPECT_THAT(log_.text(), HasSubstr("(SIGSEGV) during set_async_event_handler"));
+  EXPECT_FALSE(faulty_->disabled());
+  // Draining restarts the runner, which is asked again (and crashes again).
+  faulty_->drainAsync();
+  EXPECT_EQ(faulty_->counters().restarts, 1u);
+  EXPECT_EQ(faulty_->counters().crashes, 2u);
+  faulty_.reset();
+}
+
 // ---- resources ----
 
 TEST_F(FaultTest, ManyCrashedRunnersLeakNoFdAndNoProcess) {

@@ -38,7 +38,7 @@ constexpr uint32_t kFaultId = 4242;
 constexpr uint32_t kOtherId = 999;
 constexpr uint64_t kMaxBatch = 4096;
 constexpr uint64_t kMaxPayloadSize = 1 << 20;
-constexpr size_t kCallKinds = 7;
+constexpr size_t kCallKinds = static_cast<size_t>(FaultCall::kDestroy) + 1;
 
 enum FieldId : uint32_t { kSeq, kMsg, kTags };
 
@@ -454,6 +454,10 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_parse_event(ss_plugin_t* st, const ss
 BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_set_async_event_handler(
     ss_plugin_t* st, ss_plugin_owner_t* owner, ss_plugin_async_event_handler_t handler) {
   auto* s = static_cast<State*>(st);
+  if (handler != nullptr && tp::shouldFault(s, FaultCall::kSetAsync) &&
+      tp::isProcessFault(s->config.kind) && tp::processFault(s)) {
+    return SS_PLUGIN_FAILURE;
+  }
   s->stopAsync();
   if (handler == nullptr) return SS_PLUGIN_SUCCESS;
   try {

@@ -40,7 +40,7 @@ constexpr std::pair<FaultCall, const char*> kCalls[] = {
     {FaultCall::kInit, "init"},       {FaultCall::kOpen, "open"},
     {FaultCall::kNextBatch, "next_batch"}, {FaultCall::kExtract, "extract"},
     {FaultCall::kParse, "parse"},     {FaultCall::kAsync, "async"},
-    {FaultCall::kDestroy, "destroy"},
+    {FaultCall::kSetAsync, "set_async"}, {FaultCall::kDestroy, "destroy"},
 };
 
 bool number(const JsonDocument& doc, const JsonValue& v, uint64_t* out) {

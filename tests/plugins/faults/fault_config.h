@@ -5,7 +5,8 @@
 //
 //   fault   what goes wrong (FaultKind below; "none" by default)
 //   in      the API call that goes wrong: init, open, next_batch, extract,
-//           parse, async, destroy
+//           parse, async (the async thread), set_async (setting the
+//           handler), destroy
 //   after   how many calls of that kind succeed before the fault: 0 faults
 //           on the first call, 3 on the fourth. Counted per runner process
 //           and only inside the window below, so a crash fault hits once in
@@ -61,7 +62,7 @@ enum class FaultKind {
   kBadStringPtr,   // extract: a string pointer into an unmapped page
 };
 
-enum class FaultCall { kInit, kOpen, kNextBatch, kExtract, kParse, kAsync, kDestroy };
+enum class FaultCall { kInit, kOpen, kNextBatch, kExtract, kParse, kAsync, kSetAsync, kDestroy };
 
 struct FaultConfig {
   FaultKind kind = FaultKind::kNone;
