@@ -28,7 +28,16 @@ SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> p
       sink_(sink),
       minimum_(minimum),
       results_(plugins.size()),
-      resultPtrs_(plugins.size(), nullptr) {}
+      resultPtrs_(plugins.size(), nullptr) {
+  // The source plugin's own condition fields are wanted for every batch:
+  // its host may ship them with the batch. Not when it also parses: its
+  // parse must see an event before its extraction does.
+  PluginHost* host = hosts_[sourcePlugin_];
+  if (host != nullptr && rules_ != nullptr && !plugins_[sourcePlugin_].has(CAP_PARSING)) {
+    std::span<const FieldRequest> wanted = rules_->conditionPlan().requests(sourcePlugin_);
+    if (!wanted.empty()) host->setPreExtract(source_, wanted);
+  }
+}
 
 ss_plugin_rc SourcePipeline::step() {
   BatchResult b = hosts_[sourcePlugin_]->nextBatch();

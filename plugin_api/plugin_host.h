@@ -52,6 +52,7 @@ struct FieldRequest {
   std::string argKey;      // raw text between the brackets
   uint64_t argIndex = 0;   // parsed index when the field takes one
   bool argPresent = false;
+  bool operator==(const FieldRequest&) const = default;
 };
 
 // One extracted value. Numbers and bools live in u64; strings and byte
@@ -115,6 +116,7 @@ struct HostCounters {
   uint64_t seccompKills = 0;
   uint64_t malformed = 0;        // malformed records or messages from the runner
   uint64_t extractionsLost = 0;  // cells answered "no value" because a runner failed
+  uint64_t preExtracted = 0;     // of `extractions`: shipped with their batch
   uint64_t parsesLost = 0;       // events whose parse died with a runner
 };
 
@@ -141,6 +143,16 @@ class PluginHost {
   // source name. FAILURE means the whole call failed (no values).
   virtual ss_plugin_rc extract(std::span<const EventRef> events, std::string_view source,
                                std::span<const FieldRequest> requests, ExtractResults& out) = 0;
+
+  // A hint: every batch nextBatch() returns from now on will be asked for
+  // `requests` on `source` (the rules' condition fields) before the next
+  // batch. A host whose plugin runs elsewhere may extract them together
+  // with the batch, ahead of demand; extract() answers exactly the same
+  // either way. Empty requests withdraw the hint.
+  virtual void setPreExtract(std::string_view source, std::span<const FieldRequest> requests) {
+    (void)source;
+    (void)requests;
+  }
 
   // Parsing: events are delivered in order; a FAILURE is reported, not fatal.
   virtual ss_plugin_rc parse(std::span<const EventRef> events, std::string_view source) = 0;

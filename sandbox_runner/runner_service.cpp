@@ -100,7 +100,7 @@ void RunnerService::sourceLoop() {
   // Records that did not fit in the ring while the plugin lock was held:
   // copied here (the plugin may reuse its memory), written after it.
   std::vector<std::byte> staged;
-  std::vector<size_t> stagedSizes;
+  std::vector<std::pair<uint32_t, size_t>> stagedRecords;  // tag, size
   std::vector<BatchChunk> chunks;
   // An event can use a whole record; a batch is cut into records of an
   // eighth of the ring so the engine copies one while the next is written.
@@ -118,11 +118,25 @@ void RunnerService::sourceLoop() {
     }
     int32_t rc = SS_PLUGIN_SUCCESS;
     staged.clear();
-    stagedSizes.clear();
+    stagedRecords.clear();
+    // Straight into the ring while it has room, else staged; in order.
+    auto emit = [&](uint32_t tag, size_t size, auto&& fill) {
+      std::span<std::byte> out;
+      const bool direct = stagedRecords.empty() &&
+                          source_.tryReserve(tag, static_cast<uint32_t>(size), out) ==
+                              RingStatus::kOk;
+      if (!direct) {
+        staged.resize(staged.size() + size);
+        out = std::span<std::byte>(staged).last(size);
+        stagedRecords.emplace_back(tag, size);
+      }
+      wire::WireWriter w(out);
+      fill(w);
+    };
     {
       std::lock_guard plugin(pluginMu_);
-      // The copy below reads the plugin's memory too: a bad event length
-      // faults there, and the report names next_batch.
+      // Until the batch is in the ring the board says next_batch: the copy
+      // reads the plugin's memory too, and a bad event length faults there.
       wire::CallScope call(board_, wire::PluginCall::kNextBatch);
       BatchResult b = host_.nextBatch();
       std::string error;
@@ -135,28 +149,34 @@ void RunnerService::sourceLoop() {
         rc = SS_PLUGIN_FAILURE;
         error = tooLarge;
       }
-      // Straight from the plugin's memory into the ring while it has room:
-      // the one copy on this side. What does not fit now is staged.
+      size_t sent = 0;
+      for (const BatchChunk& c : chunks) sent += c.count;
+      // Pre-extraction, while the plugin still holds the batch; shipped
+      // only when complete and small enough, else the engine asks.
+      bool fields = false;
+      if (!preFields_.empty() && sent > 0) {
+        board_.set(wire::PluginCall::kExtract);
+        fields = host_.extract(b.events.first(sent), preSource_, preFields_, preResults_) ==
+                     SS_PLUGIN_SUCCESS &&
+                 wire::extractResultSize(preResults_) <= source_.maxPayload();
+        board_.set(wire::PluginCall::kNextBatch);
+      }
       for (size_t k = 0; k < chunks.size(); ++k) {
         const BatchChunk& c = chunks[k];
         const bool last = k + 1 == chunks.size();
         const std::string_view err = last ? std::string_view(error) : std::string_view();
-        const size_t size = wire::batchHeaderSize(err) + c.bytes;
-        std::span<std::byte> out;
-        const bool direct = stagedSizes.empty() &&
-                            source_.tryReserve(wire::kBatch, static_cast<uint32_t>(size), out) ==
-                                RingStatus::kOk;
-        if (!direct) {
-          staged.resize(staged.size() + size);
-          out = std::span<std::byte>(staged).last(size);
-          stagedSizes.push_back(size);
-        }
-        wire::WireWriter w(out);
-        wire::encodeBatchHeader(w, last ? rc : SS_PLUGIN_SUCCESS, last,
-                                static_cast<uint32_t>(c.count), err);
-        for (size_t i = c.first; i < c.first + c.count; ++i) {
-          w.bytes(b.events[i].evt, eventLen(b.events[i].evt));
-        }
+        emit(wire::kBatch, wire::batchHeaderSize(err) + c.bytes, [&](wire::WireWriter& w) {
+          wire::encodeBatchHeader(w, last ? rc : SS_PLUGIN_SUCCESS, last, last && fields,
+                                  static_cast<uint32_t>(c.count), err);
+          for (size_t i = c.first; i < c.first + c.count; ++i) {
+            w.bytes(b.events[i].evt, eventLen(b.events[i].evt));
+          }
+        });
+      }
+      if (fields) {
+        emit(wire::kBatchFields, wire::extractResultSize(preResults_), [&](wire::WireWriter& w) {
+          wire::encodeExtractResult(w, preGeneration_, SS_PLUGIN_SUCCESS, preResults_);
+        });
       }
       source_.commit();
     }
@@ -165,9 +185,9 @@ void RunnerService::sourceLoop() {
       return state_ != SourceState::kOpen;
     };
     size_t offset = 0;
-    for (size_t size : stagedSizes) {
+    for (const auto& [tag, size] : stagedRecords) {
       const bool written = writeRecord(
-          source_, wire::kBatch, size,
+          source_, tag, size,
           [&](std::span<std::byte> out) { std::memcpy(out.data(), staged.data() + offset, size); },
           abandon);
       if (!written) break;
@@ -310,6 +330,22 @@ void RunnerService::handleControl(Request::Reader req, capnp::MallocMessageBuild
         std::lock_guard plugin(pluginMu_);
         wire::CallScope call(board_, wire::PluginCall::kLastError);
         reply.setText(host_.lastError());
+        break;
+      }
+      case Request::PRE_EXTRACT: {
+        auto data = req.getPreExtract();
+        wire::WireReader r(std::span<const std::byte>(
+            reinterpret_cast<const std::byte*>(data.begin()), data.size()));
+        wire::DecodedRequest decoded;
+        if (!wire::decodeExtractRequest(r, decoded) || !decoded.events.empty()) {
+          reply.setError("malformed pre-extraction request");
+          break;
+        }
+        std::lock_guard plugin(pluginMu_);
+        preGeneration_ = decoded.seq;
+        preSource_ = std::move(decoded.source);
+        preFields_ = std::move(decoded.fields);
+        reply.setOk();
         break;
       }
       case Request::START_ASYNC: {

@@ -15,7 +15,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "control.capnp.h"
 #include "control_channel.h"
@@ -52,6 +54,11 @@ class RunnerService {
   RingSet& rings_;
   ControlChannel& control_;
   std::mutex pluginMu_;  // one call into the plugin at a time
+  // Fields extracted with every batch (setPreExtract); guarded by pluginMu_.
+  uint32_t preGeneration_ = 0;
+  std::string preSource_;
+  std::vector<FieldRequest> preFields_;
+  ExtractResults preResults_;
   wire::StatusBoard board_;  // which call that is, for the supervisor
 
   std::mutex stateMu_;

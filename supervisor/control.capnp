@@ -81,6 +81,10 @@ struct Request {
     startAsync @7 :Void;
     stopAsync @8 :Void;
     shutdown @9 :Void;
+    # Fields to extract with every batch, ahead of demand: an extract
+    # request record (wire_codec.h) with no events; its seq is the
+    # generation that the batches' field records carry.
+    preExtract @10 :Data;
   }
 }
 

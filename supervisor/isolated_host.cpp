@@ -219,7 +219,7 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
   theirs.reset();
   r->control = ControlChannel(std::move(ours));
   r->source = RingConsumer(r->rings.ring(wire::kSourceRing),
-                           wire::tagMask({wire::kBatch}));
+                           wire::tagMask({wire::kBatch, wire::kBatchFields}));
   r->requests = RingProducer(r->rings.ring(wire::kRequestRing));
   r->responses = RingConsumer(r->rings.ring(wire::kResponseRing),
                               wire::tagMask({wire::kExtractResult, wire::kParseResult}));
@@ -372,6 +372,8 @@ bool IsolatedHost::ensureRunner() {
     runner_ = startRunner();
     counters_.restarts++;
     hostError_.clear();
+    // Before open, so the first batch of the new runner already has them.
+    if (!sendPreExtract()) return false;
     if (opened_ && !ended_) {
       capnp::MallocMessageBuilder msg;
       msg.initRoot<Request>().setOpen(openParams_);
@@ -477,6 +479,7 @@ BatchResult IsolatedHost::nextBatch() {
 
   batchBytes_.clear();
   batchOffsets_.clear();
+  preValid_ = false;
   ss_plugin_rc rc = SS_PLUGIN_TIMEOUT;
   const auto deadline = Clock::now() + options_.nextBatchDeadline;
   const uint64_t now = wallClockNs();
@@ -522,6 +525,13 @@ BatchResult IsolatedHost::nextBatch() {
       break;
     }
     if (!header.last) continue;
+    if (header.fieldsFollow) {
+      if (std::string why = readBatchFields(deadline); !why.empty()) {
+        if (runner_) fault(Fault::kMalformed, "next_batch", why);
+        rc = SS_PLUGIN_TIMEOUT;
+        break;
+      }
+    }
     runner_->source.release();
     rc = static_cast<ss_plugin_rc>(header.rc);
     if (rc == SS_PLUGIN_FAILURE) hostError_ = header.error;
@@ -540,6 +550,69 @@ BatchResult IsolatedHost::nextBatch() {
   counters_.batches++;
   counters_.events += batch_.size();
   return {rc, batch_};
+}
+
+std::string IsolatedHost::readBatchFields(Clock::time_point deadline) {
+  RingRecord rec;
+  RingStatus s = runner_->source.peek(rec, deadline, runner_->wait());
+  if (s == RingStatus::kPeerDead) {
+    fault(Fault::kDied, "next_batch", "");
+    return "runner died";
+  }
+  if (s == RingStatus::kTimeout) {
+    fault(Fault::kDeadline, "next_batch",
+          "next_batch, " + std::to_string(options_.nextBatchDeadline.count()) + " ms");
+    return "deadline";
+  }
+  if (s != RingStatus::kOk) return std::string("source ring ") + ringStatusName(s);
+  if (rec.tag != wire::kBatchFields) return "batch without the field record it announced";
+  wire::WireReader r(rec.payload);
+  uint32_t generation = 0;
+  if (!wire::WireReader(rec.payload).get(generation)) return "short field record";
+  // Values for requests since replaced are not an error, just not used.
+  if (generation != preGeneration_ || preRequests_.empty()) return {};
+  int32_t rc = SS_PLUGIN_FAILURE;
+  std::string bad = wire::decodeExtractResult(r, preGeneration_, batchOffsets_.size(),
+                                              preRequests_, info_.fields, rc, preResults_);
+  if (!bad.empty()) return "field record: " + bad;
+  preValid_ = rc == SS_PLUGIN_SUCCESS;
+  return {};
+}
+
+bool IsolatedHost::sendPreExtract() {
+  if (preRequests_.empty()) return true;
+  const size_t size = wire::extractRequestSize(preSource_, preRequests_, {});
+  std::vector<std::byte> data(size);
+  wire::WireWriter w(data);
+  wire::encodeExtractRequest(w, preGeneration_, preSource_, preRequests_, {});
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Request>().setPreExtract(
+      kj::arrayPtr(reinterpret_cast<const kj::byte*>(data.data()), data.size()));
+  auto reply = call("pre-extraction setup", msg, options_.controlDeadline);
+  if (!reply) return false;
+  try {
+    if (reply->reader->getRoot<Reply>().which() == Reply::OK) return true;
+  } catch (const kj::Exception&) {
+  }
+  // The runner refused what this host encoded: not worth a fault, but the
+  // values would never come; stop asking.
+  spdlog::warn("plugin '{}': the runner refused pre-extraction; fields are asked per batch",
+               info_.name);
+  preRequests_.clear();
+  return true;
+}
+
+void IsolatedHost::setPreExtract(std::string_view source,
+                                 std::span<const FieldRequest> requests) {
+  if (!info_.has(CAP_SOURCING) || !info_.has(CAP_EXTRACTION) || info_.has(CAP_PARSING)) return;
+  for (const FieldRequest& q : requests) {
+    if (q.fieldId >= info_.fields.size()) return;  // extract() will say what is wrong
+  }
+  preSource_.assign(source);
+  preRequests_.assign(requests.begin(), requests.end());
+  preValid_ = false;
+  ++preGeneration_;
+  if (runner_) sendPreExtract();  // a runner started later is told at its start
 }
 
 Progress IsolatedHost::progress() {
@@ -637,6 +710,15 @@ ss_plugin_rc IsolatedHost::extract(std::span<const EventRef> events, std::string
   }
   counters_.extractions += events.size() * requests.size();
   if (events.empty() || requests.empty()) return SS_PLUGIN_SUCCESS;
+  if (preValid_ && events.data() == batch_.data() && events.size() == batch_.size() &&
+      source == preSource_ && std::equal(requests.begin(), requests.end(), preRequests_.begin(),
+                                         preRequests_.end())) {
+    // The values came with the batch: no round trip. Once only.
+    preValid_ = false;
+    std::swap(out, preResults_);
+    counters_.preExtracted += events.size() * requests.size();
+    return SS_PLUGIN_SUCCESS;
+  }
   auto lose = [&](size_t n) {
     counters_.extractionsLost += n * requests.size();
     return SS_PLUGIN_FAILURE;

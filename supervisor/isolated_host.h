@@ -75,6 +75,12 @@ class IsolatedHost final : public PluginHost {
   std::string eventToString(const EventRef& e, std::string_view source) override;
   ss_plugin_rc extract(std::span<const EventRef> events, std::string_view source,
                        std::span<const FieldRequest> requests, ExtractResults& out) override;
+  // Sends the requests to the runner, which then extracts them right after
+  // each next_batch and ships the values with the batch: extract() for the
+  // current batch and exactly these requests is then answered from them,
+  // with no round trip. Ignored for a plugin that also parses (its parse
+  // must come first) or cannot extract.
+  void setPreExtract(std::string_view source, std::span<const FieldRequest> requests) override;
   ss_plugin_rc parse(std::span<const EventRef> events, std::string_view source) override;
   void startAsync() override;
   std::span<const EventRef> drainAsync() override;
@@ -108,6 +114,10 @@ class IsolatedHost final : public PluginHost {
   bool roundTrip(const char* during, uint32_t tag, size_t size,
                  const std::function<bool(std::span<std::byte>)>& fill,
                  std::chrono::milliseconds deadline, RingRecord& response);
+  // Tells the runner the pre-extraction requests; false after a fault.
+  bool sendPreExtract();
+  // Reads the kBatchFields record that follows a batch; "" when good.
+  std::string readBatchFields(std::chrono::steady_clock::time_point deadline);
   ss_plugin_rc extractChunk(std::span<const EventRef> events, std::string_view source,
                             std::span<const FieldRequest> requests, ExtractResults& out);
 
@@ -137,6 +147,15 @@ class IsolatedHost final : public PluginHost {
   std::vector<uint8_t> asyncBytes_;
   std::vector<EventRef> asyncRefs_;
   ExtractResults chunk_;
+
+  // Pre-extraction: the requests, their generation (carried by the field
+  // records, so values for older requests are never used), and the values
+  // that came with the current batch.
+  std::string preSource_;
+  std::vector<FieldRequest> preRequests_;
+  uint32_t preGeneration_ = 0;
+  ExtractResults preResults_;
+  bool preValid_ = false;
 };
 
 }  // namespace bulkhead

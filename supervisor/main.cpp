@@ -203,11 +203,13 @@ void printCounters(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines
   for (const auto& [name, h] : hosts) {
     HostCounters c = h->counters();
     std::fprintf(stderr,
-                 "plugin %-12s events %llu extractions %llu parsed %llu restarts %llu crashes %llu "
+                 "plugin %-12s events %llu extractions %llu (with the batch %llu) parsed %llu "
+                 "restarts %llu crashes %llu "
                  "deadline-kills %llu seccomp-kills %llu malformed %llu extractions-lost %llu "
                  "parses-lost %llu async-dropped %llu\n",
                  name.c_str(), static_cast<unsigned long long>(c.events),
                  static_cast<unsigned long long>(c.extractions),
+                 static_cast<unsigned long long>(c.preExtracted),
                  static_cast<unsigned long long>(c.parsed),
                  static_cast<unsigned long long>(c.restarts),
                  static_cast<unsigned long long>(c.crashes),
@@ -315,13 +317,15 @@ int run(const Cli& cli) {
       }
       allHosts.emplace_back(infos[p].name + "@" + source, sourceHosts[p]);
     }
+    // The pipeline first: it tells the source host which fields its rules
+    // need, so the first batch can already bring them.
+    pipelines.push_back(std::make_unique<SourcePipeline>(source, infos, sourceHosts, s,
+                                                         rules.forSource(source), alerts,
+                                                         config.outputs.minimumPriority));
     sourceHosts[s]->open(config.plugins[s].openParams);
     for (size_t p = 0; p < infos.size(); ++p) {
       if (sourceHosts[p] != nullptr && infos[p].has(CAP_ASYNC)) sourceHosts[p]->startAsync();
     }
-    pipelines.push_back(std::make_unique<SourcePipeline>(source, infos, sourceHosts, s,
-                                                         rules.forSource(source), alerts,
-                                                         config.outputs.minimumPriority));
   }
   if (pipelines.empty()) {
     spdlog::error("no sourcing plugin is loaded: nothing to read events from");

@@ -1,6 +1,7 @@
 // The records that cross the rings between the supervisor and a runner.
 //
-//   ring 0 source   runner -> engine  kBatch (rc, events back to back)
+//   ring 0 source   runner -> engine  kBatch (rc, events back to back),
+//                                     kBatchFields (pre-extracted values)
 //   ring 1 request  engine -> runner  kExtract, kParse
 //   ring 2 response runner -> engine  kExtractResult, kParseResult
 //   ring 3 async    runner -> engine  kEvent (a 402 event)
@@ -72,6 +73,10 @@ enum Tag : uint32_t {
   kParse = 4,
   kExtractResult = 5,
   kParseResult = 6,
+  // Follows the last kBatch record of a batch whose header says so: the
+  // values of the pre-extraction requests for every event of the batch, an
+  // extract result whose seq is the requests' generation.
+  kBatchFields = 7,
 };
 constexpr uint64_t tagMask(std::initializer_list<uint32_t> tags) {
   uint64_t m = 0;

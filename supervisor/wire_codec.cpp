@@ -9,6 +9,8 @@ namespace {
 constexpr size_t kMaxSourceName = 256;
 constexpr size_t kMaxArgKey = 4096;
 constexpr size_t kMaxErrorText = 4096;
+constexpr uint8_t kBatchLast = 1;
+constexpr uint8_t kBatchFieldsFollow = 2;
 
 template <typename W>
 void writeHead(W& w, uint32_t seq, std::string_view source, uint32_t nFields, uint32_t nEvents) {
@@ -240,22 +242,24 @@ size_t batchHeaderSize(std::string_view error) {
   return s.size();
 }
 
-bool encodeBatchHeader(WireWriter& w, int32_t rc, bool last, uint32_t events,
+bool encodeBatchHeader(WireWriter& w, int32_t rc, bool last, bool fieldsFollow, uint32_t events,
                        std::string_view error) {
   w.put<int32_t>(rc);
-  w.put<uint8_t>(last ? 1 : 0);
+  w.put<uint8_t>(static_cast<uint8_t>((last ? kBatchLast : 0) | (fieldsFollow ? kBatchFieldsFollow : 0)));
   w.put<uint32_t>(events);
   w.str(batchError(error));
   return w.ok();
 }
 
 bool decodeBatchHeader(WireReader& r, BatchHeader& out) {
-  uint8_t last = 0;
-  if (!r.get(out.rc) || !r.get(last) || !r.get(out.events) ||
-      !r.str(out.error, kMaxErrorText) || last > 1) {
+  uint8_t flags = 0;
+  if (!r.get(out.rc) || !r.get(flags) || !r.get(out.events) ||
+      !r.str(out.error, kMaxErrorText) || (flags & ~(kBatchLast | kBatchFieldsFollow)) != 0) {
     return false;
   }
-  out.last = last == 1;
+  out.last = (flags & kBatchLast) != 0;
+  out.fieldsFollow = (flags & kBatchFieldsFollow) != 0;
+  if (out.fieldsFollow && !out.last) return false;
   // Every event is at least a header long: a count the record cannot hold
   // is a lie, whatever the events say.
   if (out.events > r.remaining() / kEventHeaderSize) return false;

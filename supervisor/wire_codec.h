@@ -53,13 +53,14 @@ std::string decodeParseResult(WireReader& r, uint32_t expectedSeq, int32_t& rc);
 struct BatchHeader {
   int32_t rc = 0;
   bool last = false;
+  bool fieldsFollow = false;  // a kBatchFields record comes next (last only)
   uint32_t events = 0;
   std::string error;
 };
 // The error text a batch record carries: at most this long.
 std::string_view batchError(std::string_view error);
 size_t batchHeaderSize(std::string_view error);
-bool encodeBatchHeader(WireWriter& w, int32_t rc, bool last, uint32_t events,
+bool encodeBatchHeader(WireWriter& w, int32_t rc, bool last, bool fieldsFollow, uint32_t events,
                        std::string_view error);
 // Reads the header; the reader is then at the first event.
 bool decodeBatchHeader(WireReader& r, BatchHeader& out);

@@ -1,9 +1,12 @@
 #include "isolated_host.h"
 
+#include <signal.h>
+
 #include <string>
 
 #include "event.h"
 #include "host_suite.h"
+#include "inprocess_host.h"
 
 namespace bulkhead {
 
@@ -53,6 +56,81 @@ TEST(IsolatedSource, BatchLargerThanTheRingArrivesWholeAndInOrder) {
   }
   EXPECT_EQ(host.nextBatch().rc, SS_PLUGIN_EOF);
   EXPECT_EQ(host.counters().crashes + host.counters().malformed, 0u);
+}
+
+uint32_t fieldId(const PluginInfo& info, const std::string& name) {
+  for (uint32_t i = 0; i < info.fields.size(); ++i) {
+    if (info.fields[i].name == name) return i;
+  }
+  ADD_FAILURE() << "no field " << name;
+  return 0;
+}
+
+// Values shipped with the batch answer exactly what a round trip (and the
+// in-process host) answers; other requests, other events, and a restarted
+// runner still get the right values.
+TEST(IsolatedPreExtract, AnswersAsARoundTripWouldAndSurvivesARestart) {
+  const PluginSpec spec{"counter", counterPath(), ""};
+  IsolatedHost host(spec, testIsolation());
+  InProcessHost reference(spec);
+  std::vector<FieldRequest> wanted(3);
+  wanted[0].fieldId = fieldId(host.info(), "counter.seq");
+  wanted[1].fieldId = fieldId(host.info(), "counter.msg");
+  wanted[2].fieldId = fieldId(host.info(), "counter.tags");
+  host.setPreExtract("counter", wanted);
+  host.open("count=0,batch=32");
+  reference.open("count=0,batch=32");
+
+  auto sameValues = [](const ExtractResults& a, const ExtractResults& b, size_t events,
+                       size_t fields) {
+    for (size_t e = 0; e < events; ++e) {
+      for (size_t f = 0; f < fields; ++f) {
+        auto va = a.values(e, f), vb = b.values(e, f);
+        if (va.size() != vb.size()) return false;
+        for (size_t i = 0; i < va.size(); ++i) {
+          if (va[i].u64 != vb[i].u64 || a.bytesOf(va[i]) != b.bytesOf(vb[i])) return false;
+        }
+      }
+    }
+    return true;
+  };
+  ExtractResults got, want;
+  bool killed = false;
+  for (int round = 0; round < 40; ++round) {
+    if (round == 20) {
+      ASSERT_EQ(::kill(host.runnerPid(), SIGKILL), 0);
+      killed = true;
+    }
+    BatchResult b = host.nextBatch();
+    if (b.events.empty()) continue;  // the batch the kill cut short
+    ASSERT_EQ(b.rc, SS_PLUGIN_SUCCESS) << host.lastError();
+    ASSERT_EQ(host.extract(b.events, "counter", wanted, got), SS_PLUGIN_SUCCESS);
+    // The same events in-process: the counter numbers them itself, so
+    // re-create them from the reference host, which runs in step until the
+    // kill (after it, compare with a round trip instead).
+    if (!killed) {
+      BatchResult r = reference.nextBatch();
+      ASSERT_EQ(r.events.size(), b.events.size());
+      ASSERT_EQ(reference.extract(r.events, "counter", wanted, want), SS_PLUGIN_SUCCESS);
+    } else {
+      std::vector<FieldRequest> other = wanted;  // not the announced list: a round trip
+      other.push_back(wanted[0]);
+      if (host.extract(b.events, "counter", other, want) != SS_PLUGIN_SUCCESS) {
+        // This round trip found the killed runner: its values are lost,
+        // and counted.
+        ASSERT_GT(host.counters().extractionsLost, 0u);
+        continue;
+      }
+    }
+    ASSERT_TRUE(sameValues(got, want, b.events.size(), wanted.size())) << "round " << round;
+    // Asked again for the same batch: no longer shipped values, a round trip.
+    ASSERT_EQ(host.extract(b.events, "counter", wanted, want), SS_PLUGIN_SUCCESS);
+    ASSERT_TRUE(sameValues(got, want, b.events.size(), wanted.size())) << "round " << round;
+  }
+  const HostCounters c = host.counters();
+  EXPECT_EQ(c.restarts, 1u);
+  // Most batches came with their values, before and after the restart.
+  EXPECT_GT(c.preExtracted, 30u * 32 * wanted.size() / 2);
 }
 
 // An event no ring record can hold ends the capture with an error that says

@@ -21,7 +21,7 @@ std::vector<std::byte> batchRecord(int32_t rc, bool last, uint32_t count,
   for (const auto& e : events) size += e.size();
   std::vector<std::byte> out(size);
   WireWriter w(out);
-  EXPECT_TRUE(encodeBatchHeader(w, rc, last, count, error));
+  EXPECT_TRUE(encodeBatchHeader(w, rc, last, false, count, error));
   for (const auto& e : events) w.bytes(e.data(), e.size());
   EXPECT_TRUE(w.ok());
   EXPECT_EQ(w.size(), size);
@@ -93,8 +93,13 @@ TEST(BatchRecord, RefusesBadHeaders) {
   EXPECT_TRUE(refused(batchRecord(SS_PLUGIN_SUCCESS, false, 1, {ev}, "why")));
   EXPECT_TRUE(refused(batchRecord(SS_PLUGIN_SUCCESS, true, 1000000, {ev})));  // count > room
   auto rec = batchRecord(SS_PLUGIN_SUCCESS, true, 1, {ev});
-  rec[4] = std::byte{2};  // the "last" flag is 0 or 1
+  rec[4] = std::byte{4};  // flags: bit 0 last, bit 1 fields follow, nothing else
   EXPECT_TRUE(refused(rec));
+  rec[4] = std::byte{2};  // fields follow only the last record of a batch
+  EXPECT_TRUE(refused(rec));
+  rec[4] = std::byte{3};
+  EXPECT_FALSE(refused(rec));
+  EXPECT_TRUE(h.last && h.fieldsFollow);
   for (size_t cut = 0; cut < batchHeaderSize(""); ++cut) {
     EXPECT_TRUE(refused(std::vector<std::byte>(rec.begin(), rec.begin() + cut))) << cut;
   }
