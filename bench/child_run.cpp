@@ -86,10 +86,14 @@ class ChildSampler {
   double cpuSeconds() const {
     uint64_t ticks = 0;
     for (const auto& [pid, t] : ticks_) ticks += t;
-    return static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    return seconds(ticks);
   }
+  double ownCpuSeconds() const { return seconds(ownTicks_); }
 
  private:
+  static double seconds(uint64_t ticks) {
+    return static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  }
   void scan() {
     DIR* d = ::opendir("/proc");
     if (d == nullptr) return;
@@ -105,6 +109,7 @@ class ChildSampler {
       if (static_cast<int>(peaks_.size()) < expected_) scan();
       // VmHWM and CPU time only grow; a child that has exited reads as 0
       // and keeps its last sample.
+      ownTicks_ = std::max(ownTicks_, cpuTicks(parent_));
       for (auto& [pid, kib] : peaks_) {
         kib = std::max(kib, hwmKib(pid));
         ticks_[pid] = std::max(ticks_[pid], cpuTicks(pid));
@@ -119,6 +124,7 @@ class ChildSampler {
   // Written by the thread; read after stop().
   std::map<int, uint64_t> peaks_;
   std::map<int, uint64_t> ticks_;
+  uint64_t ownTicks_ = 0;
   std::thread thread_;
 };
 
@@ -172,6 +178,7 @@ ChildRun runChild(const std::vector<std::string>& argv, const std::string& stdou
   r.childrenHwmKib = sampler.sumKib();
   r.childrenSeen = sampler.seen();
   r.childrenCpuSeconds = sampler.cpuSeconds();
+  r.ownCpuSeconds = sampler.ownCpuSeconds();
   return r;
 }
 

@@ -27,6 +27,10 @@ struct ChildRun {
   // utime+stime, 10 ms ticks, up to one sampling period stale): the share
   // of cpuSeconds the children used.
   double childrenCpuSeconds = 0;
+  // The child's own user+sys CPU, sampled the same way (0 when there are no
+  // children to follow). cpuSeconds - ownCpuSeconds is what wait4 added for
+  // the reaped descendants, to check against childrenCpuSeconds.
+  double ownCpuSeconds = 0;
 
   bool ok() const { return exited && exitCode == 0; }
   std::string describe() const;

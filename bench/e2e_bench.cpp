@@ -54,6 +54,7 @@ struct Totals {
   double wall = 0;
   double cpu = 0;
   double runnersCpu = 0;
+  double ownCpu = 0;
   uint64_t events = 0;
   uint64_t maxRssKib = 0;
   uint64_t runnersHwmKib = 0;
@@ -216,6 +217,7 @@ void BM_E2e(benchmark::State& state) {
       t.wall += r.wallSeconds;
       t.cpu += r.cpuSeconds;
       t.runnersCpu += r.childrenCpuSeconds;
+      t.ownCpu += r.ownCpuSeconds;
       t.events += events;
       t.maxRssKib = std::max(t.maxRssKib, r.maxRssKib);
       t.runnersHwmKib = std::max(t.runnersHwmKib, r.childrenHwmKib);
@@ -247,6 +249,8 @@ void BM_E2e(benchmark::State& state) {
       (static_cast<double>(isoT.events) / isoT.wall) / (static_cast<double>(inT.events) / inT.wall);
   state.counters["isolated_runners_cpu_ns_per_event"] =
       isoT.runnersCpu * 1e9 / static_cast<double>(isoT.events);
+  state.counters["isolated_supervisor_cpu_ns_per_event"] =
+      isoT.ownCpu * 1e9 / static_cast<double>(isoT.events);
   state.counters["isolated_runners_hwm_kib"] = static_cast<double>(isoT.runnersHwmKib);
   state.counters["alerts"] = static_cast<double>(in.lines);
   state.counters["events"] = static_cast<double>(events);
