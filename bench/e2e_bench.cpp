@@ -34,9 +34,12 @@ constexpr int kPayloadBytes = 64;
 // rules: 0.01 to 0.35 s) stays a small part of the wall time, few enough
 // that the whole suite runs in about a minute on two cores (1000 rules cost
 // about 90 us of CPU per event).
-// BULKHEAD_E2E_EVENTS overrides it for every rule count.
+// BULKHEAD_E2E_EVENTS (> 0) overrides it for every rule count.
 uint64_t eventsFor(int rules) {
-  if (const char* env = std::getenv("BULKHEAD_E2E_EVENTS")) return std::strtoull(env, nullptr, 10);
+  if (const char* env = std::getenv("BULKHEAD_E2E_EVENTS")) {
+    // 0 would make the counter source endless.
+    if (const uint64_t n = std::strtoull(env, nullptr, 10); n > 0) return n;
+  }
   if (rules >= 1000) return 15000;
   if (rules >= 100) return 60000;
   return 200000;
@@ -266,13 +269,17 @@ BENCHMARK(BM_E2e)
     ->Unit(benchmark::kMillisecond);
 
 // Prints the usual table, then `RESULT e2e_<label>_<counter> <value>` for
-// every counter of every run that did not fail.
+// every counter of every run that did not fail; a failed run makes the
+// binary exit 1, so that bench/run stops there.
 class ResultReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
-      if (r.error_occurred) continue;
+      if (r.error_occurred) {
+        failed_ = true;
+        continue;
+      }
       for (const auto& [k, c] : r.counters) {
         if (k == "items_per_second") continue;
         lines_.push_back("RESULT e2e_" + r.report_label + "_" + k + " " + format(c.value));
@@ -283,6 +290,7 @@ class ResultReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::Finalize();
     for (const std::string& l : lines_) std::printf("%s\n", l.c_str());
   }
+  bool failed() const { return failed_; }
 
  private:
   static std::string format(double v) {
@@ -291,6 +299,7 @@ class ResultReporter : public benchmark::ConsoleReporter {
     return buf;
   }
   std::vector<std::string> lines_;
+  bool failed_ = false;
 };
 
 }  // namespace
@@ -302,5 +311,5 @@ int main(int argc, char** argv) {
   bulkhead::ResultReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
-  return 0;
+  return reporter.failed() ? 1 : 0;
 }

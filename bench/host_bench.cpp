@@ -5,6 +5,12 @@
 // the time from a runner's death to the first event its replacement
 // delivers. Items per second are events (source) or event x field cells
 // (extract); bench/run turns pairs into isolated/in-process ratios.
+//
+// Parse: events/s through parse() of the stateful plugin. Async: ticks/s
+// delivered by the ticker through startAsync/drainAsync, and their latency.
+// Source, extract and parse also report the CPU time per event of both
+// processes (`<mode>_cpu_ns_per_event`, and for isolated hosts the
+// supervisor thread's and the runner's shares).
 #include <dirent.h>
 #include <signal.h>
 #include <time.h>
