@@ -166,8 +166,7 @@ ChildRun runChild(const std::vector<std::string>& argv, const std::string& stdou
   rusage ru{};
   sysCall("wait4", [&] { return ::wait4(pid, &status, 0, &ru); });
   ChildRun r;
-  r.wallSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   sampler.stop();
   r.exited = WIFEXITED(status);
   r.exitCode = r.exited ? WEXITSTATUS(status) : -1;

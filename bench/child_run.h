@@ -19,8 +19,8 @@ struct ChildRun {
   int exitCode = -1;
   int signal = 0;
   double wallSeconds = 0;
-  double cpuSeconds = 0;       // user + sys of the child and its reaped descendants
-  uint64_t maxRssKib = 0;      // ru_maxrss: max over that tree, not the sum
+  double cpuSeconds = 0;        // user + sys of the child and its reaped descendants
+  uint64_t maxRssKib = 0;       // ru_maxrss: max over that tree, not the sum
   uint64_t childrenHwmKib = 0;  // sum of the direct children's VmHWM, as last sampled
   int childrenSeen = 0;         // direct children found by the sampler
   // Sum of the direct children's user+sys CPU as last sampled (stat's

@@ -146,8 +146,8 @@ bool runOnce(benchmark::State& state, const fs::path& dir, const Mode& m, const 
   if (!r.ok()) {
     problem = "bulkhead " + r.describe();
   } else if (const uint64_t seen = sourceEvents(errText); seen != events) {
-    problem = "bulkhead read " + std::to_string(seen) + " events, expected " +
-              std::to_string(events);
+    problem =
+        "bulkhead read " + std::to_string(seen) + " events, expected " + std::to_string(events);
   } else if (m.runners > 0 && r.childrenSeen != m.runners) {
     problem = "saw " + std::to_string(r.childrenSeen) + " runner processes, expected " +
               std::to_string(m.runners);
@@ -178,9 +178,7 @@ void BM_E2e(benchmark::State& state) {
   const int rules = static_cast<int>(state.range(0));
   const uint64_t events = eventsFor(rules);
   TempDir dir;
-  {
-    std::ofstream(dir.path() / "rules.yaml") << generateRules(rules);
-  }
+  { std::ofstream(dir.path() / "rules.yaml") << generateRules(rules); }
   // Start-up and shutdown alone (one event), untimed: loading the plugins,
   // starting the runners, compiling the rules. The events/s figures include
   // it once per run; the `steady` ones subtract it.
@@ -188,8 +186,7 @@ void BM_E2e(benchmark::State& state) {
   for (const Mode& m : kModes) {
     ChildRun r;
     AlertDigest ignored;
-    if (!runOnce(state, dir.path(), m, writeConfig(dir.path(), m, 1, "_startup"), 1, r,
-                 ignored)) {
+    if (!runOnce(state, dir.path(), m, writeConfig(dir.path(), m, 1, "_startup"), 1, r, ignored)) {
       return;
     }
     startup[m.name] = r.wallSeconds;

@@ -17,8 +17,8 @@ namespace bulkhead {
 std::string generateRules(int count);
 
 struct E2eConfig {
-  std::string pluginDir;   // holds libcounter.so and libjsonx.so
-  uint64_t events = 0;     // counter count
+  std::string pluginDir;  // holds libcounter.so and libjsonx.so
+  uint64_t events = 0;    // counter count
   int batch = 64;
   int payloadBytes = 64;
   std::string rulesFile;   // absolute

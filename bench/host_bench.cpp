@@ -233,9 +233,8 @@ void BM_Parse(benchmark::State& state) {
   if (parser->extract(b.events.first(1), "counter", std::span(&count, 1), res) !=
           SS_PLUGIN_SUCCESS ||
       res.values(0, 0).size() != 1 || res.values(0, 0)[0].u64 != static_cast<uint64_t>(events)) {
-    state.SkipWithError(("stateful.count differs from the events parsed (" +
-                         std::to_string(events) + ")")
-                            .c_str());
+    state.SkipWithError(
+        ("stateful.count differs from the events parsed (" + std::to_string(events) + ")").c_str());
     return;
   }
   state.SetItemsProcessed(events);
