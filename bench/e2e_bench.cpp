@@ -8,13 +8,17 @@
 // every event and write the same alerts, else the benchmark fails.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -99,14 +103,21 @@ std::string readFile(const fs::path& file) {
   return ss.str();
 }
 
-// The number bulkhead printed after `what` on its counters line for the
-// counter source ("source counter      events 300000 async 0 ...").
+// The events bulkhead counted for the counter source, from the counters it
+// prints on exit ("source counter      events 300000 async 0 ...").
 uint64_t sourceEvents(const std::string& stderrText) {
   const size_t line = stderrText.rfind("\nsource counter");
   if (line == std::string::npos) return 0;
   const size_t at = stderrText.find(" events ", line);
   if (at == std::string::npos) return 0;
   return std::strtoull(stderrText.c_str() + at + 8, nullptr, 10);
+}
+
+// The alerts bulkhead says it emitted ("bulkhead: 60 alerts"), or -1.
+int64_t alertsEmitted(const std::string& stderrText) {
+  const size_t at = stderrText.rfind("\nbulkhead: ");
+  if (at == std::string::npos) return -1;
+  return std::strtoll(stderrText.c_str() + at + 11, nullptr, 10);
 }
 
 std::string tail(const std::string& text, size_t n) {
@@ -131,8 +142,9 @@ class TempDir {
 };
 
 // One bulkhead run of `mode` over `config`; false (and the benchmark
-// failed with the reason) unless it exited 0, read `events` events and
-// started every runner. `alerts` gets the digest of the alert file.
+// failed with the reason) unless it exited 0, read `events` events,
+// started every runner and wrote every alert it counted to the file.
+// `alerts` gets the digest of the alert file.
 bool runOnce(benchmark::State& state, const fs::path& dir, const Mode& m, const fs::path& config,
              uint64_t events, ChildRun& r, AlertDigest& alerts) {
   const fs::path alertFile = dir / (std::string("alerts_") + m.name + ".txt");
@@ -152,11 +164,19 @@ bool runOnce(benchmark::State& state, const fs::path& dir, const Mode& m, const 
     problem = "saw " + std::to_string(r.childrenSeen) + " runner processes, expected " +
               std::to_string(m.runners);
   }
+  if (problem.empty()) {
+    alerts = digestAlerts(alertFile);
+    // Every alert bulkhead counted must be in the file.
+    if (const int64_t emitted = alertsEmitted(errText);
+        emitted != static_cast<int64_t>(alerts.lines)) {
+      problem = "bulkhead reports " + std::to_string(emitted) + " alerts, the file holds " +
+                std::to_string(alerts.lines);
+    }
+  }
   if (!problem.empty()) {
     state.SkipWithError((std::string(m.name) + ": " + problem + ": " + tail(errText, 600)).c_str());
     return false;
   }
-  alerts = digestAlerts(alertFile);
   return true;
 }
 
