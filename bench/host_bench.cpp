@@ -5,18 +5,27 @@
 // the time from a runner's death to the first event its replacement
 // delivers. Items per second are events (source) or event x field cells
 // (extract); bench/run turns pairs into isolated/in-process ratios.
+//
+// Parse: events/s through parse() of the stateful plugin. Async: ticks/s
+// delivered by the ticker through startAsync/drainAsync, and their latency.
+// Source, extract and parse also report the CPU time per event of both
+// processes (`<mode>_cpu_ns_per_event`, and for isolated hosts the
+// supervisor thread's and the runner's shares).
+#include <dirent.h>
 #include <signal.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <ctime>
-#include <filesystem>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <chrono>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -48,50 +57,91 @@ std::unique_ptr<PluginHost> makeHost(bool isolated, const std::string& plugin) {
   return std::make_unique<InProcessHost>(spec);
 }
 
-// CPU time of the calling thread, ns.
-double threadCpuNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+std::unique_ptr<PluginHost> makeHost(bool isolated, const std::string& plugin,
+                                     const std::string& initConfig) {
+  PluginSpec spec{plugin, pluginPath(plugin), initConfig};
+  if (isolated) return std::make_unique<IsolatedHost>(spec, benchIsolation());
+  return std::make_unique<InProcessHost>(spec);
 }
 
-// CPU time of every thread of process `pid`, ns (schedstat: on-CPU time,
-// ns resolution, unlike the tick-based utime/stime of /proc/<pid>/stat).
-double processCpuNs(int pid) {
+// CPU time of the calling thread: the engine side of either host.
+uint64_t threadCpuNs() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec);
+}
+
+// CPU time of every live thread of a process, in ns, from the scheduler's
+// own accounting (/proc/<pid>/task/<tid>/schedstat, first field): stat's
+// utime+stime count in 10 ms ticks, too coarse for a 0.3 s benchmark.
+uint64_t processCpuNs(int pid) {
   if (pid <= 0) return 0;
-  double total = 0;
-  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
-  for (const auto& task : std::filesystem::directory_iterator(dir)) {
-    std::ifstream in(task.path() / "schedstat");
-    double onCpu = 0;
-    if (in >> onCpu) total += onCpu;
+  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  DIR* d = ::opendir(tasks.c_str());
+  if (d == nullptr) return 0;
+  uint64_t sum = 0;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream in(tasks + "/" + e->d_name + "/schedstat");
+    uint64_t ns = 0;
+    if (in >> ns) sum += ns;
   }
-  return total;
+  ::closedir(d);
+  return sum;
 }
 
-// Args: isolated (0/1), payload bytes, batch size. Besides the rate, CPU
-// per event on each side: the engine thread that calls nextBatch, and the
-// runner (all its threads; 0 in-process). On a busy machine the rate
-// follows the CPU share the two processes got; these do not.
+int runnerPidOf(PluginHost& host) {
+  auto* isolated = dynamic_cast<IsolatedHost*>(&host);
+  return isolated != nullptr ? isolated->runnerPid() : -1;
+}
+
+// CPU spent on both sides of a host between construction and report():
+// the calling thread and, for an isolated host, its runner process.
+class CpuMeter {
+ public:
+  explicit CpuMeter(PluginHost& host)
+      : pid_(runnerPidOf(host)), thread0_(threadCpuNs()), runner0_(processCpuNs(pid_)) {}
+
+  // Counters `<mode>_cpu_ns_per_event` (both processes) and, isolated, the
+  // supervisor and runner shares. The mode is in the name because the
+  // RESULT names drop "isolated:N".
+  void report(benchmark::State& state, PluginHost& host, int64_t events) const {
+    if (events <= 0) return;
+    const double thread = static_cast<double>(threadCpuNs() - thread0_);
+    const double n = static_cast<double>(events);
+    if (pid_ <= 0) {
+      state.counters["inprocess_cpu_ns_per_event"] = thread / n;
+      return;
+    }
+    if (runnerPidOf(host) != pid_) {
+      state.SkipWithError("the runner was replaced during the run: its CPU time is lost");
+      return;
+    }
+    const double runner = static_cast<double>(processCpuNs(pid_) - runner0_);
+    state.counters["isolated_cpu_ns_per_event"] = (thread + runner) / n;
+    state.counters["isolated_supervisor_cpu_ns_per_event"] = thread / n;
+    state.counters["isolated_runner_cpu_ns_per_event"] = runner / n;
+  }
+
+ private:
+  int pid_;
+  uint64_t thread0_;
+  uint64_t runner0_;
+};
+
+// Args: isolated (0/1), payload bytes, batch size.
 void BM_Source(benchmark::State& state) {
   auto host = makeHost(state.range(0) != 0, "counter");
   host->open("count=0,size=" + std::to_string(state.range(1)) +
              ",batch=" + std::to_string(state.range(2)));
-  auto* isolated = dynamic_cast<IsolatedHost*>(host.get());
   int64_t events = 0;
-  const double engineStart = threadCpuNs();
-  const double runnerStart = isolated ? processCpuNs(isolated->runnerPid()) : 0;
+  const CpuMeter cpu(*host);
   for (auto _ : state) {
     BatchResult b = host->nextBatch();
     events += static_cast<int64_t>(b.events.size());
     benchmark::DoNotOptimize(b.events.data());
   }
-  const double perEvent = events > 0 ? 1.0 / static_cast<double>(events) : 0;
-  state.counters["engine_cpu_ns_per_event"] = (threadCpuNs() - engineStart) * perEvent;
-  if (isolated != nullptr) {
-    state.counters["runner_cpu_ns_per_event"] =
-        (processCpuNs(isolated->runnerPid()) - runnerStart) * perEvent;
-  }
+  cpu.report(state, *host, events);
   state.SetItemsProcessed(events);
   state.SetBytesProcessed(events * state.range(1));
   state.SetLabel(state.range(0) != 0 ? "isolated" : "inprocess");
@@ -133,13 +183,17 @@ void BM_Extract(benchmark::State& state) {
   BatchResult b = source->nextBatch();
   ExtractResults res;
   int64_t cells = 0;
+  int64_t events = 0;
+  const CpuMeter cpu(*extractor);
   for (auto _ : state) {
     if (extractor->extract(b.events, "counter", requests, res) != SS_PLUGIN_SUCCESS) {
       state.SkipWithError("extraction failed");
       break;
     }
     cells += static_cast<int64_t>(b.events.size() * requests.size());
+    events += static_cast<int64_t>(b.events.size());
   }
+  cpu.report(state, *extractor, events);
   state.SetItemsProcessed(cells);
   state.SetLabel(isolated ? "isolated" : "inprocess");
 }
@@ -147,6 +201,114 @@ BENCHMARK(BM_Extract)
     ->ArgNames({"isolated", "fields", "separate"})
     ->ArgsProduct({{0, 1}, {1, 4, 16}, {0, 1}})
     ->MinTime(0.3)
+    ->UseRealTime();
+
+// Args: isolated (0/1), batch size. The stateful plugin parses counter
+// batches (one batch, parsed again and again: the plugin only counts, so
+// repeats cost what new events would). Afterwards stateful.count must equal
+// the events handed to parse, so that neither host can skip work unseen.
+void BM_Parse(benchmark::State& state) {
+  const bool isolated = state.range(0) != 0;
+  auto source = makeHost(false, "counter");
+  auto parser = makeHost(isolated, "stateful");
+  source->open("count=0,size=64,batch=" + std::to_string(state.range(1)));
+  BatchResult b = source->nextBatch();
+  int64_t events = 0;
+  const CpuMeter cpu(*parser);
+  for (auto _ : state) {
+    if (parser->parse(b.events, "counter") != SS_PLUGIN_SUCCESS) {
+      state.SkipWithError(("parse failed: " + parser->lastError()).c_str());
+      return;
+    }
+    events += static_cast<int64_t>(b.events.size());
+  }
+  cpu.report(state, *parser, events);
+  const auto& fields = parser->info().fields;
+  FieldRequest count;
+  count.fieldId = static_cast<uint32_t>(
+      std::find_if(fields.begin(), fields.end(),
+                   [](const FieldDescriptor& f) { return f.name == "stateful.count"; }) -
+      fields.begin());
+  ExtractResults res;
+  if (parser->extract(b.events.first(1), "counter", std::span(&count, 1), res) !=
+          SS_PLUGIN_SUCCESS ||
+      res.values(0, 0).size() != 1 || res.values(0, 0)[0].u64 != static_cast<uint64_t>(events)) {
+    state.SkipWithError(
+        ("stateful.count differs from the events parsed (" + std::to_string(events) + ")").c_str());
+    return;
+  }
+  state.SetItemsProcessed(events);
+  state.SetLabel(isolated ? "isolated" : "inprocess");
+}
+BENCHMARK(BM_Parse)
+    ->ArgNames({"isolated", "batch"})
+    ->ArgsProduct({{0, 1}, {1, 64, 1024}})
+    ->MinTime(0.3)
+    ->UseRealTime();
+
+// The N of a ticker event: its data param is {"n":N}.
+uint64_t tickNumber(const EventRef& e) {
+  const char* bytes = reinterpret_cast<const char*>(e.evt);
+  const char* key = static_cast<const char*>(::memmem(bytes, e.evt->len, "{\"n\":", 5));
+  return key == nullptr ? 0 : std::strtoull(key + 5, nullptr, 10);
+}
+
+// Args: isolated (0/1), tick interval in ms (the ticker's floor is 1 ms, so
+// the plugin, not the host, sets the rate). One iteration drains until at
+// least one tick has arrived, spinning, so that the delivery latency (wall
+// clock at drain minus the tick's timestamp, taken by the plugin just
+// before it hands the event over) is the transport's, not a poll interval.
+// Every tick must arrive, in order.
+void BM_Async(benchmark::State& state) {
+  const bool isolated = state.range(0) != 0;
+  auto host = makeHost(isolated, "ticker",
+                       "{\"interval_ms\":" + std::to_string(state.range(1)) + ",\"max\":0}");
+  host->startAsync();
+  std::vector<double> latencyUs;
+  uint64_t expected = 1;
+  int64_t events = 0;
+  for (auto _ : state) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    std::span<const EventRef> got;
+    while ((got = host->drainAsync()).empty()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        state.SkipWithError(("no tick within 2 s: " + host->lastError()).c_str());
+        host->stopAsync();
+        return;
+      }
+    }
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    // In integers: a double holds today's ns clock only to 256 ns.
+    const int64_t nowNs = static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+    for (const EventRef& e : got) {
+      if (tickNumber(e) != expected) {
+        state.SkipWithError(("tick " + std::to_string(tickNumber(e)) + " arrived, expected " +
+                             std::to_string(expected))
+                                .c_str());
+        host->stopAsync();
+        return;
+      }
+      ++expected;
+      latencyUs.push_back(static_cast<double>(nowNs - static_cast<int64_t>(e.evt->ts)) / 1e3);
+    }
+    events += static_cast<int64_t>(got.size());
+  }
+  host->stopAsync();
+  state.SetItemsProcessed(events);
+  state.SetLabel(isolated ? "isolated" : "inprocess");
+  std::sort(latencyUs.begin(), latencyUs.end());
+  if (!latencyUs.empty()) {
+    const std::string mode = isolated ? "isolated" : "inprocess";
+    state.counters[mode + "_latency_p50_us"] = latencyUs[latencyUs.size() / 2];
+    state.counters[mode + "_latency_p99_us"] =
+        latencyUs[std::min(latencyUs.size() - 1, latencyUs.size() * 99 / 100)];
+  }
+}
+BENCHMARK(BM_Async)
+    ->ArgNames({"isolated", "interval_ms"})
+    ->ArgsProduct({{0, 1}, {1}})
+    ->MinTime(0.5)
     ->UseRealTime();
 
 // Kill the runner, then time until the replacement delivers an event.
@@ -216,21 +378,20 @@ class ResultReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
-      if (r.error_occurred) continue;
+      if (r.error_occurred) {
+        failed_ = true;
+        continue;
+      }
       const std::string name = r.benchmark_name();
       auto items = r.counters.find("items_per_second");
       if (items != r.counters.end()) rates_[name] = items->second.value;
-      // Other counters are named per mode: "..._inprocess_<counter>".
-      const char* mode = name.find("isolated:1") != std::string::npos   ? "_isolated"
-                         : name.find("isolated:0") != std::string::npos ? "_inprocess"
-                                                                        : "";
       for (const auto& [k, c] : r.counters) {
-        if (k != "items_per_second" && k != "bytes_per_second") {
-          extra_[resultName(name) + mode + ":" + k] = c.value;
-        }
+        if (k != "items_per_second" && k != "bytes_per_second") extra_[name + ":" + k] = c.value;
       }
     }
   }
+  bool failed() const { return failed_; }
+
   void Finalize() override {
     ConsoleReporter::Finalize();
     for (const auto& [name, rate] : rates_) {
@@ -247,7 +408,7 @@ class ResultReporter : public benchmark::ConsoleReporter {
     }
     for (const auto& [key, value] : extra_) {
       const size_t colon = key.rfind(':');
-      std::printf("RESULT %s_%s %.4g\n", key.substr(0, colon).c_str(),
+      std::printf("RESULT %s_%s %.4g\n", resultName(key.substr(0, colon)).c_str(),
                   key.substr(colon + 1).c_str(), value);
     }
   }
@@ -275,6 +436,7 @@ class ResultReporter : public benchmark::ConsoleReporter {
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
   }
+  bool failed_ = false;
   std::map<std::string, double> rates_;
   std::map<std::string, double> extra_;
 };
@@ -288,5 +450,5 @@ int main(int argc, char** argv) {
   bulkhead::ResultReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
-  return 0;
+  return reporter.failed() ? 1 : 0;  // bench/run stops on a failed benchmark
 }
