@@ -1,10 +1,12 @@
 #include "alert_output.h"
 
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <system_error>
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace bulkhead {
 
@@ -72,16 +74,20 @@ AlertOutput::~AlertOutput() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-void AlertOutput::writeFile(const std::string& line) {
+bool AlertOutput::writeFile(const std::string& line) {
   std::FILE* f = file_ != nullptr ? file_ : std::fopen(options_.file.c_str(), "a");
-  if (f == nullptr) return;
-  std::fwrite(line.data(), 1, line.size(), f);
-  std::fputc('\n', f);
+  if (f == nullptr) return false;
+  bool ok = std::fwrite(line.data(), 1, line.size(), f) == line.size() &&
+            std::fputc('\n', f) != EOF;
   if (f != file_) {
-    std::fclose(f);
+    ok = std::fclose(f) == 0 && ok;
   } else {
-    std::fflush(f);
+    ok = std::fflush(f) == 0 && ok;
+    // A failed stream stays failed; clear it so a later write may succeed
+    // (a full disk that frees up).
+    std::clearerr(f);
   }
+  return ok;
 }
 
 void AlertOutput::emit(const Alert& alert) {
@@ -93,12 +99,32 @@ void AlertOutput::emit(const Alert& alert) {
     std::fputc('\n', stdout);
     std::fflush(stdout);
   }
-  if (!options_.file.empty()) writeFile(line);
+  if (options_.file.empty()) return;
+  const int savedErrno = errno;
+  errno = 0;
+  if (writeFile(line)) {
+    if (failing_) spdlog::info("alert file {} is writable again", options_.file);
+    failing_ = false;
+    errno = savedErrno;
+    return;
+  }
+  ++notWritten_;
+  if (!failing_) {
+    spdlog::error("cannot write alert file {}: {}; rule '{}' alert not written (counted)",
+                  options_.file, errno != 0 ? std::strerror(errno) : "write failed", alert.rule);
+  }
+  failing_ = true;
+  errno = savedErrno;
 }
 
 uint64_t AlertOutput::emitted() const {
   std::lock_guard lock(mu_);
   return emitted_;
+}
+
+uint64_t AlertOutput::notWritten() const {
+  std::lock_guard lock(mu_);
+  return notWritten_;
 }
 
 }  // namespace bulkhead

@@ -34,14 +34,19 @@ class AlertOutput final : public AlertSink {
   ~AlertOutput() override;
   void emit(const Alert& alert) override;
   uint64_t emitted() const;
+  // Alerts that could not be written to the file (open, write or flush
+  // failed): each failure streak is logged, and the total is reported.
+  uint64_t notWritten() const;
 
  private:
-  void writeFile(const std::string& line);
+  bool writeFile(const std::string& line);
 
   AlertOutputOptions options_;
   mutable std::mutex mu_;
   std::FILE* file_ = nullptr;  // open while keepAlive
   uint64_t emitted_ = 0;
+  uint64_t notWritten_ = 0;
+  bool failing_ = false;  // the last file write failed (logged once per streak)
 };
 
 }  // namespace bulkhead

@@ -352,6 +352,10 @@ int run(const Cli& cli) {
   for (auto& t : threads) t.join();
   for (auto& p : pipelines) p->sourceHost().close();
   printCounters(pipelines, allHosts, alerts.emitted());
+  if (alerts.notWritten() > 0) {
+    std::fprintf(stderr, "bulkhead: %llu alerts could not be written to %s\n",
+                 static_cast<unsigned long long>(alerts.notWritten()), out.file.c_str());
+  }
   return failed > 0 ? 1 : 0;
 }
 
