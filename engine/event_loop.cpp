@@ -1,5 +1,7 @@
 #include "engine/event_loop.h"
 
+#include <algorithm>
+
 #include "engine/batch_values.h"
 #include "plugin_api/event.h"
 
@@ -73,6 +75,58 @@ void SourcePipeline::extractFor(const RequestPlan& plan, std::span<const EventRe
   }
 }
 
+void SourcePipeline::evaluateConditions(std::span<const EventRef> events) {
+  // Slices of at least kMinSlice events: each costs a request and a wake-up
+  // per extracting plugin, so small batches stay whole.
+  constexpr size_t kMinSlice = 16;
+  constexpr size_t kMaxSlices = 4;
+  const RequestPlan& plan = rules_->conditionPlan();
+  const std::vector<size_t> extractors = plan.pluginsWithRequests();
+  const size_t slices = std::clamp<size_t>(events.size() / kMinSlice, 1, kMaxSlices);
+  const size_t per = (events.size() + slices - 1) / slices;
+  auto slice = [&](size_t i) {
+    const size_t begin = std::min(i * per, events.size());
+    return events.subspan(begin, std::min(per, events.size() - begin));
+  };
+  const size_t np = plugins_.size();
+  queued_.assign(slices * np, 0);
+  for (size_t p : extractors) {
+    if (hosts_[p] == nullptr) continue;
+    // In order, and no more once a host declines: extract() must not run
+    // on a host while a later slice of it is still queued.
+    for (size_t i = 0; i < slices; ++i) {
+      if (!hosts_[p]->submitExtract(slice(i), source_, plan.requests(p))) break;
+      queued_[i * np + p] = 1;
+    }
+  }
+  for (size_t i = 0; i < slices; ++i) {
+    const std::span<const EventRef> part = slice(i);
+    std::fill(resultPtrs_.begin(), resultPtrs_.end(), nullptr);
+    for (size_t p : extractors) {
+      if (hosts_[p] == nullptr) continue;
+      const ss_plugin_rc rc =
+          queued_[i * np + p] != 0
+              ? hosts_[p]->collectExtract(results_[p])
+              : hosts_[p]->extract(part, source_, plan.requests(p), results_[p]);
+      if (rc != SS_PLUGIN_SUCCESS) {
+        // The failed plugin's values are absent: conditions on them do not
+        // match, outputs show <NA>. Counted, never silent.
+        counters_.extractFailures++;
+        continue;
+      }
+      resultPtrs_[p] = &results_[p];
+    }
+    sliceMatches_.clear();
+    BatchValues values(plan, part, source_, plugins_, resultPtrs_);
+    rules_->evaluate(values, part.size(), sliceMatches_);
+    const size_t base = static_cast<size_t>(part.data() - events.data());
+    for (Match m : sliceMatches_) {
+      m.event += base;
+      matches_.push_back(m);
+    }
+  }
+}
+
 void SourcePipeline::process(std::span<const EventRef> events) {
   // Parse before any extraction, every parser in load order (ABI guarantee).
   for (size_t p = 0; p < plugins_.size(); ++p) {
@@ -82,12 +136,8 @@ void SourcePipeline::process(std::span<const EventRef> events) {
   }
   if (rules_ == nullptr || rules_->rules().empty()) return;
 
-  extractFor(rules_->conditionPlan(), events);
   matches_.clear();
-  {
-    BatchValues values(rules_->conditionPlan(), events, source_, plugins_, resultPtrs_);
-    rules_->evaluate(values, events.size(), matches_);
-  }
+  evaluateConditions(events);
   if (matches_.empty()) return;
   counters_.matches += matches_.size();
 

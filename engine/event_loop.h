@@ -71,6 +71,10 @@ class SourcePipeline {
  private:
   void process(std::span<const EventRef> events);
   void extractFor(const RequestPlan& plan, std::span<const EventRef> events);
+  // Evaluates the conditions over `events` in slices, every slice's
+  // extraction queued up front, so that plugins in other processes extract
+  // slice i+1 while this thread evaluates slice i. Appends to matches_.
+  void evaluateConditions(std::span<const EventRef> events);
 
   std::string source_;
   std::span<const PluginInfo> plugins_;
@@ -85,6 +89,8 @@ class SourcePipeline {
   std::vector<ExtractResults> results_;
   std::vector<const ExtractResults*> resultPtrs_;
   std::vector<Match> matches_;
+  std::vector<Match> sliceMatches_;
+  std::vector<uint8_t> queued_;  // per slice x plugin: submitExtract() took it
   std::vector<EventRef> matched_;
   std::vector<size_t> matchedIndex_;
 };

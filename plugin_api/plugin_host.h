@@ -144,6 +144,26 @@ class PluginHost {
   virtual ss_plugin_rc extract(std::span<const EventRef> events, std::string_view source,
                                std::span<const FieldRequest> requests, ExtractResults& out) = 0;
 
+  // Extraction in two steps, so that a host whose plugin runs in another
+  // process extracts while the caller works on something else:
+  // submitExtract() queues the request and returns true, or returns false
+  // when this host does not queue it (the caller then calls extract() for
+  // it). collectExtract() returns the results of the oldest queued request;
+  // requests are collected in the order they were queued, events and
+  // requests stay valid until then, and extract() is not called while any
+  // is queued. FAILURE means no values, as for extract().
+  virtual bool submitExtract(std::span<const EventRef> events, std::string_view source,
+                             std::span<const FieldRequest> requests) {
+    (void)events;
+    (void)source;
+    (void)requests;
+    return false;
+  }
+  virtual ss_plugin_rc collectExtract(ExtractResults& out) {
+    out.reset(0, 0);
+    return SS_PLUGIN_FAILURE;
+  }
+
   // A hint: every batch nextBatch() returns from now on will be asked for
   // `requests` on `source` (the rules' condition fields) before the next
   // batch. A host whose plugin runs elsewhere may extract them together

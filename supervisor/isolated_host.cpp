@@ -300,6 +300,8 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
 
 void IsolatedHost::fault(Fault kind, const char* during, const std::string& detail) {
   if (!runner_) return;
+  for (const QueuedExtract& q : queued_) counters_.extractionsLost += q.events * q.requests.size();
+  queued_.clear();
   const int pid = runner_->child.pid();
   ChildStatus st = runner_->child.kill();
   // `during` is what the engine waited on; what the runner itself said it
@@ -695,30 +697,143 @@ ss_plugin_rc IsolatedHost::extractChunk(std::span<const EventRef> events, std::s
   return static_cast<ss_plugin_rc>(rc);
 }
 
-ss_plugin_rc IsolatedHost::extract(std::span<const EventRef> events, std::string_view source,
-                                   std::span<const FieldRequest> requests, ExtractResults& out) {
-  out.reset(events.size(), requests.size());
+bool IsolatedHost::checkRequests(std::span<const FieldRequest> requests) {
   if (!info_.has(CAP_EXTRACTION)) {
     hostError_ = "plugin '" + info_.name + "' has no field extraction";
-    return SS_PLUGIN_FAILURE;
+    return false;
   }
   for (const FieldRequest& q : requests) {
     if (q.fieldId >= info_.fields.size()) {
       hostError_ = "extract request for an unknown field id " + std::to_string(q.fieldId);
-      return SS_PLUGIN_FAILURE;
+      return false;
     }
   }
+  return true;
+}
+
+bool IsolatedHost::answerFromBatch(std::span<const EventRef> events, std::string_view source,
+                                   std::span<const FieldRequest> requests, ExtractResults& out) {
+  if (!preValid_ || events.empty() || source != preSource_ ||
+      !std::equal(requests.begin(), requests.end(), preRequests_.begin(), preRequests_.end())) {
+    return false;
+  }
+  // Compared as addresses (std::less: a total order even across arrays).
+  const std::less<const EventRef*> before;
+  const EventRef* first = events.data();
+  if (before(first, batch_.data()) || before(batch_.data() + batch_.size(), first + events.size())) {
+    return false;
+  }
+  const size_t offset = static_cast<size_t>(first - batch_.data());
+  const size_t nFields = requests.size();
+  if (offset == 0 && events.size() == batch_.size()) {
+    out = preResults_;
+  } else {
+    // A slice of the batch: its rows, values and bytes rebased.
+    out.reset(events.size(), nFields);
+    for (size_t e = 0; e < events.size(); ++e) {
+      for (size_t f = 0; f < nFields; ++f) {
+        std::span<const FieldValue> vals = preResults_.values(offset + e, f);
+        out.cell(e, f) = {static_cast<uint32_t>(out.valueStore().size()),
+                          static_cast<uint32_t>(vals.size())};
+        for (FieldValue v : vals) {
+          const std::string_view bytes = preResults_.bytesOf(v);
+          v.offset = static_cast<uint32_t>(out.byteStore().size());
+          out.byteStore() += bytes;
+          out.valueStore().push_back(v);
+        }
+      }
+    }
+  }
+  counters_.preExtracted += events.size() * nFields;
+  return true;
+}
+
+bool IsolatedHost::submitExtract(std::span<const EventRef> events, std::string_view source,
+                                 std::span<const FieldRequest> requests) {
+  if (events.empty() || requests.empty() || !checkRequests(requests)) return false;
+  if (preValid_ && source == preSource_) return false;  // maybe answered from the batch
+  if (!ensureRunner()) return false;
+  const size_t size = wire::extractRequestSize(source, requests, events);
+  if (size > runner_->requests.maxPayload()) return false;  // extract() splits it
+  const uint32_t seq = ++seq_;
+  std::span<std::byte> buf;
+  const RingStatus s =
+      runner_->requests.reserve(wire::kExtract, static_cast<uint32_t>(size), buf,
+                                Clock::now() + options_.extractDeadline, runner_->wait());
+  if (s != RingStatus::kOk) {
+    if (s == RingStatus::kPeerDead) {
+      fault(Fault::kDied, "extract_fields", "");
+    } else if (s == RingStatus::kTimeout) {
+      fault(Fault::kDeadline, "extract_fields",
+            "extract_fields, " + std::to_string(options_.extractDeadline.count()) + " ms");
+    } else {
+      fault(Fault::kMalformed, "extract_fields", std::string("ring ") + ringStatusName(s));
+    }
+    return false;
+  }
+  wire::WireWriter w(buf);
+  wire::encodeExtractRequest(w, seq, source, requests, events);
+  runner_->requests.commit();
   counters_.extractions += events.size() * requests.size();
-  if (events.empty() || requests.empty()) return SS_PLUGIN_SUCCESS;
-  if (preValid_ && events.data() == batch_.data() && events.size() == batch_.size() &&
-      source == preSource_ && std::equal(requests.begin(), requests.end(), preRequests_.begin(),
-                                         preRequests_.end())) {
-    // The values came with the batch: no round trip. Once only.
-    preValid_ = false;
-    std::swap(out, preResults_);
-    counters_.preExtracted += events.size() * requests.size();
+  queued_.push_back(QueuedExtract{seq, events.size(), requests});
+  return true;
+}
+
+ss_plugin_rc IsolatedHost::collectExtract(ExtractResults& out) {
+  if (queued_.empty()) {
+    // Dropped by a fault after it was submitted (and counted lost there).
+    out.reset(0, 0);
+    return SS_PLUGIN_FAILURE;
+  }
+  const QueuedExtract q = queued_.front();
+  queued_.pop_front();
+  out.reset(q.events, q.requests.size());
+  RingRecord response;
+  const RingStatus s = runner_->responses.peek(
+      response, Clock::now() + options_.extractDeadline, runner_->wait());
+  std::string bad;
+  int32_t rc = SS_PLUGIN_FAILURE;
+  if (s == RingStatus::kOk) {
+    bad = response.tag != wire::kExtractResult ? "a parse result for an extraction" : "";
+    if (bad.empty()) {
+      wire::WireReader r(response.payload);
+      bad = wire::decodeExtractResult(r, q.seq, q.events, q.requests, info_.fields, rc, out);
+    }
+    runner_->responses.release();
+    if (!bad.empty()) fault(Fault::kMalformed, "extract_fields", bad);
+  } else if (s == RingStatus::kPeerDead) {
+    fault(Fault::kDied, "extract_fields", "");
+  } else if (s == RingStatus::kTimeout) {
+    fault(Fault::kDeadline, "extract_fields",
+          "extract_fields, " + std::to_string(options_.extractDeadline.count()) + " ms");
+  } else {
+    fault(Fault::kMalformed, "extract_fields", std::string("ring ") + ringStatusName(s));
+  }
+  if (s != RingStatus::kOk || !bad.empty()) {
+    counters_.extractionsLost += q.events * q.requests.size();
+    out.reset(q.events, q.requests.size());
+    return SS_PLUGIN_FAILURE;
+  }
+  return static_cast<ss_plugin_rc>(rc);
+}
+
+ss_plugin_rc IsolatedHost::extract(std::span<const EventRef> events, std::string_view source,
+                                   std::span<const FieldRequest> requests, ExtractResults& out) {
+  // Not to be mixed with queued requests (their answers come first): a
+  // caller that does is answered correctly all the same.
+  ExtractResults discard;
+  while (!queued_.empty()) collectExtract(discard);
+  out.reset(events.size(), requests.size());
+  if (!checkRequests(requests)) return SS_PLUGIN_FAILURE;
+  if (events.empty() || requests.empty()) {
+    counters_.extractions += events.size() * requests.size();
     return SS_PLUGIN_SUCCESS;
   }
+  if (answerFromBatch(events, source, requests, out)) {
+    counters_.extractions += events.size() * requests.size();
+    return SS_PLUGIN_SUCCESS;
+  }
+  counters_.extractions += events.size() * requests.size();
   auto lose = [&](size_t n) {
     counters_.extractionsLost += n * requests.size();
     return SS_PLUGIN_FAILURE;

@@ -75,6 +75,12 @@ class IsolatedHost final : public PluginHost {
   std::string eventToString(const EventRef& e, std::string_view source) override;
   ss_plugin_rc extract(std::span<const EventRef> events, std::string_view source,
                        std::span<const FieldRequest> requests, ExtractResults& out) override;
+  // Queues the request in the request ring without waiting for the answer;
+  // false when it is answered faster or only by extract() (values that came
+  // with the batch, a request larger than one ring record, no runner).
+  bool submitExtract(std::span<const EventRef> events, std::string_view source,
+                     std::span<const FieldRequest> requests) override;
+  ss_plugin_rc collectExtract(ExtractResults& out) override;
   // Sends the requests to the runner, which then extracts them right after
   // each next_batch and ships the values with the batch: extract() for the
   // current batch and exactly these requests is then answered from them,
@@ -118,6 +124,12 @@ class IsolatedHost final : public PluginHost {
   bool sendPreExtract();
   // Reads the kBatchFields record that follows a batch; "" when good.
   std::string readBatchFields(std::chrono::steady_clock::time_point deadline);
+  // Validates requests for extract()/submitExtract(); false with hostError_.
+  bool checkRequests(std::span<const FieldRequest> requests);
+  // Answers from the values shipped with the current batch when `events`
+  // lie in it and `requests` are the announced ones.
+  bool answerFromBatch(std::span<const EventRef> events, std::string_view source,
+                       std::span<const FieldRequest> requests, ExtractResults& out);
   ss_plugin_rc extractChunk(std::span<const EventRef> events, std::string_view source,
                             std::span<const FieldRequest> requests, ExtractResults& out);
 
@@ -156,6 +168,15 @@ class IsolatedHost final : public PluginHost {
   uint32_t preGeneration_ = 0;
   ExtractResults preResults_;
   bool preValid_ = false;
+
+  // Extractions submitted and not yet collected, oldest first. A fault
+  // counts them lost and drops them: the next runner never saw them.
+  struct QueuedExtract {
+    uint32_t seq = 0;
+    size_t events = 0;
+    std::span<const FieldRequest> requests;
+  };
+  std::deque<QueuedExtract> queued_;
 };
 
 }  // namespace bulkhead

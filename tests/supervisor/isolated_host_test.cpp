@@ -112,6 +112,15 @@ TEST(IsolatedPreExtract, AnswersAsARoundTripWouldAndSurvivesARestart) {
       BatchResult r = reference.nextBatch();
       ASSERT_EQ(r.events.size(), b.events.size());
       ASSERT_EQ(reference.extract(r.events, "counter", wanted, want), SS_PLUGIN_SUCCESS);
+      // A slice of the batch is answered from the shipped values too.
+      ExtractResults sliceGot, sliceWant;
+      const uint64_t shippedBefore = host.counters().preExtracted;
+      ASSERT_EQ(host.extract(b.events.subspan(8, 8), "counter", wanted, sliceGot),
+                SS_PLUGIN_SUCCESS);
+      EXPECT_EQ(host.counters().preExtracted, shippedBefore + 8 * wanted.size());
+      ASSERT_EQ(reference.extract(r.events.subspan(8, 8), "counter", wanted, sliceWant),
+                SS_PLUGIN_SUCCESS);
+      ASSERT_TRUE(sameValues(sliceGot, sliceWant, 8, wanted.size())) << "round " << round;
     } else {
       std::vector<FieldRequest> other = wanted;  // not the announced list: a round trip
       other.push_back(wanted[0]);
@@ -123,7 +132,7 @@ TEST(IsolatedPreExtract, AnswersAsARoundTripWouldAndSurvivesARestart) {
       }
     }
     ASSERT_TRUE(sameValues(got, want, b.events.size(), wanted.size())) << "round " << round;
-    // Asked again for the same batch: no longer shipped values, a round trip.
+    // Asked again for the same batch: the same values.
     ASSERT_EQ(host.extract(b.events, "counter", wanted, want), SS_PLUGIN_SUCCESS);
     ASSERT_TRUE(sameValues(got, want, b.events.size(), wanted.size())) << "round " << round;
   }
@@ -131,6 +140,76 @@ TEST(IsolatedPreExtract, AnswersAsARoundTripWouldAndSurvivesARestart) {
   EXPECT_EQ(c.restarts, 1u);
   // Most batches came with their values, before and after the restart.
   EXPECT_GT(c.preExtracted, 30u * 32 * wanted.size() / 2);
+}
+
+bool sameResults(const ExtractResults& a, const ExtractResults& b) {
+  if (a.events() != b.events() || a.fields() != b.fields()) return false;
+  for (size_t e = 0; e < a.events(); ++e) {
+    for (size_t f = 0; f < a.fields(); ++f) {
+      auto va = a.values(e, f), vb = b.values(e, f);
+      if (va.size() != vb.size()) return false;
+      for (size_t i = 0; i < va.size(); ++i) {
+        if (va[i].u64 != vb[i].u64 || a.bytesOf(va[i]) != b.bytesOf(vb[i])) return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Queued extractions come back in order, each with its own events' values,
+// the same as a plain extract() gives.
+TEST(IsolatedQueuedExtract, CollectsInOrderWhatExtractWouldGive) {
+  const PluginSpec spec{"counter", counterPath(), ""};
+  IsolatedHost host(spec, testIsolation());
+  std::vector<FieldRequest> wanted(2);
+  wanted[0].fieldId = fieldId(host.info(), "counter.seq");
+  wanted[1].fieldId = fieldId(host.info(), "counter.tags");
+  host.open("count=0,batch=48");
+  BatchResult b = host.nextBatch();
+  ASSERT_EQ(b.events.size(), 48u);
+  const std::vector<EventRef> events(b.events.begin(), b.events.end());
+  const std::span<const EventRef> all(events);
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(host.submitExtract(all.subspan(16 * i, 16), "counter", wanted));
+  }
+  std::vector<ExtractResults> queued(3);
+  for (size_t i = 0; i < 3; ++i) ASSERT_EQ(host.collectExtract(queued[i]), SS_PLUGIN_SUCCESS);
+  ExtractResults direct;
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(host.extract(all.subspan(16 * i, 16), "counter", wanted, direct), SS_PLUGIN_SUCCESS);
+    EXPECT_TRUE(sameResults(queued[i], direct)) << "slice " << i;
+    EXPECT_EQ(queued[i].values(0, 0)[0].u64, 16 * i);  // counter.seq of the slice's first event
+  }
+  // extract() while requests are queued still answers correctly.
+  ASSERT_TRUE(host.submitExtract(all.first(16), "counter", wanted));
+  ASSERT_EQ(host.extract(all.subspan(32, 16), "counter", wanted, direct), SS_PLUGIN_SUCCESS);
+  EXPECT_TRUE(sameResults(queued[2], direct));
+  EXPECT_EQ(host.counters().extractionsLost, 0u);
+}
+
+// A runner that dies with extractions queued: each is answered FAILURE and
+// counted lost; the next request goes to a new runner.
+TEST(IsolatedQueuedExtract, QueuedWorkThatDiesWithTheRunnerIsCountedLost) {
+  const PluginSpec spec{"counter", counterPath(), ""};
+  IsolatedHost host(spec, testIsolation());
+  std::vector<FieldRequest> wanted(1);
+  wanted[0].fieldId = fieldId(host.info(), "counter.seq");
+  host.open("count=0,batch=32");
+  BatchResult b = host.nextBatch();
+  const std::vector<EventRef> events(b.events.begin(), b.events.end());
+  // Stop the runner before it can answer, then kill it.
+  ASSERT_EQ(::kill(host.runnerPid(), SIGSTOP), 0);
+  ASSERT_TRUE(host.submitExtract(events, "counter", wanted));
+  ASSERT_TRUE(host.submitExtract(events, "counter", wanted));
+  ASSERT_EQ(::kill(host.runnerPid(), SIGKILL), 0);
+  ExtractResults out;
+  EXPECT_EQ(host.collectExtract(out), SS_PLUGIN_FAILURE);
+  EXPECT_EQ(host.collectExtract(out), SS_PLUGIN_FAILURE);
+  EXPECT_EQ(host.counters().extractionsLost, 2u * events.size());
+  EXPECT_EQ(host.counters().crashes, 1u);
+  // Nothing queued is left: the next collect answers FAILURE at once.
+  EXPECT_EQ(host.collectExtract(out), SS_PLUGIN_FAILURE);
+  EXPECT_EQ(host.counters().extractionsLost, 2u * events.size());
 }
 
 // An event no ring record can hold ends the capture with an error that says
