@@ -492,14 +492,7 @@ BatchResult IsolatedHost::nextBatch() {
     if (s != RingStatus::kOk) {
       // Records committed before a death were read above; what is missing is
       // only the rest of the batch. Deliver what arrived, then recover.
-      if (s == RingStatus::kTimeout) {
-        fault(Fault::kDeadline, "next_batch",
-              "next_batch, " + std::to_string(options_.nextBatchDeadline.count()) + " ms");
-      } else if (s == RingStatus::kPeerDead) {
-        fault(Fault::kDied, "next_batch", "");
-      } else {
-        fault(Fault::kMalformed, "next_batch", std::string("source ring ") + ringStatusName(s));
-      }
+      ringFault(s, "next_batch", options_.nextBatchDeadline);
       rc = SS_PLUGIN_TIMEOUT;
       break;
     }
@@ -557,16 +550,10 @@ BatchResult IsolatedHost::nextBatch() {
 std::string IsolatedHost::readBatchFields(Clock::time_point deadline) {
   RingRecord rec;
   RingStatus s = runner_->source.peek(rec, deadline, runner_->wait());
-  if (s == RingStatus::kPeerDead) {
-    fault(Fault::kDied, "next_batch", "");
-    return "runner died";
+  if (s != RingStatus::kOk) {
+    ringFault(s, "next_batch", options_.nextBatchDeadline);
+    return "no field record";
   }
-  if (s == RingStatus::kTimeout) {
-    fault(Fault::kDeadline, "next_batch",
-          "next_batch, " + std::to_string(options_.nextBatchDeadline.count()) + " ms");
-    return "deadline";
-  }
-  if (s != RingStatus::kOk) return std::string("source ring ") + ringStatusName(s);
   if (rec.tag != wire::kBatchFields) return "batch without the field record it announced";
   wire::WireReader r(rec.payload);
   uint32_t generation = 0;
@@ -644,6 +631,18 @@ std::string IsolatedHost::eventToString(const EventRef& e, std::string_view sour
   return replyText(call("event_to_string", msg, options_.controlDeadline));
 }
 
+void IsolatedHost::ringFault(RingStatus s, const char* during,
+                             std::chrono::milliseconds deadline) {
+  if (s == RingStatus::kTimeout) {
+    fault(Fault::kDeadline, during,
+          std::string(during) + ", " + std::to_string(deadline.count()) + " ms");
+  } else if (s == RingStatus::kPeerDead) {
+    fault(Fault::kDied, during, "");
+  } else {
+    fault(Fault::kMalformed, during, std::string("ring ") + ringStatusName(s));
+  }
+}
+
 bool IsolatedHost::roundTrip(const char* during, uint32_t tag, size_t size,
                              const std::function<bool(std::span<std::byte>)>& fill,
                              std::chrono::milliseconds deadline, RingRecord& response) {
@@ -657,14 +656,7 @@ bool IsolatedHost::roundTrip(const char* during, uint32_t tag, size_t size,
     s = runner_->responses.peek(response, until, runner_->wait());
   }
   if (s == RingStatus::kOk) return true;
-  if (s == RingStatus::kTimeout) {
-    fault(Fault::kDeadline, during,
-          std::string(during) + ", " + std::to_string(deadline.count()) + " ms");
-  } else if (s == RingStatus::kPeerDead) {
-    fault(Fault::kDied, during, "");
-  } else {
-    fault(Fault::kMalformed, during, std::string("ring ") + ringStatusName(s));
-  }
+  ringFault(s, during, deadline);
   return false;
 }
 
@@ -761,14 +753,7 @@ bool IsolatedHost::submitExtract(std::span<const EventRef> events, std::string_v
       runner_->requests.reserve(wire::kExtract, static_cast<uint32_t>(size), buf,
                                 Clock::now() + options_.extractDeadline, runner_->wait());
   if (s != RingStatus::kOk) {
-    if (s == RingStatus::kPeerDead) {
-      fault(Fault::kDied, "extract_fields", "");
-    } else if (s == RingStatus::kTimeout) {
-      fault(Fault::kDeadline, "extract_fields",
-            "extract_fields, " + std::to_string(options_.extractDeadline.count()) + " ms");
-    } else {
-      fault(Fault::kMalformed, "extract_fields", std::string("ring ") + ringStatusName(s));
-    }
+    ringFault(s, "extract_fields", options_.extractDeadline);
     return false;
   }
   wire::WireWriter w(buf);
@@ -801,13 +786,8 @@ ss_plugin_rc IsolatedHost::collectExtract(ExtractResults& out) {
     }
     runner_->responses.release();
     if (!bad.empty()) fault(Fault::kMalformed, "extract_fields", bad);
-  } else if (s == RingStatus::kPeerDead) {
-    fault(Fault::kDied, "extract_fields", "");
-  } else if (s == RingStatus::kTimeout) {
-    fault(Fault::kDeadline, "extract_fields",
-          "extract_fields, " + std::to_string(options_.extractDeadline.count()) + " ms");
   } else {
-    fault(Fault::kMalformed, "extract_fields", std::string("ring ") + ringStatusName(s));
+    ringFault(s, "extract_fields", options_.extractDeadline);
   }
   if (s != RingStatus::kOk || !bad.empty()) {
     counters_.extractionsLost += q.events * q.requests.size();

@@ -116,6 +116,9 @@ class IsolatedHost final : public PluginHost {
   // yields nothing. Reply errors are returned for the caller to judge.
   std::optional<ControlMessage> call(const char* during, capnp::MessageBuilder& msg,
                                      std::chrono::milliseconds deadline);
+  // A ring wait that did not end with a record: timeout, death or a
+  // malformed ring, each the runner's fault.
+  void ringFault(RingStatus s, const char* during, std::chrono::milliseconds deadline);
   // Writes one request record and waits for its response record.
   bool roundTrip(const char* during, uint32_t tag, size_t size,
                  const std::function<bool(std::span<std::byte>)>& fill,
