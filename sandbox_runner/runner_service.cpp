@@ -20,6 +20,7 @@ using std::chrono::milliseconds;
 // it should stop: short enough for a prompt shutdown, long enough that an
 // idle runner wakes only a few times per second.
 constexpr milliseconds kWaitSlice{50};
+constexpr std::chrono::microseconds kRequestLinger{1000};
 
 RingDeadline sliceDeadline() { return RingClock::now() + kWaitSlice; }
 
@@ -133,6 +134,7 @@ void RunnerService::sourceLoop() {
       wire::WireWriter w(out);
       fill(w);
     };
+    waitWhileUrgent();
     {
       std::lock_guard plugin(pluginMu_);
       // Until the batch is in the ring the board says next_batch: the copy
@@ -201,6 +203,19 @@ void RunnerService::sourceLoop() {
   }
 }
 
+void RunnerService::setUrgent(bool urgent) {
+  {
+    std::lock_guard lock(urgentMu_);
+    urgent_ = urgent;
+  }
+  if (!urgent) urgentCv_.notify_all();
+}
+
+void RunnerService::waitWhileUrgent() {
+  std::unique_lock lock(urgentMu_);
+  urgentCv_.wait(lock, [&] { return !urgent_; });
+}
+
 void RunnerService::requestLoop() {
   wire::DecodedRequest req;
   ExtractResults results;
@@ -208,54 +223,69 @@ void RunnerService::requestLoop() {
     RingRecord rec;
     RingStatus s = requests_.peek(rec, sliceDeadline());
     if (s == RingStatus::kTimeout) continue;
-    if (s != RingStatus::kOk) {
+    // The engine waits for these; the source only works ahead. Until the
+    // ring is drained the source thread does not start another next_batch,
+    // which may block in the plugin for as long as the plugin likes.
+    // A batch brings several requests in a row (parse, then each slice's
+    // extraction): the source waits until none has come for kRequestLinger.
+    setUrgent(true);
+    while (s == RingStatus::kOk) {
+      serveRequest(rec, req, results);
+      s = requests_.peek(rec, RingClock::now() + kRequestLinger);
+    }
+    setUrgent(false);
+    if (s != RingStatus::kTimeout) {
       spdlog::critical("request ring: {}", ringStatusName(s));
       std::_Exit(3);
     }
-    wire::WireReader r(rec.payload);
-    const bool extract = rec.tag == wire::kExtract;
-    if (!(extract ? wire::decodeExtractRequest(r, req) : wire::decodeParseRequest(r, req))) {
-      spdlog::critical("malformed request from the supervisor");
-      std::_Exit(3);
-    }
-    int32_t rc = SS_PLUGIN_SUCCESS;
-    {
-      std::lock_guard plugin(pluginMu_);
-      wire::CallScope call(board_, extract ? wire::PluginCall::kExtract : wire::PluginCall::kParse);
-      rc = extract ? host_.extract(req.events, req.source, req.fields, results)
-                   : host_.parse(req.events, req.source);
-    }
-    // The events point into the request record: release only after use.
-    requests_.release();
-    auto never = [] { return false; };
-    if (extract) {
-      size_t size = wire::extractResultSize(results);
-      if (rc != SS_PLUGIN_SUCCESS || size > responses_.maxPayload()) {
-        if (rc == SS_PLUGIN_SUCCESS) {
-          spdlog::warn("extraction result of {} bytes exceeds the response ring", size);
-        }
-        rc = SS_PLUGIN_FAILURE;
-        results.reset(0, 0);
-        size = wire::extractResultSize(results);
-      }
-      writeRecord(
-          responses_, wire::kExtractResult, size,
-          [&](std::span<std::byte> out) {
-            wire::WireWriter w(out);
-            wire::encodeExtractResult(w, req.seq, rc, results);
-          },
-          never);
-    } else {
-      writeRecord(
-          responses_, wire::kParseResult, 2 * sizeof(uint32_t),
-          [&](std::span<std::byte> out) {
-            wire::WireWriter w(out);
-            wire::encodeParseResult(w, req.seq, rc);
-          },
-          never);
-    }
-    responses_.commit();
   }
+}
+
+void RunnerService::serveRequest(const RingRecord& rec, wire::DecodedRequest& req,
+                                 ExtractResults& results) {
+  wire::WireReader r(rec.payload);
+  const bool extract = rec.tag == wire::kExtract;
+  if (!(extract ? wire::decodeExtractRequest(r, req) : wire::decodeParseRequest(r, req))) {
+    spdlog::critical("malformed request from the supervisor");
+    std::_Exit(3);
+  }
+  int32_t rc = SS_PLUGIN_SUCCESS;
+  {
+    std::lock_guard plugin(pluginMu_);
+    wire::CallScope call(board_, extract ? wire::PluginCall::kExtract : wire::PluginCall::kParse);
+    rc = extract ? host_.extract(req.events, req.source, req.fields, results)
+                 : host_.parse(req.events, req.source);
+  }
+  // The events point into the request record: release only after use.
+  requests_.release();
+  auto never = [] { return false; };
+  if (extract) {
+    size_t size = wire::extractResultSize(results);
+    if (rc != SS_PLUGIN_SUCCESS || size > responses_.maxPayload()) {
+      if (rc == SS_PLUGIN_SUCCESS) {
+        spdlog::warn("extraction result of {} bytes exceeds the response ring", size);
+      }
+      rc = SS_PLUGIN_FAILURE;
+      results.reset(0, 0);
+      size = wire::extractResultSize(results);
+    }
+    writeRecord(
+        responses_, wire::kExtractResult, size,
+        [&](std::span<std::byte> out) {
+          wire::WireWriter w(out);
+          wire::encodeExtractResult(w, req.seq, rc, results);
+        },
+        never);
+  } else {
+    writeRecord(
+        responses_, wire::kParseResult, 2 * sizeof(uint32_t),
+        [&](std::span<std::byte> out) {
+          wire::WireWriter w(out);
+          wire::encodeParseResult(w, req.seq, rc);
+        },
+        never);
+  }
+  responses_.commit();
 }
 
 bool RunnerService::forwardAsync(void* ctx, const ss_plugin_event* evt, uint32_t len) {

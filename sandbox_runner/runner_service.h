@@ -26,6 +26,7 @@
 #include "shm_ring/ring_producer.h"
 #include "shm_ring/ring_set.h"
 #include "wire.h"
+#include "wire_codec.h"
 
 namespace bulkhead {
 
@@ -42,6 +43,10 @@ class RunnerService {
 
   void sourceLoop();
   void requestLoop();
+  void serveRequest(const RingRecord& rec, wire::DecodedRequest& req, ExtractResults& results);
+  // Requests go before the source's next next_batch (see requestLoop).
+  void setUrgent(bool urgent);
+  void waitWhileUrgent();
   void handleControl(Request::Reader req, capnp::MallocMessageBuilder& reply);
   // Writes one record to `producer`, waiting while the ring is full unless
   // `abandon()` says the work is no longer wanted.
@@ -72,6 +77,10 @@ class RunnerService {
   RingProducer responses_;
   std::mutex asyncMu_;  // plugin threads share the async ring's one producer
   RingProducer async_;
+
+  std::mutex urgentMu_;
+  std::condition_variable urgentCv_;
+  bool urgent_ = false;  // guarded by urgentMu_: requests are waiting
 
   std::atomic<bool> stop_{false};
   std::thread sourceThread_;
