@@ -8,7 +8,8 @@ RingStatus RingConsumer::peek(RingRecord& out, RingDeadline deadline,
   if (s != RingStatus::kEmpty) return s;
   release();
   return ring_detail::waitFor([&] { return tryPeek(out); }, RingStatus::kEmpty,
-                              &ring_.control->producer.consumerSleeping, deadline, options);
+                              &ring_.control->producer.consumerSleeping, deadline, options,
+                              history_);
 }
 
 }  // namespace bulkhead

@@ -127,6 +127,7 @@ class RingConsumer {
   std::uint64_t cursor_ = 0;      // end of records peeked (local truth)
   std::uint64_t cachedHead_ = 0;  // last checked producer head
   bool corrupt_ = false;
+  RingWaitHistory history_;  // spin or not at the next wait
 };
 
 }  // namespace bulkhead

@@ -16,7 +16,7 @@ RingStatus RingProducer::reserve(std::uint32_t tag, std::uint32_t length, std::s
     return r;
   };
   return ring_detail::waitFor(attempt, RingStatus::kFull, &ring_.control->consumer.producerSleeping,
-                              deadline, options);
+                              deadline, options, history_);
 }
 
 }  // namespace bulkhead

@@ -120,6 +120,7 @@ class RingProducer {
   std::uint64_t published_ = 0;   // last head stored to shared memory
   std::uint64_t cachedTail_ = 0;  // last checked consumer tail
   bool corrupt_ = false;
+  RingWaitHistory history_;  // spin or not at the next wait
 };
 
 }  // namespace bulkhead

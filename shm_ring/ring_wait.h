@@ -36,6 +36,16 @@ struct RingWaitOptions {
   std::chrono::nanoseconds pidfdSlice = std::chrono::milliseconds(10);
 };
 
+// What one end of a ring learnt from its last wait. A wait that ended only
+// after sleeping for longer than kIdlePeer means the peer is idle: the next
+// wait skips the spin and yield phases, which would only burn CPU (an idle
+// runner would otherwise spin ~70 us at every one of its periodic waits).
+// A wait that ends sooner means the peer is busy: spinning pays again.
+struct RingWaitHistory {
+  static constexpr std::chrono::milliseconds kIdlePeer{1};
+  bool peerIdle = false;
+};
+
 // Wakes whichever end of `ring` sleeps, publishing nothing. A process that
 // watches the peer's pidfd (e.g. in its event loop) calls this when the peer
 // dies, so waits given that pidfd return kPeerDead at once rather than at the
@@ -69,13 +79,16 @@ inline void wakeIfSleeping(std::uint32_t* flag) noexcept {
 // passes, or the peer dies. `flag` is this side's sleep announcement.
 template <typename Attempt>
 RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, RingDeadline deadline,
-                   const RingWaitOptions& options) noexcept {
+                   const RingWaitOptions& options, RingWaitHistory& history) noexcept {
   RingStatus s = attempt();
   if (s != idle) return s;
   const auto start = RingClock::now();
   const auto spinEnd = start + options.spin;
   const auto yieldEnd = spinEnd + options.yield;
-  for (;;) {
+  const bool spin = !history.peerIdle;
+  // A busy peer unless this wait proves otherwise (MarkIdle below).
+  history.peerIdle = false;
+  while (spin) {
     for (int i = 0; i < 64; ++i) {
       cpuRelax();
       if ((s = attempt()) != idle) return s;
@@ -84,7 +97,7 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, Ring
     if (now >= deadline) return RingStatus::kTimeout;
     if (now >= spinEnd) break;
   }
-  for (;;) {
+  while (spin) {
     sched_yield();
     if ((s = attempt()) != idle) return s;
     const auto now = RingClock::now();
@@ -92,6 +105,11 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, Ring
     if (now >= yieldEnd) break;
   }
   std::atomic_ref<std::uint32_t> f(*flag);
+  struct MarkIdle {  // on every way out of the sleeping phase
+    const RingClock::time_point start;
+    RingWaitHistory& history;
+    ~MarkIdle() { history.peerIdle = RingClock::now() - start > RingWaitHistory::kIdlePeer; }
+  } markIdle{start, history};
   for (;;) {
     // seq_cst: the announcement precedes attempt()'s seq_cst index load in
     // the total order; pairs with wakeIfSleeping().

@@ -290,6 +290,48 @@ TEST(RingTest, DeathWatcherWakeEndsAWaitBeforeItsSlice) {
   EXPECT_LT(RingClock::now() - start, 30s);
 }
 
+// A wait that had to sleep past RingWaitHistory::kIdlePeer marks the peer
+// idle, and the next wait goes to sleep without spinning; a wait satisfied
+// while spinning marks it busy again.
+TEST(RingTest, WaitsOnAnIdlePeerSkipTheSpin) {
+  std::uint32_t flag = 0;
+  RingWaitOptions options;
+  options.spin = std::chrono::milliseconds(1);
+  options.yield = std::chrono::microseconds(0);
+  RingWaitHistory history;
+  int attempts = 0;
+  auto never = [&] {
+    ++attempts;
+    return RingStatus::kEmpty;
+  };
+  auto waitMs = [&](int ms) {
+    attempts = 0;
+    return ring_detail::waitFor(never, RingStatus::kEmpty, &flag,
+                                RingClock::now() + std::chrono::milliseconds(ms), options, history);
+  };
+  EXPECT_EQ(waitMs(5), RingStatus::kTimeout);
+  EXPECT_GE(attempts, 64);  // spun first
+  EXPECT_TRUE(history.peerIdle);
+  EXPECT_EQ(waitMs(5), RingStatus::kTimeout);
+  EXPECT_LT(attempts, 64);  // straight to the futex: one attempt per wake-up
+  EXPECT_TRUE(history.peerIdle);
+
+  // From idle: a record there at the first look after the announcement.
+  int calls = 0;
+  auto second = [&] { return ++calls >= 2 ? RingStatus::kOk : RingStatus::kEmpty; };
+  EXPECT_EQ(ring_detail::waitFor(second, RingStatus::kEmpty, &flag,
+                                 RingClock::now() + std::chrono::seconds(1), options, history),
+            RingStatus::kOk);
+  EXPECT_FALSE(history.peerIdle);  // no long sleep: busy again
+  // Busy: satisfied while spinning, it stays busy.
+  calls = 0;
+  auto tenth = [&] { return ++calls >= 10 ? RingStatus::kOk : RingStatus::kEmpty; };
+  EXPECT_EQ(ring_detail::waitFor(tenth, RingStatus::kEmpty, &flag,
+                                 RingClock::now() + std::chrono::seconds(1), options, history),
+            RingStatus::kOk);
+  EXPECT_FALSE(history.peerIdle);
+}
+
 TEST(RingTest, StatusNamesAreDistinct) {
   EXPECT_STREQ(ringStatusName(RingStatus::kCorrupt), "corrupt");
   EXPECT_STREQ(ringStatusName(RingStatus::kPeerDead), "peer dead");
