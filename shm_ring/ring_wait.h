@@ -36,14 +36,15 @@ struct RingWaitOptions {
   std::chrono::nanoseconds pidfdSlice = std::chrono::milliseconds(10);
 };
 
-// What one end of a ring learnt from its last wait. A wait that ended only
-// after sleeping for longer than kIdlePeer means the peer is idle: the next
-// wait skips the spin and yield phases, which would only burn CPU (an idle
-// runner would otherwise spin ~70 us at every one of its periodic waits).
-// A wait that ends sooner means the peer is busy: spinning pays again.
+// How long one end of a ring waited last time. Spinning only pays when the
+// peer answers within the spin phase, yielding only within the yield phase:
+// a wait that lasted longer than a phase skips that phase next time and
+// goes to sleep sooner. On 2 cores shared by the engine and several
+// runners a waiter that spins takes the core the peer it waits for needs,
+// and an idle runner would spin ~70 us at each of its periodic waits.
+// A wait that ends within a phase turns the phases back on.
 struct RingWaitHistory {
-  static constexpr std::chrono::milliseconds kIdlePeer{1};
-  bool peerIdle = false;
+  std::chrono::nanoseconds lastWait{0};
 };
 
 // Wakes whichever end of `ring` sleeps, publishing nothing. A process that
@@ -85,9 +86,13 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, Ring
   const auto start = RingClock::now();
   const auto spinEnd = start + options.spin;
   const auto yieldEnd = spinEnd + options.yield;
-  const bool spin = !history.peerIdle;
-  // A busy peer unless this wait proves otherwise (MarkIdle below).
-  history.peerIdle = false;
+  const bool spin = history.lastWait <= options.spin;
+  const bool yield = history.lastWait <= options.spin + options.yield;
+  struct Remember {  // on every way out
+    const RingClock::time_point start;
+    RingWaitHistory& history;
+    ~Remember() { history.lastWait = RingClock::now() - start; }
+  } remember{start, history};
   while (spin) {
     for (int i = 0; i < 64; ++i) {
       cpuRelax();
@@ -97,7 +102,7 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, Ring
     if (now >= deadline) return RingStatus::kTimeout;
     if (now >= spinEnd) break;
   }
-  while (spin) {
+  while (yield) {
     sched_yield();
     if ((s = attempt()) != idle) return s;
     const auto now = RingClock::now();
@@ -105,11 +110,6 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, Ring
     if (now >= yieldEnd) break;
   }
   std::atomic_ref<std::uint32_t> f(*flag);
-  struct MarkIdle {  // on every way out of the sleeping phase
-    const RingClock::time_point start;
-    RingWaitHistory& history;
-    ~MarkIdle() { history.peerIdle = RingClock::now() - start > RingWaitHistory::kIdlePeer; }
-  } markIdle{start, history};
   for (;;) {
     // seq_cst: the announcement precedes attempt()'s seq_cst index load in
     // the total order; pairs with wakeIfSleeping().

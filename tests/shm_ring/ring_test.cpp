@@ -290,10 +290,9 @@ TEST(RingTest, DeathWatcherWakeEndsAWaitBeforeItsSlice) {
   EXPECT_LT(RingClock::now() - start, 30s);
 }
 
-// A wait that had to sleep past RingWaitHistory::kIdlePeer marks the peer
-// idle, and the next wait goes to sleep without spinning; a wait satisfied
-// while spinning marks it busy again.
-TEST(RingTest, WaitsOnAnIdlePeerSkipTheSpin) {
+// A wait longer than the spin phase skips the spin next time and sleeps at
+// once; one that ends within the spin phase turns spinning back on.
+TEST(RingTest, WaitsLongerThanTheSpinSkipItNextTime) {
   std::uint32_t flag = 0;
   RingWaitOptions options;
   options.spin = std::chrono::milliseconds(1);
@@ -311,25 +310,28 @@ TEST(RingTest, WaitsOnAnIdlePeerSkipTheSpin) {
   };
   EXPECT_EQ(waitMs(5), RingStatus::kTimeout);
   EXPECT_GE(attempts, 64);  // spun first
-  EXPECT_TRUE(history.peerIdle);
+  EXPECT_GT(history.lastWait, options.spin);
   EXPECT_EQ(waitMs(5), RingStatus::kTimeout);
   EXPECT_LT(attempts, 64);  // straight to the futex: one attempt per wake-up
-  EXPECT_TRUE(history.peerIdle);
 
-  // From idle: a record there at the first look after the announcement.
+  // A record there at the first look after the announcement: a short wait.
   int calls = 0;
   auto second = [&] { return ++calls >= 2 ? RingStatus::kOk : RingStatus::kEmpty; };
   EXPECT_EQ(ring_detail::waitFor(second, RingStatus::kEmpty, &flag,
                                  RingClock::now() + std::chrono::seconds(1), options, history),
             RingStatus::kOk);
-  EXPECT_FALSE(history.peerIdle);  // no long sleep: busy again
-  // Busy: satisfied while spinning, it stays busy.
+  EXPECT_LE(history.lastWait, options.spin);
+  // So the next wait spins again.
+  attempts = 0;
   calls = 0;
-  auto tenth = [&] { return ++calls >= 10 ? RingStatus::kOk : RingStatus::kEmpty; };
+  auto tenth = [&] {
+    ++attempts;
+    return ++calls >= 100 ? RingStatus::kOk : RingStatus::kEmpty;
+  };
   EXPECT_EQ(ring_detail::waitFor(tenth, RingStatus::kEmpty, &flag,
                                  RingClock::now() + std::chrono::seconds(1), options, history),
             RingStatus::kOk);
-  EXPECT_FALSE(history.peerIdle);
+  EXPECT_EQ(attempts, 100);  // answered while spinning, not after a futex sleep
 }
 
 TEST(RingTest, StatusNamesAreDistinct) {
