@@ -12,6 +12,7 @@
 #include "child_process.h"
 #include "control.capnp.h"
 #include "control_channel.h"
+#include "death_watch.h"
 #include "event.h"
 #include "field_schema.h"
 #include "policies/policy_search.h"
@@ -35,6 +36,10 @@ struct IsolatedHost::CompiledPolicy {
   std::vector<sock_filter> serving;
 };
 
+namespace {
+constexpr std::chrono::milliseconds kWatchedPidfdSlice{250};
+}  // namespace
+
 struct IsolatedHost::Runner {
   ChildProcess child;
   ControlChannel control;
@@ -43,10 +48,16 @@ struct IsolatedHost::Runner {
   RingProducer requests;
   RingConsumer responses;
   RingConsumer async;
+  // Last: destroyed first, so the watch is done with the rings before they
+  // are unmapped.
+  DeathWatch::Registration watch;
 
   RingWaitOptions wait() const {
     RingWaitOptions o;
     o.pidfd = child.pidfd();
+    // The watch wakes a waiter the moment the runner dies; the slice is only
+    // a safety net then, long enough that an idle wait costs ~nothing.
+    if (watch.active()) o.pidfdSlice = kWatchedPidfdSlice;
     return o;
   }
 };
@@ -224,6 +235,9 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
   r->responses = RingConsumer(r->rings.ring(wire::kResponseRing),
                               wire::tagMask({wire::kExtractResult, wire::kParseResult}));
   r->async = RingConsumer(r->rings.ring(wire::kAsyncRing), wire::tagMask({wire::kEvent}));
+  const RingView watched[] = {r->rings.ring(wire::kSourceRing), r->rings.ring(wire::kRequestRing),
+                              r->rings.ring(wire::kResponseRing), r->rings.ring(wire::kAsyncRing)};
+  r->watch = DeathWatch::instance().watch(r->child.pidfd(), watched);
 
   capnp::MallocMessageBuilder msg;
   auto setup = msg.initRoot<Request>().initSetup();

@@ -30,6 +30,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "death_watch.h"
 #include "event.h"
 #include "isolated_host.h"
 
@@ -214,6 +215,9 @@ struct SliceStats {
 class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The death watch holds one epoll fd for the whole process from its
+    // first use on; it is not a per-host resource.
+    DeathWatch::instance();
     fdsBefore_ = openFdCount();
     // Generous deadlines: this runner must never be the one that faults.
     IsolationOptions o = baseIsolation();
