@@ -50,8 +50,10 @@ struct IsolatedHost::Runner {
   RingSet rings;
   // eventfd: the runner waits on it, sandboxed, before loading the plugin.
   UniqueFd start;
-  // The open params its setup carried (its Landlock rules derive from them).
-  std::string openParams;
+  // The Landlock paths its setup carried: they derive from the open params,
+  // so a standby fits a new capture only if they come out the same.
+  std::vector<std::string> landlockRead;
+  std::vector<std::string> landlockWrite;
   std::chrono::milliseconds deathPollSlice{0};
   RingConsumer source;
   RingProducer requests;
@@ -258,7 +260,6 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::launchRunner(bool background
   sysCall("socketpair", [&] { return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv); });
   UniqueFd ours(sv[0]), theirs(sv[1]);
   r->start.reset(sysCall("eventfd", [] { return ::eventfd(0, EFD_CLOEXEC); }));
-  r->openParams = openParams_;
   r->deathPollSlice = options_.deathPollSlice;
   std::vector<std::string> env = options_.env;
 #ifdef BULKHEAD_SANITIZER_BUILD
@@ -300,13 +301,13 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::launchRunner(bool background
   setup.setSeccompServing(bytes(policy_->serving));
   setup.setSpecAllow(policy.specAllow);
   setup.setAllowNetwork(policy.allowNetwork);
-  LandlockRules rules = landlockRulesFor(policy, spec_.libraryPath, {openParams_, spec_.initConfig});
-  for (const std::string& p : options_.allowRead) rules.readPaths.push_back(p);
-  for (const std::string& p : options_.allowWrite) rules.writePaths.push_back(p);
+  LandlockRules rules = landlockRules();
   auto llRead = setup.initLandlockRead(static_cast<unsigned>(rules.readPaths.size()));
   for (unsigned i = 0; i < rules.readPaths.size(); ++i) llRead.set(i, rules.readPaths[i]);
   auto llWrite = setup.initLandlockWrite(static_cast<unsigned>(rules.writePaths.size()));
   for (unsigned i = 0; i < rules.writePaths.size(); ++i) llWrite.set(i, rules.writePaths[i]);
+  r->landlockRead = std::move(rules.readPaths);
+  r->landlockWrite = std::move(rules.writePaths);
 
   // Sent before the fork: the socket holds it, and the runner reads it as
   // soon as it is up, then sandboxes itself without waiting for anyone.
@@ -382,10 +383,24 @@ void IsolatedHost::activateRunner(Runner& r) {
   spdlog::debug("{}: runner pid {} ready", who, r.child.pid());
 }
 
+LandlockRules IsolatedHost::landlockRules() const {
+  LandlockRules rules =
+      landlockRulesFor(policy_->policy, spec_.libraryPath, {openParams_, spec_.initConfig});
+  for (const std::string& p : options_.allowRead) rules.readPaths.push_back(p);
+  for (const std::string& p : options_.allowWrite) rules.writePaths.push_back(p);
+  return rules;
+}
+
+bool IsolatedHost::fitsCapture(const Runner& r) const {
+  // The runner reads nothing else of the setup that open params change.
+  const LandlockRules rules = landlockRules();
+  return r.landlockRead == rules.readPaths && r.landlockWrite == rules.writePaths;
+}
+
 std::unique_ptr<IsolatedHost::Runner> IsolatedHost::takeStandby() {
   std::unique_ptr<Runner> s = std::move(standby_);
   // Set up for other open params, its Landlock rules may not fit: drop it.
-  if (!s || s->openParams != openParams_) return nullptr;
+  if (!s || !fitsCapture(*s)) return nullptr;
   try {
     if (s->spawning.valid()) s->child = s->spawning.get();
   } catch (const std::exception& e) {
@@ -403,7 +418,7 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::takeStandby() {
 
 void IsolatedHost::refreshStandby() {
   if (!options_.standbyRunner || disabled_) return;
-  if (standby_ && standby_->openParams == openParams_) return;
+  if (standby_ && fitsCapture(*standby_)) return;
   standby_.reset();
   try {
     standby_ = launchRunner(true);

@@ -24,6 +24,7 @@
 
 #include "control_channel.h"
 #include "plugin_host.h"
+#include "sandbox_runner/landlock.h"
 #include "shm_ring/ring_consumer.h"
 
 namespace bulkhead {
@@ -115,6 +116,10 @@ class IsolatedHost final : public PluginHost {
   std::unique_ptr<Runner> takeStandby();
   // Launches a standby when there should be one and none fits.
   void refreshStandby();
+  // The Landlock paths a runner set up now gets (policy, library, open
+  // params, options).
+  LandlockRules landlockRules() const;
+  bool fitsCapture(const Runner& r) const;
   std::array<uint64_t, 5> capacities() const;  // the rings and the status board
   // Kills the runner, reports and counts; the next call restarts it.
   void fault(Fault kind, const char* during, const std::string& detail);

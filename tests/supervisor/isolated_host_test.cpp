@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -131,20 +132,44 @@ TEST_F(StandbyTest, TakesOverAfterEachCrashAndLeavesNothingBehind) {
   EXPECT_EQ(fresh->sandboxLayers(), layers);
 }
 
-TEST_F(StandbyTest, AStandbyForOtherOpenParamsIsReplaced) {
+TEST_F(StandbyTest, OpenParamsWithoutPathsKeepTheStandby) {
   IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, testIsolation());
   host.open("count=0,batch=16");
-  const int first = host.standbyPid();
-  ASSERT_GT(first, 0);
+  const int standby = host.standbyPid();
+  ASSERT_GT(standby, 0);
   host.open("count=0,batch=8");
-  const int second = host.standbyPid();
-  ASSERT_GT(second, 0);
-  EXPECT_NE(second, first);
-  EXPECT_FALSE(isChild(first)) << "the stale standby was not reaped";
-  const int dead = host.runnerPid();
-  ::kill(dead, SIGKILL);
-  recoverFrom(host, dead);
-  EXPECT_EQ(host.runnerPid(), second);
+  EXPECT_EQ(host.standbyPid(), standby);
+}
+
+// Landlock rules derive from the paths in the open params: a standby set
+// up for other paths cannot serve the new capture.
+TEST_F(StandbyTest, OpenParamsWithOtherPathsReplaceTheStandby) {
+  const std::string dir = ::testing::TempDir();
+  std::vector<std::string> files;
+  for (const char* name : {"standby-a.jsonl", "standby-b.jsonl"}) {
+    files.push_back(dir + "/" + std::to_string(::getpid()) + "-" + name);
+    std::ofstream(files.back()) << "{\"n\":1}\n";
+  }
+  {
+    // The serving runner started before any open params were known: only
+    // the option lets it read the files.
+    IsolationOptions o = testIsolation();
+    o.allowRead = {dir};
+    IsolatedHost host(PluginSpec{"k8saudit", std::string(BULKHEAD_TEST_PLUGIN_DIR) +
+                                                 "/libstandin_k8saudit.so", ""},
+                      o);
+    host.open(files[0]);
+    const int first = host.standbyPid();
+    ASSERT_GT(first, 0);
+    host.open(files[0]);
+    EXPECT_EQ(host.standbyPid(), first);
+    host.open(files[1]);
+    const int second = host.standbyPid();
+    ASSERT_GT(second, 0);
+    EXPECT_NE(second, first);
+    EXPECT_FALSE(isChild(first)) << "the replaced standby was not reaped";
+  }
+  for (const std::string& f : files) std::remove(f.c_str());
 }
 
 TEST_F(StandbyTest, ADeadStandbyIsNotACrashAndAFreshRunnerTakesOver) {
