@@ -202,8 +202,10 @@ IsolatedHost::IsolatedHost(const PluginSpec& spec, IsolationOptions options)
                       "): seccomp policy '" + options_.policyName + "': " + e.what());
   }
   policy_ = std::move(compiled);
-  runner_ = startRunner();
+  // The standby is forked first, so that it starts up alongside the serving
+  // runner rather than competing with the first calls after the constructor.
   refreshStandby();
+  runner_ = startRunner();
 }
 
 IsolatedHost::~IsolatedHost() {
@@ -397,6 +399,15 @@ bool IsolatedHost::fitsCapture(const Runner& r) const {
   return r.landlockRead == rules.readPaths && r.landlockWrite == rules.writePaths;
 }
 
+bool IsolatedHost::endedBeforePluginCode(Runner& r) {
+  std::optional<ChildStatus> st = r.child.poll();
+  if (!st) st = r.child.waitFor(100);
+  // The runner marks the board before dlopen; a standby that ended with the
+  // board still idle never ran plugin code (and only it mapped the board).
+  return st && wire::StatusBoard(r.rings.ring(wire::kStatusBoard).data).read() ==
+                   static_cast<uint32_t>(wire::PluginCall::kIdle);
+}
+
 std::unique_ptr<IsolatedHost::Runner> IsolatedHost::takeStandby() {
   std::unique_ptr<Runner> s = std::move(standby_);
   // Set up for other open params, its Landlock rules may not fit: drop it.
@@ -501,11 +512,18 @@ bool IsolatedHost::ensureRunner() {
   std::this_thread::sleep_until(nextStart_);
   try {
     if (std::unique_ptr<Runner> standby = takeStandby()) {
-      activateRunner(*standby);
-      runner_ = std::move(standby);
-    } else {
-      runner_ = startRunner();
+      try {
+        activateRunner(*standby);
+        runner_ = std::move(standby);
+      } catch (const std::exception& e) {
+        if (!endedBeforePluginCode(*standby)) throw;
+        // Killed while parked (the check in takeStandby() can miss a death
+        // that is still under way): not the plugin's doing, so no crash.
+        spdlog::warn("plugin '{}': standby runner pid {} had ended; starting a new one",
+                     info_.name, standby->child.pid());
+      }
     }
+    if (!runner_) runner_ = startRunner();
     counters_.restarts++;
     hostError_.clear();
     if (opened_ && !ended_) {

@@ -120,6 +120,8 @@ class IsolatedHost final : public PluginHost {
   // params, options).
   LandlockRules landlockRules() const;
   bool fitsCapture(const Runner& r) const;
+  // True when `r` has ended without ever entering plugin code.
+  bool endedBeforePluginCode(Runner& r);
   std::array<uint64_t, 5> capacities() const;  // the rings and the status board
   // Kills the runner, reports and counts; the next call restarts it.
   void fault(Fault kind, const char* during, const std::string& detail);
