@@ -403,7 +403,9 @@ bool IsolatedHost::endedBeforePluginCode(Runner& r) {
   std::optional<ChildStatus> st = r.child.poll();
   if (!st) st = r.child.waitFor(100);
   // The runner marks the board before dlopen; a standby that ended with the
-  // board still idle never ran plugin code (and only it mapped the board).
+  // board still idle never ran plugin code. A plugin that did run could
+  // forge the idle mark, but gains nothing: the fresh start that follows
+  // runs its init again, and a failure there is counted.
   return st && wire::StatusBoard(r.rings.ring(wire::kStatusBoard).data).read() ==
                    static_cast<uint32_t>(wire::PluginCall::kIdle);
 }
@@ -519,8 +521,8 @@ bool IsolatedHost::ensureRunner() {
         if (!endedBeforePluginCode(*standby)) throw;
         // Killed while parked (the check in takeStandby() can miss a death
         // that is still under way): not the plugin's doing, so no crash.
-        spdlog::warn("plugin '{}': standby runner pid {} had ended; starting a new one",
-                     info_.name, standby->child.pid());
+        spdlog::warn("plugin '{}': standby runner pid {} had ended ({}); starting a new one",
+                     info_.name, standby->child.pid(), e.what());
       }
     }
     if (!runner_) runner_ = startRunner();
