@@ -35,10 +35,13 @@ RingWaitOptions sliceLongerThanDeadline(int pidfd) {
   return o;
 }
 
-// Returns once `flag` announces a sleeper; the sleeper may be a moment from
-// its futex call still, which the wait's design covers either way.
-void waitUntilAsleep(const uint32_t* flag) {
-  while (std::atomic_ref<const uint32_t>(*flag).load() == 0) std::this_thread::sleep_for(1ms);
+// Returns once `flag` announces a sleeper (the sleeper may be a moment from
+// its futex call still, which the wait's design covers either way) or the
+// waiter is done already, which the test's checks then report.
+void waitUntilAsleep(const uint32_t* flag, const std::atomic<bool>& done) {
+  while (std::atomic_ref<const uint32_t>(*flag).load() == 0 && !done) {
+    std::this_thread::sleep_for(1ms);
+  }
   std::this_thread::sleep_for(20ms);
 }
 
@@ -51,12 +54,15 @@ TEST(DeathWatchTest, DeathEndsASleepingConsumerWaitWithPeerDead) {
   const uint64_t before = DeathWatch::instance().wakeUps();
 
   RingStatus status = RingStatus::kOk;
+  std::atomic<bool> done{false};
   std::thread waiter([&] {
     RingConsumer consumer(ring, ~0ull);
     RingRecord rec;
     status = consumer.peek(rec, RingClock::now() + 120s, sliceLongerThanDeadline(child.pidfd()));
+    done = true;
   });
-  waitUntilAsleep(&ring.control->producer.consumerSleeping);
+  waitUntilAsleep(&ring.control->producer.consumerSleeping, done);
+  EXPECT_FALSE(child.poll()) << "the peer died before the test killed it";
   ::kill(child.pid(), SIGKILL);
   waiter.join();
   EXPECT_EQ(status, RingStatus::kPeerDead);
@@ -71,6 +77,7 @@ TEST(DeathWatchTest, DeathEndsASleepingProducerWaitWithPeerDead) {
   ASSERT_TRUE(reg.active());
 
   RingStatus status = RingStatus::kOk;
+  std::atomic<bool> done{false};
   std::thread waiter([&] {
     RingProducer producer(ring);
     const auto deadline = RingClock::now() + 120s;
@@ -80,8 +87,9 @@ TEST(DeathWatchTest, DeathEndsASleepingProducerWaitWithPeerDead) {
     while ((status = producer.reserve(1, 1024, out, deadline, options)) == RingStatus::kOk) {
       producer.commit();
     }
+    done = true;
   });
-  waitUntilAsleep(&ring.control->consumer.producerSleeping);
+  waitUntilAsleep(&ring.control->consumer.producerSleeping, done);
   ::kill(child.pid(), SIGKILL);
   waiter.join();
   EXPECT_EQ(status, RingStatus::kPeerDead);
@@ -109,12 +117,14 @@ TEST(DeathWatchTest, UnwatchedRingsAreNeverTouchedAgain) {
   ChildProcess second = sleeper();
   DeathWatch::Registration reg = DeathWatch::instance().watch(second.pidfd(), {&ring, 1});
   RingStatus status = RingStatus::kOk;
+  std::atomic<bool> done{false};
   std::thread waiter([&] {
     RingConsumer consumer(ring, ~0ull);
     RingRecord rec;
     status = consumer.peek(rec, RingClock::now() + 120s, sliceLongerThanDeadline(second.pidfd()));
+    done = true;
   });
-  waitUntilAsleep(&ring.control->producer.consumerSleeping);
+  waitUntilAsleep(&ring.control->producer.consumerSleeping, done);
   ::kill(second.pid(), SIGKILL);
   waiter.join();
   EXPECT_EQ(status, RingStatus::kPeerDead);
