@@ -1,12 +1,18 @@
 // bulkhead-runner: hosts one plugin for the supervisor, in its own process.
 //
-// Started by the supervisor with fork+exec and exactly two extra fds:
-//   3: the control socketpair end, 4: the memfd holding the rings.
-// Start-up is an explicit handshake: RunnerSetup in, Hello (or an error)
-// out; then the service loop runs until shutdown.
+// Started by the supervisor with fork+exec and exactly three extra fds:
+//   3: the control socketpair end, 4: the memfd holding the rings,
+//   5: the start eventfd.
+// Start-up is an explicit handshake: RunnerSetup in, the sandbox applied,
+// then a wait for the start eventfd, then the plugin loaded and Hello (or an
+// error) out; then the service loop runs until shutdown. The wait lets the
+// supervisor keep a standby runner, sandboxed and ready, that takes over
+// from a crashed one without paying for fork, exec and the sandbox set-up.
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -23,6 +29,7 @@
 #include "sandbox_runner/sandbox.h"
 #include "sandbox_runner/seccomp_phases.h"
 #include "shm_ring/ring_set.h"
+#include "shm_ring/unique_fd.h"
 #include "wire.h"
 
 namespace bulkhead {
@@ -30,6 +37,7 @@ namespace {
 
 constexpr int kControlFd = 3;
 constexpr int kRingFd = 4;
+constexpr int kStartFd = 5;
 
 void fillHello(Hello::Builder h, const PluginInfo& info, const SandboxReport& report) {
   h.setName(info.name);
@@ -73,7 +81,7 @@ void fillHello(Hello::Builder h, const PluginInfo& info, const SandboxReport& re
 // supervisor already read the policy and turned it into these settings.
 SandboxConfig sandboxFor(RunnerSetup::Reader setup) {
   SandboxConfig c;
-  c.keepFds = {0, 1, 2, kControlFd, kRingFd};
+  c.keepFds = {0, 1, 2, kControlFd, kRingFd, kStartFd};
   auto limits = setup.getLimits();
   c.limits.addressSpaceBytes = limits.getAddressSpaceMb() == 0
                                    ? std::nullopt
@@ -105,6 +113,16 @@ SeccompFilter filterFrom(capnp::Data::Reader data, Phase phase, bool specAllow) 
   return f;
 }
 
+// Blocks until the supervisor writes the start eventfd, then closes it: the
+// plugin never sees it. Returns 0 or the errno of the failed read.
+int awaitStart() {
+  uint64_t value = 0;
+  const ssize_t n = sysCallNoThrow([&] { return ::read(kStartFd, &value, sizeof value); });
+  const int err = n == static_cast<ssize_t>(sizeof value) ? 0 : (n < 0 ? errno : EIO);
+  ::close(kStartFd);
+  return err;
+}
+
 void sendError(ControlChannel& control, const std::string& what) {
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Reply>().setError(what);
@@ -117,7 +135,7 @@ void sendError(ControlChannel& control, const std::string& what) {
 
 int runnerMain() {
   // First of all: nothing the supervisor did not hand over stays open.
-  const int keep[] = {0, 1, 2, kControlFd, kRingFd};
+  const int keep[] = {0, 1, 2, kControlFd, kRingFd, kStartFd};
   closeAllFdsExcept(keep);
   ControlChannel control{UniqueFd(kControlFd)};
   UniqueFd ringFd(kRingFd);
@@ -151,8 +169,15 @@ int runnerMain() {
     // Seccomp goes on last, right before plugin code runs: the loading
     // phase covers dlopen (library constructors) and plugin_init.
     if (int err = seccomp.enterLoading(); err != 0) {
-      sendError(control, std::string("cannot install the loading seccomp filter: ") +
-                             std::strerror(err));
+      sendError(control,
+                std::string("cannot install the loading seccomp filter: ") + std::strerror(err));
+      return 2;
+    }
+    // A standby waits here: sandboxed and under the loading filter, before
+    // any plugin code, so a standby and the runner it replaces never run
+    // the plugin at the same time.
+    if (int err = awaitStart(); err != 0) {
+      sendError(control, std::string("no start signal: ") + std::strerror(err));
       return 2;
     }
     wire::StatusBoard board(rings.ring(wire::kStatusBoard).data);
@@ -166,8 +191,8 @@ int runnerMain() {
     }
     // The serving filter stacks on the loading one, so it can only narrow.
     if (int err = seccomp.enterServing(); err != 0) {
-      sendError(control, std::string("cannot install the serving seccomp filter: ") +
-                             std::strerror(err));
+      sendError(control,
+                std::string("cannot install the serving seccomp filter: ") + std::strerror(err));
       return 2;
     }
     report.add("seccomp", LayerState::kApplied,

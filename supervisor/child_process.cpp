@@ -1,22 +1,23 @@
 #include "child_process.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
-
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/syscall.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace bulkhead {
 
@@ -40,12 +41,16 @@ class Spawner {
     static Spawner* s = new Spawner();  // never destroyed: the thread runs until exit
     return *s;
   }
-  void run(const std::function<void()>& job) {
+  // Runs `job` on the spawner thread and waits for it.
+  void run(std::function<void()> job) {
     std::unique_lock lock(mu_);
-    const uint64_t ticket = ++queued_;
-    jobs_.push_back(&job);
-    cv_.notify_all();
+    const uint64_t ticket = enqueue(std::move(job));
     cv_.wait(lock, [&] { return done_ >= ticket; });
+  }
+  // Queues `job` and returns at once.
+  void post(std::function<void()> job) {
+    std::lock_guard lock(mu_);
+    enqueue(std::move(job));
   }
 
  private:
@@ -54,19 +59,25 @@ class Spawner {
       std::unique_lock lock(mu_);
       for (;;) {
         cv_.wait(lock, [&] { return !jobs_.empty(); });
-        const std::function<void()>* job = jobs_.front();
+        std::function<void()> job = std::move(jobs_.front());
         jobs_.pop_front();
         lock.unlock();
-        (*job)();
+        job();
+        job = nullptr;  // what it owns goes before anyone hears it is done
         lock.lock();
         ++done_;
         cv_.notify_all();
       }
     }).detach();
   }
+  uint64_t enqueue(std::function<void()> job) {
+    jobs_.push_back(std::move(job));
+    cv_.notify_all();
+    return ++queued_;
+  }
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<const std::function<void()>*> jobs_;
+  std::deque<std::function<void()>> jobs_;
   uint64_t queued_ = 0;
   uint64_t done_ = 0;
 };
@@ -113,6 +124,28 @@ ChildProcess ChildProcess::spawn(const std::string& path, const std::vector<std:
   return child;
 }
 
+std::future<ChildProcess> ChildProcess::spawnAsync(std::string path, std::vector<std::string> argv,
+                                                   std::vector<std::string> env,
+                                                   std::vector<UniqueFd> passFds) {
+  auto promise = std::make_shared<std::promise<ChildProcess>>();
+  std::future<ChildProcess> result = promise->get_future();
+  auto fds = std::make_shared<std::vector<UniqueFd>>(std::move(passFds));
+  Spawner::instance().post(
+      [promise, fds, path = std::move(path), argv = std::move(argv), env = std::move(env)] {
+        try {
+          std::vector<int> raw;
+          for (const UniqueFd& fd : *fds) raw.push_back(fd.get());
+          ChildProcess child = spawnHere(path, argv, env, raw);
+          fds->clear();  // the child has its copies; ours go before the result is seen
+          promise->set_value(std::move(child));
+        } catch (...) {
+          fds->clear();
+          promise->set_exception(std::current_exception());
+        }
+      });
+  return result;
+}
+
 ChildProcess ChildProcess::spawnHere(const std::string& path, const std::vector<std::string>& argv,
                                      const std::vector<std::string>& env,
                                      std::span<const int> passFds) {
@@ -128,8 +161,8 @@ ChildProcess ChildProcess::spawnHere(const std::string& path, const std::vector<
   // cannot clobber one that is still to be moved.
   std::vector<UniqueFd> high;
   for (int fd : passFds) {
-    high.emplace_back(sysCall("fcntl(F_DUPFD_CLOEXEC)",
-                              [&] { return ::fcntl(fd, F_DUPFD_CLOEXEC, 100); }));
+    high.emplace_back(
+        sysCall("fcntl(F_DUPFD_CLOEXEC)", [&] { return ::fcntl(fd, F_DUPFD_CLOEXEC, 100); }));
   }
   std::vector<int> highFds;
   for (const UniqueFd& h : high) highFds.push_back(h.get());

@@ -3,13 +3,14 @@
 // be confused with a recycled pid. The destructor kills and reaps.
 #pragma once
 
+#include <signal.h>
+#include <sys/types.h>
+
+#include <future>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <signal.h>
-#include <sys/types.h>
 
 #include "shm_ring/unique_fd.h"
 
@@ -39,6 +40,13 @@ class ChildProcess {
   // with the thread that asked. Throws std::system_error.
   static ChildProcess spawn(const std::string& path, const std::vector<std::string>& argv,
                             const std::vector<std::string>& env, std::span<const int> passFds);
+
+  // Like spawn(), but returns at once: the fork happens later on the spawner
+  // thread, which owns (and closes after the fork) the fds to pass. The
+  // future holds the child or the exception spawn() would have thrown.
+  static std::future<ChildProcess> spawnAsync(std::string path, std::vector<std::string> argv,
+                                              std::vector<std::string> env,
+                                              std::vector<UniqueFd> passFds);
 
   pid_t pid() const { return pid_; }
   int pidfd() const { return pidfd_.get(); }

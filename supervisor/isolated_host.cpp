@@ -1,8 +1,14 @@
 #include "isolated_host.h"
 
+#include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <future>
 #include <cstdlib>
 #include <thread>
 
@@ -12,6 +18,7 @@
 #include "child_process.h"
 #include "control.capnp.h"
 #include "control_channel.h"
+#include "death_watch.h"
 #include "event.h"
 #include "field_schema.h"
 #include "policies/policy_search.h"
@@ -36,17 +43,44 @@ struct IsolatedHost::CompiledPolicy {
 };
 
 struct IsolatedHost::Runner {
+  // A standby's fork until it is taken; then `child`.
+  std::future<ChildProcess> spawning;
   ChildProcess child;
   ControlChannel control;
   RingSet rings;
+  // eventfd: the runner waits on it, sandboxed, before loading the plugin.
+  UniqueFd start;
+  // The Landlock paths its setup carried: they derive from the open params,
+  // so a standby fits a new capture only if they come out the same.
+  std::vector<std::string> landlockRead;
+  std::vector<std::string> landlockWrite;
+  std::chrono::milliseconds deathPollSlice{0};
   RingConsumer source;
   RingProducer requests;
   RingConsumer responses;
   RingConsumer async;
+  // Last: destroyed first, so the watch is done with the rings before they
+  // are unmapped.
+  DeathWatch::Registration watch;
+
+  ~Runner() {
+    // A fork still under way would otherwise leave its child to whoever
+    // drops the future last; here it is killed and reaped with the rest.
+    if (spawning.valid()) {
+      try {
+        child = spawning.get();
+      } catch (const std::exception&) {
+        // Nothing was started.
+      }
+    }
+  }
 
   RingWaitOptions wait() const {
     RingWaitOptions o;
     o.pidfd = child.pidfd();
+    // The watch wakes a waiter the moment the runner dies; the slice is only
+    // a safety net then, long enough that an idle wait costs ~nothing.
+    if (watch.active()) o.pidfdSlice = deathPollSlice;
     return o;
   }
 };
@@ -168,10 +202,15 @@ IsolatedHost::IsolatedHost(const PluginSpec& spec, IsolationOptions options)
                       "): seccomp policy '" + options_.policyName + "': " + e.what());
   }
   policy_ = std::move(compiled);
+  // The standby is forked first, so that it starts up alongside the serving
+  // runner rather than competing with the first calls after the constructor.
+  refreshStandby();
   runner_ = startRunner();
 }
 
 IsolatedHost::~IsolatedHost() {
+  // The standby never ran plugin code: nothing to shut down politely.
+  standby_.reset();
   if (!runner_) return;
   // A polite shutdown lets the plugin run plugin_destroy; a runner that does
   // not answer in time is killed by ChildProcess's destructor.
@@ -203,20 +242,32 @@ std::array<uint64_t, wire::kRingCount> IsolatedHost::capacities() const {
 
 int IsolatedHost::runnerPid() const { return runner_ ? runner_->child.pid() : -1; }
 
-std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
+int IsolatedHost::standbyPid() {
+  if (!standby_) return -1;
+  if (standby_->spawning.valid()) {
+    try {
+      standby_->child = standby_->spawning.get();
+    } catch (const std::exception&) {
+      standby_.reset();
+      return -1;
+    }
+  }
+  return standby_->child.pid();
+}
+
+std::unique_ptr<IsolatedHost::Runner> IsolatedHost::launchRunner(bool background) {
   auto r = std::make_unique<Runner>();
   r->rings = RingSet::create(capacities(), "bulkhead-rings");
   int sv[2];
   sysCall("socketpair", [&] { return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv); });
   UniqueFd ours(sv[0]), theirs(sv[1]);
-  const int pass[2] = {theirs.get(), r->rings.fd()};
+  r->start.reset(sysCall("eventfd", [] { return ::eventfd(0, EFD_CLOEXEC); }));
+  r->deathPollSlice = options_.deathPollSlice;
   std::vector<std::string> env = options_.env;
 #ifdef BULKHEAD_SANITIZER_BUILD
   // LeakSanitizer's exit check forks and ptraces, which the sandbox forbids.
   env.push_back("ASAN_OPTIONS=detect_leaks=0");
 #endif
-  r->child = ChildProcess::spawn(options_.runnerPath, {options_.runnerPath}, env, pass);
-  theirs.reset();
   r->control = ControlChannel(std::move(ours));
   r->source = RingConsumer(r->rings.ring(wire::kSourceRing),
                            wire::tagMask({wire::kBatch, wire::kBatchFields}));
@@ -252,19 +303,56 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
   setup.setSeccompServing(bytes(policy_->serving));
   setup.setSpecAllow(policy.specAllow);
   setup.setAllowNetwork(policy.allowNetwork);
-  LandlockRules rules = landlockRulesFor(policy, spec_.libraryPath, {openParams_, spec_.initConfig});
-  for (const std::string& p : options_.allowRead) rules.readPaths.push_back(p);
-  for (const std::string& p : options_.allowWrite) rules.writePaths.push_back(p);
+  LandlockRules rules = landlockRules();
   auto llRead = setup.initLandlockRead(static_cast<unsigned>(rules.readPaths.size()));
   for (unsigned i = 0; i < rules.readPaths.size(); ++i) llRead.set(i, rules.readPaths[i]);
   auto llWrite = setup.initLandlockWrite(static_cast<unsigned>(rules.writePaths.size()));
   for (unsigned i = 0; i < rules.writePaths.size(); ++i) llWrite.set(i, rules.writePaths[i]);
+  r->landlockRead = std::move(rules.readPaths);
+  r->landlockWrite = std::move(rules.writePaths);
 
+  // Sent before the fork: the socket holds it, and the runner reads it as
+  // soon as it is up, then sandboxes itself without waiting for anyone.
+  r->control.send(msg);
+  if (background) {
+    auto dup = [](int fd) {
+      return UniqueFd(
+          sysCall("fcntl(F_DUPFD_CLOEXEC)", [&] { return ::fcntl(fd, F_DUPFD_CLOEXEC, 3); }));
+    };
+    std::vector<UniqueFd> pass;
+    pass.push_back(std::move(theirs));
+    pass.push_back(dup(r->rings.fd()));
+    pass.push_back(dup(r->start.get()));
+    r->spawning = ChildProcess::spawnAsync(options_.runnerPath, {options_.runnerPath},
+                                           std::move(env), std::move(pass));
+  } else {
+    const int pass[3] = {theirs.get(), r->rings.fd(), r->start.get()};
+    r->child = ChildProcess::spawn(options_.runnerPath, {options_.runnerPath}, env, pass);
+  }
+  return r;
+}
+
+std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
+  auto r = launchRunner(false);
+  activateRunner(*r);
+  return r;
+}
+
+void IsolatedHost::activateRunner(Runner& r) {
+  if (r.spawning.valid()) r.child = r.spawning.get();
+  const RingView watched[] = {r.rings.ring(wire::kSourceRing), r.rings.ring(wire::kRequestRing),
+                              r.rings.ring(wire::kResponseRing), r.rings.ring(wire::kAsyncRing)};
+  r.watch = DeathWatch::instance().watch(r.child.pidfd(), watched);
   const std::string who = "plugin '" + spec_.name + "' (" + spec_.libraryPath + ")";
   try {
-    r->control.send(msg);
+    const uint64_t go = 1;
+    if (sysCallNoThrow([&] { return ::write(r.start.get(), &go, sizeof go); }) != sizeof go) {
+      throw ControlError(ControlError::Kind::kIo,
+                         std::string("start eventfd: ") + std::strerror(errno));
+    }
+    r.start.reset();
     ControlMessage reply =
-        r->control.receive(Clock::now() + options_.initDeadline, r->child.pidfd());
+        r.control.receive(Clock::now() + options_.initDeadline, r.child.pidfd());
     Reply::Reader rep = reply.reader->getRoot<Reply>();
     if (rep.which() == Reply::ERROR) throw PluginError(text(rep.getError(), "error"));
     if (rep.which() != Reply::HELLO) {
@@ -278,7 +366,7 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
     if (info_.name.empty()) {
       std::string summary;
       for (const std::string& l : layers) summary += (summary.empty() ? "" : "; ") + l;
-      spdlog::info("{}: runner pid {} sandbox: {}", who, r->child.pid(), summary);
+      spdlog::info("{}: runner pid {} sandbox: {}", who, r.child.pid(), summary);
     }
     sandbox_ = std::move(layers);
     if (info_.name.empty()) {
@@ -291,11 +379,66 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::startRunner() {
     throw PluginError(who + ": malformed hello from its runner: " + e.getDescription().cStr());
   } catch (const ControlError& e) {
     std::string why = e.what();
-    if (auto st = r->child.waitFor(50)) why += "; the runner " + st->describe();
+    if (auto st = r.child.waitFor(50)) why += "; the runner " + st->describe();
     throw PluginError(who + ": runner start-up failed: " + why);
   }
-  spdlog::debug("{}: runner pid {} ready", who, r->child.pid());
-  return r;
+  spdlog::debug("{}: runner pid {} ready", who, r.child.pid());
+}
+
+LandlockRules IsolatedHost::landlockRules() const {
+  LandlockRules rules =
+      landlockRulesFor(policy_->policy, spec_.libraryPath, {openParams_, spec_.initConfig});
+  for (const std::string& p : options_.allowRead) rules.readPaths.push_back(p);
+  for (const std::string& p : options_.allowWrite) rules.writePaths.push_back(p);
+  return rules;
+}
+
+bool IsolatedHost::fitsCapture(const Runner& r) const {
+  // The runner reads nothing else of the setup that open params change.
+  const LandlockRules rules = landlockRules();
+  return r.landlockRead == rules.readPaths && r.landlockWrite == rules.writePaths;
+}
+
+bool IsolatedHost::endedBeforePluginCode(Runner& r) {
+  std::optional<ChildStatus> st = r.child.poll();
+  if (!st) st = r.child.waitFor(100);
+  // The runner marks the board before dlopen; a standby that ended with the
+  // board still idle never ran plugin code. A plugin that did run could
+  // forge the idle mark, but gains nothing: the fresh start that follows
+  // runs its init again, and a failure there is counted.
+  return st && wire::StatusBoard(r.rings.ring(wire::kStatusBoard).data).read() ==
+                   static_cast<uint32_t>(wire::PluginCall::kIdle);
+}
+
+std::unique_ptr<IsolatedHost::Runner> IsolatedHost::takeStandby() {
+  std::unique_ptr<Runner> s = std::move(standby_);
+  // Set up for other open params, its Landlock rules may not fit: drop it.
+  if (!s || !fitsCapture(*s)) return nullptr;
+  try {
+    if (s->spawning.valid()) s->child = s->spawning.get();
+  } catch (const std::exception& e) {
+    spdlog::warn("plugin '{}': standby runner did not start: {}", info_.name, e.what());
+    return nullptr;
+  }
+  if (auto st = s->child.poll()) {
+    // It never ran plugin code; a fresh start will report whatever is wrong.
+    spdlog::warn("plugin '{}': standby runner pid {} {} while waiting; starting a new one",
+                 info_.name, s->child.pid(), st->describe());
+    return nullptr;
+  }
+  return s;
+}
+
+void IsolatedHost::refreshStandby() {
+  if (!options_.standbyRunner || disabled_) return;
+  if (standby_ && fitsCapture(*standby_)) return;
+  standby_.reset();
+  try {
+    standby_ = launchRunner(true);
+  } catch (const std::exception& e) {
+    // Only the next restart gets slower.
+    spdlog::warn("plugin '{}': cannot start a standby runner: {}", info_.name, e.what());
+  }
 }
 
 void IsolatedHost::fault(Fault kind, const char* during, const std::string& detail) {
@@ -342,6 +485,7 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
   }
   if (restarts_.size() >= options_.maxRestarts) {
     disabled_ = true;
+    standby_.reset();
     hostError_ = "plugin '" + info_.name + "' is disabled: its runner failed " +
                  std::to_string(restarts_.size() + 1) + " times within " +
                  std::to_string(options_.restartWindow.count()) + " s";
@@ -371,7 +515,19 @@ bool IsolatedHost::ensureRunner() {
   if (disabled_) return false;
   std::this_thread::sleep_until(nextStart_);
   try {
-    runner_ = startRunner();
+    if (std::unique_ptr<Runner> standby = takeStandby()) {
+      try {
+        activateRunner(*standby);
+        runner_ = std::move(standby);
+      } catch (const std::exception& e) {
+        if (!endedBeforePluginCode(*standby)) throw;
+        // Killed while parked (the check in takeStandby() can miss a death
+        // that is still under way): not the plugin's doing, so no crash.
+        spdlog::warn("plugin '{}': standby runner pid {} had ended ({}); starting a new one",
+                     info_.name, standby->child.pid(), e.what());
+      }
+    }
+    if (!runner_) runner_ = startRunner();
     counters_.restarts++;
     hostError_.clear();
     // Before open, so the first batch of the new runner already has them.
@@ -393,6 +549,7 @@ bool IsolatedHost::ensureRunner() {
       runner_->control.send(msg);
       runner_->control.receive(Clock::now() + options_.controlDeadline, runner_->child.pidfd());
     }
+    refreshStandby();
     return true;
   } catch (const std::exception& e) {
     spdlog::error("plugin '{}': restart failed: {}", info_.name, e.what());
@@ -405,6 +562,7 @@ bool IsolatedHost::ensureRunner() {
       restarts_.push_back(Clock::now());
       if (restarts_.size() > options_.maxRestarts) {
         disabled_ = true;
+        standby_.reset();
         hostError_ = "plugin '" + info_.name + "' is disabled: its runner cannot start: " + e.what();
         spdlog::error("{} (circuit breaker)", hostError_);
       }
@@ -451,6 +609,7 @@ void IsolatedHost::open(std::string_view params) {
   opened_ = true;
   ended_ = false;
   hostError_.clear();
+  refreshStandby();
 }
 
 void IsolatedHost::close() {

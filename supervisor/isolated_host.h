@@ -24,12 +24,13 @@
 
 #include "control_channel.h"
 #include "plugin_host.h"
+#include "sandbox_runner/landlock.h"
 #include "shm_ring/ring_consumer.h"
 
 namespace bulkhead {
 
 struct IsolationOptions {
-  std::string runnerPath;   // bulkhead-runner
+  std::string runnerPath;  // bulkhead-runner
   std::string policyName = "default";
   std::string policyDir;
   std::string user = "nobody";
@@ -50,6 +51,14 @@ struct IsolationOptions {
   std::chrono::milliseconds extractDeadline{1000};
   std::chrono::milliseconds parseDeadline{1000};
   std::chrono::milliseconds controlDeadline{5000};
+
+  // Keep one runner ready beside the serving one: started, sandboxed and
+  // waiting to load the plugin, so a restart after a crash skips fork, exec
+  // and the sandbox set-up. Costs one idle process per plugin.
+  bool standbyRunner = true;
+  // Ring waits poll the runner's pidfd at this interval as a safety net;
+  // deaths are normally reported at once by the process-wide death watch.
+  std::chrono::milliseconds deathPollSlice{250};
 
   uint32_t maxRestarts = 5;
   std::chrono::seconds restartWindow{60};
@@ -96,6 +105,9 @@ class IsolatedHost final : public PluginHost {
 
   // The current runner's pid, or -1 (tests and reports).
   int runnerPid() const;
+  // The standby runner's pid, or -1 (tests). Waits for its fork if that is
+  // still under way.
+  int standbyPid();
   bool disabled() const { return disabled_; }
   // What the current runner reported of its sandbox layers, one line each
   // ("seccomp: applied: policy default").
@@ -106,7 +118,22 @@ class IsolatedHost final : public PluginHost {
   enum class Fault { kDied, kDeadline, kMalformed };
 
   struct CompiledPolicy;
+  // A runner sent its setup and started (in the background when asked):
+  // it sandboxes itself and waits for activateRunner().
+  std::unique_ptr<Runner> launchRunner(bool background);
+  // Lets a launched runner load the plugin and checks its hello.
+  void activateRunner(Runner& r);
   std::unique_ptr<Runner> startRunner();
+  // The standby if it can serve the current capture; nullptr otherwise.
+  std::unique_ptr<Runner> takeStandby();
+  // Launches a standby when there should be one and none fits.
+  void refreshStandby();
+  // The Landlock paths a runner set up now gets (policy, library, open
+  // params, options).
+  LandlockRules landlockRules() const;
+  bool fitsCapture(const Runner& r) const;
+  // True when `r` has ended without ever entering plugin code.
+  bool endedBeforePluginCode(Runner& r);
   std::array<uint64_t, 5> capacities() const;  // the rings and the status board
   // Kills the runner, reports and counts; the next call restarts it.
   void fault(Fault kind, const char* during, const std::string& detail);
@@ -140,6 +167,7 @@ class IsolatedHost final : public PluginHost {
   IsolationOptions options_;
   PluginInfo info_;
   std::unique_ptr<Runner> runner_;
+  std::unique_ptr<Runner> standby_;
   std::unique_ptr<CompiledPolicy> policy_;
   HostCounters counters_;
 

@@ -30,6 +30,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "death_watch.h"
 #include "event.h"
 #include "isolated_host.h"
 
@@ -214,6 +215,9 @@ struct SliceStats {
 class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The death watch holds one epoll fd for the whole process from its
+    // first use on; it is not a per-host resource.
+    DeathWatch::instance();
     fdsBefore_ = openFdCount();
     // Generous deadlines: this runner must never be the one that faults.
     IsolationOptions o = baseIsolation();
@@ -770,6 +774,37 @@ TEST_F(FaultTest, RunnerDeathDuringStartAsyncIsRecovered) {
   EXPECT_EQ(faulty_->counters().restarts, 1u);
   EXPECT_EQ(faulty_->counters().crashes, 2u);
   faulty_.reset();
+}
+
+// ---- death watch ----
+
+TEST_F(FaultTest, RunnerDeathEndsAWaitingNextBatchAtOnce) {
+  IsolationOptions o = faultyIsolation();
+  // Neither the deadline nor the pidfd safety slice can end this wait in
+  // the test's lifetime: only the death watch's wake-up can.
+  o.nextBatchDeadline = milliseconds(120'000);
+  o.deathPollSlice = milliseconds(3'600'000);
+  faulty_ = makeFaulty(armedLater(R"({"fault":"hang","in":"next_batch","after":0})"), o);
+  faulty_->open("count=0,batch=16");
+  const int pid = faulty_->runnerPid();
+  const uint64_t wakeUps = DeathWatch::instance().wakeUps();
+  std::thread killer([pid] {
+    // Past the arming time, so the runner hangs in next_batch and the host
+    // sleeps on an empty source ring.
+    std::this_thread::sleep_for(milliseconds(400));
+    ::kill(pid, SIGKILL);
+  });
+  BatchResult b{SS_PLUGIN_SUCCESS, {}};
+  while (faulty_->counters().crashes + faulty_->counters().deadlineKills == 0) {
+    b = faulty_->nextBatch();
+  }
+  killer.join();
+  EXPECT_EQ(b.rc, SS_PLUGIN_TIMEOUT);
+  EXPECT_EQ(faulty_->counters().crashes, 1u);
+  EXPECT_EQ(faulty_->counters().deadlineKills, 0u);
+  EXPECT_THAT(faulty_->lastError(), HasSubstr("killed by signal 9"));
+  EXPECT_NE(faulty_->runnerPid(), pid);
+  EXPECT_GT(DeathWatch::instance().wakeUps(), wakeUps) << "the death watch did not fire";
 }
 
 // ---- resources ----
