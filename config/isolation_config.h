@@ -47,6 +47,10 @@ struct RestartPolicy {
   std::uint64_t windowS = 60;
   std::uint64_t backoffInitialMs = 10;
   std::uint64_t backoffMaxMs = 2000;
+  // Keep a second runner started and sandboxed, parked before plugin code,
+  // to take over after a crash: one more process per plugin for a restart
+  // that skips fork, exec, loading and the sandbox set-up.
+  bool standby = true;
 };
 
 // Shared-memory ring sizes in MiB (1..1024 each).

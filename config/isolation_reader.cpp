@@ -151,7 +151,8 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
 
   std::string restartPath = joinPath(path, "restart");
   YAML::Node restart = subMap(reader, node, path, "restart",
-                              {"max_restarts", "window_s", "backoff_initial_ms", "backoff_max_ms"});
+                              {"max_restarts", "window_s", "backoff_initial_ms", "backoff_max_ms",
+                               "standby"});
   if (restart.IsDefined()) {
     RestartPolicy& r = out.restart;
     readUnsigned(reader, restart, restartPath, "max_restarts", r.maxRestarts, 0, 1000000);
@@ -159,6 +160,9 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
     readUnsigned(reader, restart, restartPath, "backoff_initial_ms", r.backoffInitialMs, 0,
                  3600000);
     readUnsigned(reader, restart, restartPath, "backoff_max_ms", r.backoffMaxMs, 0, 3600000);
+    if (auto e = reader.find(restart, restartPath, "standby")) {
+      r.standby = reader.boolean(e->value, joinPath(restartPath, "standby"));
+    }
   }
   if (out.restart.backoffInitialMs > out.restart.backoffMaxMs) {
     reader.fail(restart.IsDefined() ? restart : node, restartPath,

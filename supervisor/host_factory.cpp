@@ -50,6 +50,7 @@ IsolationOptions isolationOptions(const IsolationConfig& iso, const HostContext&
   o.controlDeadline = deadline(iso.deadlines.closeMs);
   o.maxRestarts = static_cast<uint32_t>(iso.restart.maxRestarts);
   o.restartWindow = std::chrono::seconds(iso.restart.windowS);
+  o.standbyRunner = iso.restart.standby;
   o.backoffInitial = std::chrono::milliseconds(iso.restart.backoffInitialMs);
   o.backoffMax = std::chrono::milliseconds(iso.restart.backoffMaxMs);
   return o;

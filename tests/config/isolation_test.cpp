@@ -61,7 +61,7 @@ TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
     b:
       isolation: inprocess
       limits: {cpu_seconds: 30}
-      restart: {max_restarts: 0, backoff_max_ms: 10}
+      restart: {max_restarts: 0, backoff_max_ms: 10, standby: false}
       env: {GOMAXPROCS: ~, HTTPS_PROXY: "http://proxy:3128"}
       ring_mb: {source: 64}
       allow_paths: {write: [/var/lib/b/../b/state]}
@@ -90,6 +90,8 @@ TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
   EXPECT_EQ(b.restart.windowS, 60u);
   EXPECT_EQ(b.restart.backoffInitialMs, 10u);
   EXPECT_EQ(b.restart.backoffMaxMs, 10u);
+  EXPECT_FALSE(b.restart.standby);
+  EXPECT_TRUE(a.restart.standby);
   EXPECT_THAT(b.env, ElementsAre(Pair("HTTPS_PROXY", "http://proxy:3128"), Pair("TZ", "UTC")));
   EXPECT_EQ(b.ringMb.sourceMb, 64u);
   EXPECT_EQ(b.ringMb.responseMb, 4u);
@@ -152,6 +154,8 @@ TEST(Isolation, WrongValuesFailWithLocation) {
       {"deadlines_ms: {init: 99999999999}",
        "6:26: bulkhead.defaults.deadlines_ms.init: expected a whole number from 0 to 86400000, got "
        "'99999999999'"},
+      {"restart: {standby: maybe}",
+       "6:24: bulkhead.defaults.restart.standby: expected true or false, got 'maybe'"},
       {"restart: {window_s: 0}",
        "6:25: bulkhead.defaults.restart.window_s: expected a whole number from 1 to 604800, got "
        "'0'"},
