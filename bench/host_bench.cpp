@@ -312,15 +312,24 @@ BENCHMARK(BM_Async)
     ->UseRealTime();
 
 // Kill the runner, then time until the replacement delivers an event.
+// Args: standby runner (0/1), ms of normal work before each kill. With no
+// pause the next kill comes before a new standby can be ready (the worst
+// case: crash loops); with a pause every crash finds one (the usual case).
 void BM_CrashRecovery(benchmark::State& state) {
   spdlog::set_level(spdlog::level::off);  // one crash report per iteration
-  auto host = std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""},
-                                             benchIsolation());
+  IsolationOptions o = benchIsolation();
+  o.standbyRunner = state.range(0) != 0;
+  const auto pause = std::chrono::milliseconds(state.range(1));
+  auto host =
+      std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""}, o);
   host->open("count=0,size=64,batch=16");
   std::vector<double> samples;
   for (auto _ : state) {
-    while (host->nextBatch().events.empty()) {
-    }
+    const auto workUntil = std::chrono::steady_clock::now() + pause;
+    do {
+      while (host->nextBatch().events.empty()) {
+      }
+    } while (std::chrono::steady_clock::now() < workUntil);
     ::kill(host->runnerPid(), SIGKILL);
     const auto start = std::chrono::steady_clock::now();
     // Drain what the dead runner committed, then wait for the new one.
@@ -342,7 +351,20 @@ void BM_CrashRecovery(benchmark::State& state) {
   }
   spdlog::set_level(spdlog::level::info);
 }
-BENCHMARK(BM_CrashRecovery)->Iterations(200)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CrashRecovery)
+    ->ArgNames({"standby", "pause_ms"})
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Iterations(200)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CrashRecovery)
+    ->ArgNames({"standby", "pause_ms"})
+    ->Args({0, 50})
+    ->Args({1, 50})
+    ->Iterations(100)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // Resident memory of one runner with the counter plugin, after it has
 // served a while: RssAnon + RssFile (the runner's own memory, the loader,

@@ -211,6 +211,10 @@ IsolatedHost::IsolatedHost(const PluginSpec& spec, IsolationOptions options)
 IsolatedHost::~IsolatedHost() {
   // The standby never ran plugin code: nothing to shut down politely.
   standby_.reset();
+  retireRunner();
+}
+
+void IsolatedHost::retireRunner() {
   if (!runner_) return;
   // A polite shutdown lets the plugin run plugin_destroy; a runner that does
   // not answer in time is killed by ChildProcess's destructor.
@@ -233,6 +237,7 @@ IsolatedHost::~IsolatedHost() {
     spdlog::error("plugin '{}' runner pid {} {} during shutdown (plugin_destroy)", info_.name, pid,
                   st->describe());
   }
+  runner_.reset();
 }
 
 std::array<uint64_t, wire::kRingCount> IsolatedHost::capacities() const {
@@ -510,7 +515,7 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
       options_.restartWindow.count(), backoff.count());
 }
 
-bool IsolatedHost::ensureRunner() {
+bool IsolatedHost::ensureRunner(bool restart) {
   if (runner_) return true;
   if (disabled_) return false;
   std::this_thread::sleep_until(nextStart_);
@@ -528,7 +533,7 @@ bool IsolatedHost::ensureRunner() {
       }
     }
     if (!runner_) runner_ = startRunner();
-    counters_.restarts++;
+    if (restart) counters_.restarts++;
     hostError_.clear();
     // Before open, so the first batch of the new runner already has them.
     if (!sendPreExtract()) return false;
@@ -595,6 +600,13 @@ void IsolatedHost::open(std::string_view params) {
   if (!info_.has(CAP_SOURCING)) throw PluginError("plugin '" + info_.name + "' has no event sourcing");
   if (opened_) close();
   openParams_.assign(params);
+  if (runner_ && !fitsCapture(*runner_)) {
+    // The runner's Landlock rules were fixed at its start, before these
+    // params named the files the plugin is to read: replace it with one
+    // whose rules include them. Not a crash, not counted as a restart.
+    retireRunner();
+    ensureRunner(/*restart=*/false);
+  }
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Request>().setOpen(openParams_);
   auto reply = call("open", msg, options_.openDeadline);

@@ -138,7 +138,11 @@ class IsolatedHost final : public PluginHost {
   // Kills the runner, reports and counts; the next call restarts it.
   void fault(Fault kind, const char* during, const std::string& detail);
   // Makes sure a runner is there, restarting (with backoff) after a fault.
-  bool ensureRunner();
+  // `restart`: counted as one (false when a runner is replaced on purpose).
+  bool ensureRunner(bool restart = true);
+  // Shuts the current runner down politely (plugin_destroy), then kills it
+  // if it does not end in time.
+  void retireRunner();
   // One control round trip; a dead, late or malformed runner is a fault and
   // yields nothing. Reply errors are returned for the caller to judge.
   std::optional<ControlMessage> call(const char* during, capnp::MessageBuilder& msg,

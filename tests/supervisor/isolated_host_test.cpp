@@ -235,6 +235,27 @@ TEST(IsolatedSource, EventLargerThanTheRingFailsTheBatchByName) {
   EXPECT_EQ(host.counters().crashes + host.counters().malformed, 0u);
 }
 
+// The first runner starts (and is sandboxed) before the open params are
+// known; a capture whose params name a file must still be able to read it,
+// as it can in-process, without any allow_paths option.
+TEST(IsolatedOpen, ReadsTheFileItsOpenParamsName) {
+  const std::string file =
+      ::testing::TempDir() + "/" + std::to_string(::getpid()) + "-open-params.jsonl";
+  std::ofstream(file) << "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n";
+  {
+    IsolatedHost host(PluginSpec{"k8saudit", std::string(BULKHEAD_TEST_PLUGIN_DIR) +
+                                                 "/libstandin_k8saudit.so", ""},
+                      testIsolation());
+    ASSERT_NO_THROW(host.open(file));
+    BatchResult b = host.nextBatch();
+    EXPECT_EQ(b.rc, SS_PLUGIN_SUCCESS) << host.lastError();
+    EXPECT_EQ(b.events.size(), 3u);
+    EXPECT_EQ(host.counters().crashes, 0u);
+    EXPECT_EQ(host.counters().restarts, 0u);
+  }
+  std::remove(file.c_str());
+}
+
 // ---- the standby runner ----
 
 
