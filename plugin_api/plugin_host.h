@@ -30,6 +30,10 @@ struct PluginSpec {
   std::string name;         // the config name; must equal get_name() for sources
   std::string libraryPath;  // absolute
   std::string initConfig;   // passed to plugin_init as is
+  // The open params the host expects to be given (a hint: open() takes the
+  // real ones). An isolated host sets its first runner's sandbox up for
+  // the files they name, so open() need not replace it.
+  std::string openParams{};
 };
 
 // One event in libscap layout (header + parameters), not owned. `evt->len`

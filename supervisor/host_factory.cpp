@@ -57,7 +57,7 @@ IsolationOptions isolationOptions(const IsolationConfig& iso, const HostContext&
 }
 
 std::unique_ptr<PluginHost> makeHost(const PluginConfig& plugin, const HostContext& ctx) {
-  PluginSpec spec{plugin.name, plugin.libraryPath, plugin.initConfig};
+  PluginSpec spec{plugin.name, plugin.libraryPath, plugin.initConfig, plugin.openParams};
   if (plugin.isolation.mode == IsolationMode::kInProcess) {
     return std::make_unique<InProcessHost>(spec);
   }

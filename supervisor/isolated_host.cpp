@@ -181,7 +181,7 @@ bool sameIdentity(const PluginInfo& a, const PluginInfo& b) {
 }  // namespace
 
 IsolatedHost::IsolatedHost(const PluginSpec& spec, IsolationOptions options)
-    : spec_(spec), options_(std::move(options)) {
+    : spec_(spec), options_(std::move(options)), openParams_(spec.openParams) {
   // The profile is read and compiled here, once: a bad profile is a load
   // error naming its file and line, and restarts do not pay for it again.
   auto compiled = std::make_unique<CompiledPolicy>();

@@ -253,6 +253,18 @@ TEST(IsolatedOpen, ReadsTheFileItsOpenParamsName) {
     EXPECT_EQ(host.counters().crashes, 0u);
     EXPECT_EQ(host.counters().restarts, 0u);
   }
+  {
+    // Told the params up front (as bulkhead does from falco.yaml), the
+    // first runner already fits them and serves the capture itself.
+    IsolatedHost host(PluginSpec{"k8saudit",
+                                 std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/libstandin_k8saudit.so",
+                                 "", file},
+                      testIsolation());
+    const int first = host.runnerPid();
+    ASSERT_NO_THROW(host.open(file));
+    EXPECT_EQ(host.runnerPid(), first);
+    EXPECT_EQ(host.nextBatch().events.size(), 3u);
+  }
   std::remove(file.c_str());
 }
 
