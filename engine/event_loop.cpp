@@ -63,8 +63,8 @@ ss_plugin_rc SourcePipeline::step() {
 
 void SourcePipeline::extractFor(const RequestPlan& plan, std::span<const EventRef> events) {
   std::fill(resultPtrs_.begin(), resultPtrs_.end(), nullptr);
-  for (size_t p : plan.pluginsWithRequests()) {
-    if (hosts_[p] == nullptr) continue;
+  for (size_t p = 0; p < plugins_.size(); ++p) {
+    if (hosts_[p] == nullptr || plan.requests(p).empty()) continue;
     if (hosts_[p]->extract(events, source_, plan.requests(p), results_[p]) != SS_PLUGIN_SUCCESS) {
       // The failed plugin's values are absent: conditions on them do not
       // match, outputs show <NA>. Counted, never silent.
@@ -81,7 +81,6 @@ void SourcePipeline::evaluateConditions(std::span<const EventRef> events) {
   constexpr size_t kMinSlice = 16;
   constexpr size_t kMaxSlices = 4;
   const RequestPlan& plan = rules_->conditionPlan();
-  const std::vector<size_t> extractors = plan.pluginsWithRequests();
   const size_t slices = std::clamp<size_t>(events.size() / kMinSlice, 1, kMaxSlices);
   const size_t per = (events.size() + slices - 1) / slices;
   auto slice = [&](size_t i) {
@@ -90,8 +89,8 @@ void SourcePipeline::evaluateConditions(std::span<const EventRef> events) {
   };
   const size_t np = plugins_.size();
   queued_.assign(slices * np, 0);
-  for (size_t p : extractors) {
-    if (hosts_[p] == nullptr) continue;
+  for (size_t p = 0; p < np; ++p) {
+    if (hosts_[p] == nullptr || plan.requests(p).empty()) continue;
     // In order, and no more once a host declines: extract() must not run
     // on a host while a later slice of it is still queued.
     for (size_t i = 0; i < slices; ++i) {
@@ -102,8 +101,8 @@ void SourcePipeline::evaluateConditions(std::span<const EventRef> events) {
   for (size_t i = 0; i < slices; ++i) {
     const std::span<const EventRef> part = slice(i);
     std::fill(resultPtrs_.begin(), resultPtrs_.end(), nullptr);
-    for (size_t p : extractors) {
-      if (hosts_[p] == nullptr) continue;
+    for (size_t p = 0; p < np; ++p) {
+      if (hosts_[p] == nullptr || plan.requests(p).empty()) continue;
       const ss_plugin_rc rc =
           queued_[i * np + p] != 0
               ? hosts_[p]->collectExtract(results_[p])
