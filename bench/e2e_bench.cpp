@@ -52,9 +52,11 @@ uint64_t eventsFor(int rules) {
 struct Mode {
   const char* name;
   const char* isolation;
-  int runners;  // runner processes bulkhead starts: one per plugin
+  // Runner processes bulkhead starts: one per plugin, plus its parked
+  // standby (restart.standby, on by default).
+  int runners;
 };
-constexpr Mode kModes[] = {{"inprocess", "inprocess", 0}, {"isolated", "process", 2}};
+constexpr Mode kModes[] = {{"inprocess", "inprocess", 0}, {"isolated", "process", 4}};
 
 // What one mode's runs add up to.
 struct Totals {
