@@ -145,7 +145,8 @@ void RunnerService::sourceLoop() {
       if (b.rc == SS_PLUGIN_FAILURE) error = host_.lastError();
       rc = b.rc;
       std::string tooLarge;
-      planChunks(b.events, target, source_.maxPayload() - wire::batchHeaderSize(""), chunks,
+      // Room for the largest header: the last record also carries the error.
+      planChunks(b.events, target, source_.maxPayload() - wire::maxBatchHeaderSize(), chunks,
                  tooLarge);
       if (!tooLarge.empty()) {
         rc = SS_PLUGIN_FAILURE;

@@ -242,6 +242,8 @@ size_t batchHeaderSize(std::string_view error) {
   return s.size();
 }
 
+size_t maxBatchHeaderSize() { return batchHeaderSize("") + kMaxErrorText; }
+
 bool encodeBatchHeader(WireWriter& w, int32_t rc, bool last, bool fieldsFollow, uint32_t events,
                        std::string_view error) {
   w.put<int32_t>(rc);

@@ -60,6 +60,8 @@ struct BatchHeader {
 // The error text a batch record carries: at most this long.
 std::string_view batchError(std::string_view error);
 size_t batchHeaderSize(std::string_view error);
+// The largest header a batch record can have (its error text at the limit).
+size_t maxBatchHeaderSize();
 bool encodeBatchHeader(WireWriter& w, int32_t rc, bool last, bool fieldsFollow, uint32_t events,
                        std::string_view error);
 // Reads the header; the reader is then at the first event.

@@ -78,6 +78,7 @@ TEST(BatchRecord, LongErrorsAreCutNotOverflowed) {
   ASSERT_TRUE(decodeBatchHeader(r, h));
   EXPECT_EQ(h.error.size(), batchError(huge).size());
   EXPECT_LT(h.error.size(), huge.size());
+  EXPECT_EQ(batchHeaderSize(huge), maxBatchHeaderSize());
 }
 
 TEST(BatchRecord, RefusesBadHeaders) {
