@@ -834,30 +834,9 @@ bool IsolatedHost::roundTrip(const char* during, uint32_t tag, size_t size,
 ss_plugin_rc IsolatedHost::extractChunk(std::span<const EventRef> events, std::string_view source,
                                         std::span<const FieldRequest> requests,
                                         ExtractResults& out) {
-  const uint32_t seq = ++seq_;
-  RingRecord response;
-  const size_t size = wire::extractRequestSize(source, requests, events);
-  const bool ok = roundTrip(
-      "extract_fields", wire::kExtract, size,
-      [&](std::span<std::byte> buf) {
-        wire::WireWriter w(buf);
-        return wire::encodeExtractRequest(w, seq, source, requests, events);
-      },
-      options_.extractDeadline, response);
-  if (!ok) return SS_PLUGIN_FAILURE;
-  int32_t rc = SS_PLUGIN_FAILURE;
-  std::string bad = response.tag != wire::kExtractResult ? "a parse result for an extraction"
-                                                          : std::string();
-  if (bad.empty()) {
-    wire::WireReader r(response.payload);
-    bad = wire::decodeExtractResult(r, seq, events.size(), requests, info_.fields, rc, out);
-  }
-  runner_->responses.release();
-  if (!bad.empty()) {
-    fault(Fault::kMalformed, "extract_fields", bad);
-    return SS_PLUGIN_FAILURE;
-  }
-  return static_cast<ss_plugin_rc>(rc);
+  // extract() emptied the queue first: the answer read is this request's.
+  if (!queueExtract(events, source, requests)) return SS_PLUGIN_FAILURE;
+  return readQueued(out);
 }
 
 bool IsolatedHost::checkRequests(std::span<const FieldRequest> requests) {
@@ -916,8 +895,17 @@ bool IsolatedHost::submitExtract(std::span<const EventRef> events, std::string_v
   if (events.empty() || requests.empty() || !checkRequests(requests)) return false;
   if (preValid_ && source == preSource_) return false;  // maybe answered from the batch
   if (!ensureRunner()) return false;
+  if (wire::extractRequestSize(source, requests, events) > runner_->requests.maxPayload()) {
+    return false;  // extract() splits it
+  }
+  if (!queueExtract(events, source, requests)) return false;
+  counters_.extractions += events.size() * requests.size();
+  return true;
+}
+
+bool IsolatedHost::queueExtract(std::span<const EventRef> events, std::string_view source,
+                                std::span<const FieldRequest> requests) {
   const size_t size = wire::extractRequestSize(source, requests, events);
-  if (size > runner_->requests.maxPayload()) return false;  // extract() splits it
   const uint32_t seq = ++seq_;
   std::span<std::byte> buf;
   const RingStatus s =
@@ -930,9 +918,35 @@ bool IsolatedHost::submitExtract(std::span<const EventRef> events, std::string_v
   wire::WireWriter w(buf);
   wire::encodeExtractRequest(w, seq, source, requests, events);
   runner_->requests.commit();
-  counters_.extractions += events.size() * requests.size();
   queued_.push_back(QueuedExtract{seq, events.size(), requests});
   return true;
+}
+
+ss_plugin_rc IsolatedHost::readQueued(ExtractResults& out) {
+  const QueuedExtract q = queued_.front();
+  queued_.pop_front();
+  out.reset(q.events, q.requests.size());
+  RingRecord response;
+  const RingStatus s = runner_->responses.peek(
+      response, Clock::now() + options_.extractDeadline, runner_->wait());
+  if (s != RingStatus::kOk) {
+    ringFault(s, "extract_fields", options_.extractDeadline);
+    return SS_PLUGIN_FAILURE;
+  }
+  int32_t rc = SS_PLUGIN_FAILURE;
+  std::string bad = response.tag != wire::kExtractResult ? "a parse result for an extraction"
+                                                          : std::string();
+  if (bad.empty()) {
+    wire::WireReader r(response.payload);
+    bad = wire::decodeExtractResult(r, q.seq, q.events, q.requests, info_.fields, rc, out);
+  }
+  runner_->responses.release();
+  if (!bad.empty()) {
+    fault(Fault::kMalformed, "extract_fields", bad);
+    out.reset(q.events, q.requests.size());
+    return SS_PLUGIN_FAILURE;
+  }
+  return static_cast<ss_plugin_rc>(rc);
 }
 
 ss_plugin_rc IsolatedHost::collectExtract(ExtractResults& out) {
@@ -941,31 +955,10 @@ ss_plugin_rc IsolatedHost::collectExtract(ExtractResults& out) {
     out.reset(0, 0);
     return SS_PLUGIN_FAILURE;
   }
-  const QueuedExtract q = queued_.front();
-  queued_.pop_front();
-  out.reset(q.events, q.requests.size());
-  RingRecord response;
-  const RingStatus s = runner_->responses.peek(
-      response, Clock::now() + options_.extractDeadline, runner_->wait());
-  std::string bad;
-  int32_t rc = SS_PLUGIN_FAILURE;
-  if (s == RingStatus::kOk) {
-    bad = response.tag != wire::kExtractResult ? "a parse result for an extraction" : "";
-    if (bad.empty()) {
-      wire::WireReader r(response.payload);
-      bad = wire::decodeExtractResult(r, q.seq, q.events, q.requests, info_.fields, rc, out);
-    }
-    runner_->responses.release();
-    if (!bad.empty()) fault(Fault::kMalformed, "extract_fields", bad);
-  } else {
-    ringFault(s, "extract_fields", options_.extractDeadline);
-  }
-  if (s != RingStatus::kOk || !bad.empty()) {
-    counters_.extractionsLost += q.events * q.requests.size();
-    out.reset(q.events, q.requests.size());
-    return SS_PLUGIN_FAILURE;
-  }
-  return static_cast<ss_plugin_rc>(rc);
+  const size_t cells = queued_.front().events * queued_.front().requests.size();
+  const ss_plugin_rc rc = readQueued(out);
+  if (!runner_) counters_.extractionsLost += cells;  // died with the runner
+  return rc;
 }
 
 ss_plugin_rc IsolatedHost::extract(std::span<const EventRef> events, std::string_view source,
@@ -976,15 +969,9 @@ ss_plugin_rc IsolatedHost::extract(std::span<const EventRef> events, std::string
   while (!queued_.empty()) collectExtract(discard);
   out.reset(events.size(), requests.size());
   if (!checkRequests(requests)) return SS_PLUGIN_FAILURE;
-  if (events.empty() || requests.empty()) {
-    counters_.extractions += events.size() * requests.size();
-    return SS_PLUGIN_SUCCESS;
-  }
-  if (answerFromBatch(events, source, requests, out)) {
-    counters_.extractions += events.size() * requests.size();
-    return SS_PLUGIN_SUCCESS;
-  }
   counters_.extractions += events.size() * requests.size();
+  if (events.empty() || requests.empty()) return SS_PLUGIN_SUCCESS;
+  if (answerFromBatch(events, source, requests, out)) return SS_PLUGIN_SUCCESS;
   auto lose = [&](size_t n) {
     counters_.extractionsLost += n * requests.size();
     return SS_PLUGIN_FAILURE;

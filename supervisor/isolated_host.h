@@ -164,6 +164,12 @@ class IsolatedHost final : public PluginHost {
   // lie in it and `requests` are the announced ones.
   bool answerFromBatch(std::span<const EventRef> events, std::string_view source,
                        std::span<const FieldRequest> requests, ExtractResults& out);
+  // Writes one extract request record and queues it; false after a fault.
+  bool queueExtract(std::span<const EventRef> events, std::string_view source,
+                    std::span<const FieldRequest> requests);
+  // Reads and checks the answer to the oldest queued request; a late,
+  // dead or malformed runner is a fault and the answer FAILURE.
+  ss_plugin_rc readQueued(ExtractResults& out);
   ss_plugin_rc extractChunk(std::span<const EventRef> events, std::string_view source,
                             std::span<const FieldRequest> requests, ExtractResults& out);
 
