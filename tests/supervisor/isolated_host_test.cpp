@@ -39,6 +39,32 @@ INSTANTIATE_TEST_SUITE_P(Isolated, HostSuite,
 
 std::string counterPath() { return std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/libcounter.so"; }
 
+// SIGSTOP lands asynchronously: kill() returns while the target's threads may
+// still run. Waits until every thread of `pid` reports state T.
+bool stopAndWait(pid_t pid) {
+  if (::kill(pid, SIGSTOP) != 0) return false;
+  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (int attempt = 0; attempt < 5000; ++attempt) {
+    DIR* dir = ::opendir(tasks.c_str());
+    if (dir == nullptr) return false;
+    bool allStopped = true;
+    while (dirent* d = ::readdir(dir)) {
+      if (d->d_name[0] == '.') continue;
+      std::ifstream stat(tasks + "/" + d->d_name + "/stat");
+      std::string line;
+      std::getline(stat, line);
+      const size_t close = line.rfind(')');
+      if (close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'T') {
+        allStopped = false;
+      }
+    }
+    ::closedir(dir);
+    if (allStopped) return true;
+    ::usleep(200);
+  }
+  return false;
+}
+
 IsolationOptions smallRings() {
   IsolationOptions o = testIsolation();
   o.ringBytes = {64u << 10, 64u << 10, 64u << 10, 64u << 10};
@@ -208,7 +234,7 @@ TEST(IsolatedQueuedExtract, QueuedWorkThatDiesWithTheRunnerIsCountedLost) {
   BatchResult b = host.nextBatch();
   const std::vector<EventRef> events(b.events.begin(), b.events.end());
   // Stop the runner before it can answer, then kill it.
-  ASSERT_EQ(::kill(host.runnerPid(), SIGSTOP), 0);
+  ASSERT_TRUE(stopAndWait(host.runnerPid()));
   ASSERT_TRUE(host.submitExtract(events, "counter", wanted));
   ASSERT_TRUE(host.submitExtract(events, "counter", wanted));
   ASSERT_EQ(::kill(host.runnerPid(), SIGKILL), 0);
