@@ -16,9 +16,9 @@ namespace bulkhead {
 namespace {
 
 using std::chrono::milliseconds;
-// How long one blocking ring wait lasts before the loop re-checks whether
-// it should stop: short enough for a prompt shutdown, long enough that an
-// idle runner wakes only a few times per second.
+// How long one blocking ring wait lasts before the loop looks at its state
+// again. Shutdown cancels the waits, so this only bounds how often an idle
+// runner wakes.
 constexpr milliseconds kWaitSlice{50};
 constexpr std::chrono::microseconds kRequestLinger{1000};
 
@@ -47,6 +47,9 @@ RunnerService::~RunnerService() {
     state_ = SourceState::kStopping;
   }
   stateCv_.notify_all();
+  // After the state: a source write woken here finds it stopping.
+  wakeRingWaiters(rings_.ring(wire::kRequestRing));
+  wakeRingWaiters(rings_.ring(wire::kSourceRing));
   sourceThread_.join();
   requestThread_.join();
 }
@@ -57,7 +60,7 @@ bool RunnerService::writeRecord(RingProducer& producer, uint32_t tag, size_t siz
   if (size > producer.maxPayload()) return false;
   std::span<std::byte> out;
   for (;;) {
-    RingStatus s = producer.reserve(tag, static_cast<uint32_t>(size), out, sliceDeadline());
+    RingStatus s = producer.reserve(tag, static_cast<uint32_t>(size), out, sliceDeadline(), wait_);
     if (s == RingStatus::kOk) break;
     if (s != RingStatus::kTimeout || abandon()) return false;
   }
@@ -222,7 +225,7 @@ void RunnerService::requestLoop() {
   ExtractResults results;
   while (!stop_) {
     RingRecord rec;
-    RingStatus s = requests_.peek(rec, sliceDeadline());
+    RingStatus s = requests_.peek(rec, sliceDeadline(), wait_);
     if (s == RingStatus::kTimeout) continue;
     // The engine waits for these; the source only works ahead. Until the
     // ring is drained the source thread does not start another next_batch,

@@ -83,6 +83,9 @@ class RunnerService {
   bool urgent_ = false;  // guarded by urgentMu_: requests are waiting
 
   std::atomic<bool> stop_{false};
+  // Every blocking ring wait ends when stop_ is set: shutdown does not
+  // wait out a slice.
+  const RingWaitOptions wait_{.cancel = &stop_};
   std::thread sourceThread_;
   std::thread requestThread_;
 };

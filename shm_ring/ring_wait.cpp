@@ -71,7 +71,9 @@ void wakeRingWaiters(RingView ring) noexcept {
   // Unconditional: this runs once per peer death, never on the hot path.
   for (std::uint32_t* flag :
        {&ring.control->producer.consumerSleeping, &ring.control->consumer.producerSleeping}) {
-    std::atomic_ref<std::uint32_t>(*flag).store(0, std::memory_order_relaxed);
+    // seq_cst: ordered after a canceller's flag store, so a sleeper that
+    // missed the cancel flag finds this store in its futex word or is woken.
+    std::atomic_ref<std::uint32_t>(*flag).store(0, std::memory_order_seq_cst);
     ring_detail::futexWakeOne(flag);
   }
 }

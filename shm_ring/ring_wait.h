@@ -34,6 +34,11 @@ struct RingWaitOptions {
   std::chrono::nanoseconds spin = std::chrono::microseconds(20);
   std::chrono::nanoseconds yield = std::chrono::microseconds(50);
   std::chrono::nanoseconds pidfdSlice = std::chrono::milliseconds(10);
+  // When set and true, a sleeping wait ends early with kTimeout (after one
+  // last look for a record). The canceller stores true, then calls
+  // wakeRingWaiters() on the ring; a wait that checks the flag before that
+  // store sleeps and is woken by it.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // How long one end of a ring waited last time. Spinning only pays when the
@@ -126,6 +131,11 @@ RingStatus waitFor(Attempt&& attempt, RingStatus idle, std::uint32_t* flag, Ring
     // death-watcher's wakeRingWaiters() that ran before our flag store is
     // then caught here, one that runs after it finds the flag and wakes us.
     const bool dead = options.pidfd >= 0 && pidfdSignalled(options.pidfd);
+    if (options.cancel != nullptr && options.cancel->load(std::memory_order_seq_cst)) {
+      s = attempt();
+      if (s == idle) s = RingStatus::kTimeout;
+      break;
+    }
     if (!dead) futexWait(flag, 1, slice);
     if (dead || (options.pidfd >= 0 && pidfdSignalled(options.pidfd))) {
       // Whatever the peer published before dying is still delivered.

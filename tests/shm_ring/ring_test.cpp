@@ -290,6 +290,49 @@ TEST(RingTest, DeathWatcherWakeEndsAWaitBeforeItsSlice) {
   EXPECT_LT(RingClock::now() - start, 30s);
 }
 
+// A cancelled wait ends long before its deadline, on both ends of a ring,
+// and says kTimeout; a record that is there is still delivered.
+TEST(RingTest, CancelEndsSleepingWaitsOnBothEnds) {
+  OneRing r(1024);
+  std::atomic<bool> cancel{false};
+  const RingWaitOptions wait{.spin = 0ns, .yield = 0ns, .cancel = &cancel};
+  // Fill the ring so the producer's reserve has to wait for space.
+  OneRing full(1024);
+  std::span<std::byte> out;
+  while (full.producer.tryReserve(1, 64, out) == RingStatus::kOk) {
+  }
+  full.producer.commit();
+
+  RingStatus consumed = RingStatus::kOk;
+  RingStatus reserved = RingStatus::kOk;
+  std::thread consumer([&] {
+    RingRecord rec;
+    consumed = r.consumer.peek(rec, RingClock::now() + 60s, wait);
+  });
+  std::thread producer(
+      [&] { reserved = full.producer.reserve(1, 64, out, RingClock::now() + 60s, wait); });
+  // Both announce their sleep before the cancel, so the wake is what ends them.
+  while (std::atomic_ref<std::uint32_t>(r.control().producer.consumerSleeping).load() == 0 ||
+         std::atomic_ref<std::uint32_t>(full.control().consumer.producerSleeping).load() == 0) {
+    std::this_thread::sleep_for(1ms);
+  }
+  const auto start = RingClock::now();
+  cancel.store(true);
+  wakeRingWaiters(r.set.ring(0));
+  wakeRingWaiters(full.set.ring(0));
+  consumer.join();
+  producer.join();
+  EXPECT_LT(RingClock::now() - start, 30s);
+  EXPECT_EQ(consumed, RingStatus::kTimeout);
+  EXPECT_EQ(reserved, RingStatus::kTimeout);
+
+  // Cancelled or not, a waiting record is delivered.
+  put(r.producer, 2, "here");
+  r.producer.commit();
+  RingRecord rec;
+  EXPECT_EQ(r.consumer.peek(rec, RingClock::now() + 60s, wait), RingStatus::kOk);
+}
+
 // A wait longer than the spin phase skips the spin next time and sleeps at
 // once; one that ends within the spin phase turns spinning back on.
 TEST(RingTest, WaitsLongerThanTheSpinSkipItNextTime) {
