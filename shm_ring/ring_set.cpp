@@ -32,16 +32,26 @@ RingSetLayout::RingSetLayout(std::span<const std::uint64_t> capacities) {
 RingSet RingSet::create(std::span<const std::uint64_t> capacities, const char* name) {
   RingSetLayout layout(capacities);
   SharedRegion region = SharedRegion::create(name, layout.totalSize());
+  RingSet set(layout, std::move(region));
+  set.reset();  // the header; the rest of a new memfd reads as zeros already
+  return set;
+}
+
+void RingSet::reset() noexcept {
+  std::byte* base = region_.data();
+  if (base == nullptr) return;
   RingSetHeader header{};
   header.magic = kRingSetMagic;
   header.version = kRingSetVersion;
-  header.ringCount = static_cast<std::uint32_t>(layout.ringCount());
-  header.totalSize = layout.totalSize();
-  for (std::size_t i = 0; i < layout.ringCount(); ++i) header.capacities[i] = layout.capacity(i);
-  // Written before the fd is handed over, so a plain copy is enough: the
-  // peer maps the region only later.
-  std::memcpy(region.data(), &header, sizeof header);
-  return RingSet(layout, std::move(region));
+  header.ringCount = static_cast<std::uint32_t>(layout_.ringCount());
+  header.totalSize = layout_.totalSize();
+  for (std::size_t i = 0; i < layout_.ringCount(); ++i) header.capacities[i] = layout_.capacity(i);
+  // Written before the fd is handed to a peer, so plain copies are enough:
+  // the peer maps the region only later.
+  std::memcpy(base, &header, sizeof header);
+  for (std::size_t i = 0; i < layout_.ringCount(); ++i) {
+    std::memset(base + layout_.controlOffset(i), 0, sizeof(RingControl));
+  }
 }
 
 RingSet RingSet::attach(UniqueFd fd, std::span<const std::uint64_t> capacities) {

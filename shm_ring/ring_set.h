@@ -72,6 +72,13 @@ class RingSet {
   // std::system_error when the fd, its size, seals or header do not match.
   static RingSet attach(UniqueFd fd, std::span<const std::uint64_t> capacities);
 
+  // Empties every ring again, as create() left them, for a new peer: the
+  // header is rewritten and every ring's indices and sleep flags zeroed.
+  // Data areas keep their bytes: no record is read before it is written.
+  // Only while no other process maps the region (the old peer is reaped):
+  // it saves unmapping and freeing the pages and faulting them in again.
+  void reset() noexcept;
+
   // Pointers computed from our own layout; the index is ours too.
   RingView ring(std::size_t index) const noexcept;
   std::size_t ringCount() const noexcept { return layout_.ringCount(); }

@@ -262,7 +262,14 @@ int IsolatedHost::standbyPid() {
 
 std::unique_ptr<IsolatedHost::Runner> IsolatedHost::launchRunner(bool background) {
   auto r = std::make_unique<Runner>();
-  r->rings = RingSet::create(capacities(), "bulkhead-rings");
+  if (spareRings_) {
+    r->rings = std::move(*spareRings_);
+    spareRings_.reset();
+    r->rings.reset();
+    wire::StatusBoard(r->rings.ring(wire::kStatusBoard).data).set(wire::PluginCall::kIdle);
+  } else {
+    r->rings = RingSet::create(capacities(), "bulkhead-rings");
+  }
   int sv[2];
   sysCall("socketpair", [&] { return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv); });
   UniqueFd ours(sv[0]), theirs(sv[1]);
@@ -482,6 +489,8 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
       what = "sent a malformed record (" + detail + ") and was killed";
       break;
   }
+  // Reaped: nothing else maps its rings now.
+  if (!runner_->child.running()) spareRings_ = std::move(runner_->rings);
   runner_.reset();
   hostError_ = "runner pid " + std::to_string(pid) + " " + what + " during " + during;
   const auto now = Clock::now();

@@ -80,6 +80,43 @@ TEST(RingSetTest, AttachRejectsATamperedHeader) {
   EXPECT_THROW(RingSet::attach(dupFd(a.fd()), kCaps), std::system_error);
 }
 
+// A region a dead peer left behind, header and indices scribbled over and
+// records half consumed, is as good as new after reset(): a new peer
+// attaches, and every ring starts empty and carries records.
+TEST(RingSetTest, ResetLeavesNothingOfTheLastPeer) {
+  RingSet a = RingSet::create(kCaps);
+  {
+    RingSet old = RingSet::attach(dupFd(a.fd()), kCaps);
+    RingProducer p(old.ring(0));
+    std::span<std::byte> out;
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_EQ(p.tryReserve(5, 100, out), RingStatus::kOk);
+      std::memset(out.data(), 0xAB, out.size());
+    }
+    p.commit();
+    std::memset(old.region().data(), 0xFF, sizeof(RingSetHeader));
+    for (std::size_t i = 1; i < kCaps.size(); ++i) {
+      std::memset(old.ring(i).control, 0x5A, sizeof(RingControl));
+    }
+  }
+  EXPECT_THROW(RingSet::attach(dupFd(a.fd()), kCaps), std::system_error);
+
+  a.reset();
+  RingSet b = RingSet::attach(dupFd(a.fd()), kCaps);
+  for (std::size_t i = 0; i < kCaps.size(); ++i) {
+    RingConsumer c(a.ring(i), 1u << 5);
+    RingRecord rec;
+    EXPECT_EQ(c.tryPeek(rec), RingStatus::kEmpty) << "ring " << i;
+    RingProducer p(b.ring(i));
+    std::span<std::byte> out;
+    ASSERT_EQ(p.tryReserve(5, 3, out), RingStatus::kOk) << "ring " << i;
+    std::memcpy(out.data(), "new", 3);
+    p.commit();
+    ASSERT_EQ(c.tryPeek(rec), RingStatus::kOk) << "ring " << i;
+    EXPECT_EQ(std::memcmp(rec.payload.data(), "new", 3), 0);
+  }
+}
+
 TEST(RingSetTest, RegionIsSealedAgainstResizing) {
   RingSet a = RingSet::create(kCaps);
   // A peer that shrinks the memfd would make our next access SIGBUS.
