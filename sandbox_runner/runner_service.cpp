@@ -16,10 +16,13 @@ namespace bulkhead {
 namespace {
 
 using std::chrono::milliseconds;
-// How long one blocking ring wait lasts before the loop looks at its state
-// again. Shutdown cancels the waits, so this only bounds how often an idle
-// runner wakes.
+// How long the source thread waits for room in the ring before it looks
+// whether the capture was closed.
 constexpr milliseconds kWaitSlice{50};
+// How long the request thread sleeps on an empty request ring. Shutdown
+// cancels the wait and nothing else needs it to wake, so an idle runner's
+// request thread wakes only this often.
+constexpr milliseconds kRequestIdleSlice{10'000};
 constexpr std::chrono::microseconds kRequestLinger{1000};
 
 RingDeadline sliceDeadline() { return RingClock::now() + kWaitSlice; }
@@ -225,7 +228,7 @@ void RunnerService::requestLoop() {
   ExtractResults results;
   while (!stop_) {
     RingRecord rec;
-    RingStatus s = requests_.peek(rec, sliceDeadline(), wait_);
+    RingStatus s = requests_.peek(rec, RingClock::now() + kRequestIdleSlice, wait_);
     if (s == RingStatus::kTimeout) continue;
     // The engine waits for these; the source only works ahead. Until the
     // ring is drained the source thread does not start another next_batch,
