@@ -84,21 +84,28 @@ std::optional<SeccompKillRecord> parseSeccompAuditRecord(std::string_view line) 
   return rec;
 }
 
-std::optional<SeccompKillRecord> findSeccompKillInKernelLog(pid_t pid, int waitMs) {
-  UniqueFd fd(::open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fd) return std::nullopt;
+KernelLogCursor KernelLogCursor::atEnd() {
+  KernelLogCursor c;
+  c.fd_.reset(::open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  // SEEK_END on /dev/kmsg: the next read returns the next record logged.
+  if (c.fd_ && ::lseek(c.fd_.get(), 0, SEEK_END) < 0) c.fd_.reset();
+  return c;
+}
+
+std::optional<SeccompKillRecord> KernelLogCursor::findSeccompKill(pid_t pid, int waitMs) {
+  if (!fd_) return std::nullopt;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(waitMs);
   // Each read returns one record; EPIPE means records were overwritten
   // while reading, and reading simply goes on with the next one.
   char buf[8192];
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    ssize_t n = ::read(fd_.get(), buf, sizeof buf);
     if (n < 0 && (errno == EPIPE || errno == EINTR)) continue;
     if (n < 0 && errno == EAGAIN) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
-      pollfd pfd{fd.get(), POLLIN, 0};
+      pollfd pfd{fd_.get(), POLLIN, 0};
       ::poll(&pfd, 1, static_cast<int>(left.count()));
       continue;
     }

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "shm_ring/unique_fd.h"
+
 namespace bulkhead {
 
 // The name of syscall `nr` on `arch` (an AUDIT_ARCH_* value; 0 means the
@@ -40,11 +42,25 @@ struct SeccompKillRecord {
 // record.
 std::optional<SeccompKillRecord> parseSeccompAuditRecord(std::string_view line);
 
-// Reads the kernel log (/dev/kmsg; needs root or CAP_SYSLOG) for the kill
-// record of `pid`, waiting up to `waitMs` for it: kauditd prints records
-// asynchronously, so the record can trail the child's death. nullopt when
-// the log is unreadable or holds none in time (auditd running takes the
-// records; the kernel rate-limits them).
-std::optional<SeccompKillRecord> findSeccompKillInKernelLog(pid_t pid, int waitMs = 500);
+// A place in the kernel log (/dev/kmsg; reading needs root or CAP_SYSLOG):
+// it reads only records logged after it was taken. Taken when a process is
+// started, it finds that process's kill record, never an older one of
+// another process that had the same pid (pids are reused).
+class KernelLogCursor {
+ public:
+  // At the end of the log now. An unreadable log gives a cursor that finds
+  // nothing.
+  static KernelLogCursor atEnd();
+
+  // The kill record of `pid` logged after the cursor, waiting up to
+  // `waitMs` for it: kauditd prints records asynchronously, so the record
+  // can trail the process's death. nullopt when the log is unreadable or
+  // holds none in time (auditd running takes the records; the kernel
+  // rate-limits them). Moves the cursor past the records it read.
+  std::optional<SeccompKillRecord> findSeccompKill(pid_t pid, int waitMs = 500);
+
+ private:
+  UniqueFd fd_;
+};
 
 }  // namespace bulkhead

@@ -55,6 +55,9 @@ struct IsolatedHost::Runner {
   std::vector<std::string> landlockRead;
   std::vector<std::string> landlockWrite;
   std::chrono::milliseconds deathPollSlice{0};
+  // Taken before the fork: a seccomp kill record found through it is this
+  // runner's, not one of an earlier process with the same pid.
+  KernelLogCursor kernelLog;
   RingConsumer source;
   RingProducer requests;
   RingConsumer responses;
@@ -275,6 +278,7 @@ std::unique_ptr<IsolatedHost::Runner> IsolatedHost::launchRunner(bool background
   UniqueFd ours(sv[0]), theirs(sv[1]);
   r->start.reset(sysCall("eventfd", [] { return ::eventfd(0, EFD_CLOEXEC); }));
   r->deathPollSlice = options_.deathPollSlice;
+  r->kernelLog = KernelLogCursor::atEnd();
   std::vector<std::string> env = options_.env;
 #ifdef BULKHEAD_SANITIZER_BUILD
   // LeakSanitizer's exit check forks and ptraces, which the sandbox forbids.
@@ -473,7 +477,7 @@ void IsolatedHost::fault(Fault kind, const char* during, const std::string& deta
         counters_.seccompKills++;
         // The syscall number reaches only the kernel log (an audit record);
         // it may trail the death by a moment, or be rate-limited away.
-        auto rec = findSeccompKillInKernelLog(pid, 200);
+        auto rec = runner_->kernelLog.findSeccompKill(pid, 200);
         what += " (seccomp violation: syscall " +
                 (rec ? syscallName(rec->syscall, rec->arch)
                      : std::string("unknown: no audit record in the kernel log")) +

@@ -134,13 +134,14 @@ TEST(SeccompDeath, InetSocketKillsUnderDefault) {
 }
 
 TEST(SeccompDeath, KillIsNamedFromTheKernelLog) {
+  KernelLogCursor log = KernelLogCursor::atEnd();
   ChildResult r = runInChild([] {
     enterSeccomp("default");
     ::socket(AF_INET6, SOCK_DGRAM, 0);
     return 0;
   });
   ASSERT_TRUE(r.killedBy(SIGSYS)) << r;
-  auto rec = findSeccompKillInKernelLog(r.pid);
+  auto rec = log.findSeccompKill(r.pid);
   if (!rec) {
     GTEST_SKIP() << "no type=1326 record for pid " << r.pid
                  << " in /dev/kmsg (auditd running, log unreadable or rate-limited)";

@@ -5,7 +5,11 @@
 #include <signal.h>
 #include <sys/syscall.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstring>
+#include <string>
 
 namespace bulkhead {
 namespace {
@@ -52,6 +56,32 @@ TEST(SyscallNames, ParsesAuditRecord) {
   EXPECT_EQ(rec->arch, 0xc000003eu);
   EXPECT_EQ(rec->syscall, 41);
   EXPECT_EQ(rec->signal, 31);
+}
+
+// Writes one record into the kernel log (root only); false if it cannot.
+bool logRecord(pid_t pid, int syscall) {
+  const int fd = ::open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const std::string line = "bulkhead test record: type=1326 pid=" + std::to_string(pid) +
+                           " comm=\"syscall_names_test\" sig=31 arch=c000003e syscall=" +
+                           std::to_string(syscall) + "\n";
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  return ok;
+}
+
+// A pid is reused: the record of an earlier process with the same pid is
+// in the log before the cursor was taken and must not be reported.
+TEST(SyscallNames, KernelLogCursorSeesOnlyRecordsAfterIt) {
+  // Far above the default pid_max, so no real process has it.
+  constexpr pid_t kPid = 4'000'123;
+  if (!logRecord(kPid, 59)) GTEST_SKIP() << "cannot write /dev/kmsg (needs root)";
+  KernelLogCursor cursor = KernelLogCursor::atEnd();
+  EXPECT_FALSE(cursor.findSeccompKill(kPid, 50).has_value()) << "found the older record";
+  ASSERT_TRUE(logRecord(kPid, 41));
+  auto rec = cursor.findSeccompKill(kPid, 2000);
+  if (!rec) GTEST_SKIP() << "/dev/kmsg is not readable here";
+  EXPECT_EQ(rec->syscall, 41);
 }
 
 TEST(SyscallNames, RejectsOtherOrBrokenRecords) {
