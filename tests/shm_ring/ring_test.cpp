@@ -290,6 +290,40 @@ TEST(RingTest, DeathWatcherWakeEndsAWaitBeforeItsSlice) {
   EXPECT_LT(RingClock::now() - start, 30s);
 }
 
+// A record that does not fit before the end of the ring is preceded by a
+// pad record. A consumer already asleep when the pad is published skips it
+// inside its wait; the producer is waiting for exactly that space, so the
+// consumer must hand it back at once rather than when its wait ends.
+TEST(RingTest, PadSkippedWhileWaitingIsReleasedAtOnce) {
+  OneRing r(1024);
+  put(r.producer, 1, std::string(592, 'a'));  // footprint 600
+  r.producer.commit();
+  RingRecord rec;
+  ASSERT_EQ(r.consumer.tryPeek(rec), RingStatus::kOk);
+  r.consumer.release();  // tail 600: 424 bytes left before the end
+
+  const RingWaitOptions wait{.spin = 0ns, .yield = 0ns};
+  RingStatus got = RingStatus::kTimeout;
+  std::string payload;
+  std::thread consumer([&] {
+    RingRecord next;
+    got = r.consumer.peek(next, RingClock::now() + 5s, wait);
+    if (got == RingStatus::kOk) payload = text(next);
+  });
+  while (std::atomic_ref<std::uint32_t>(r.control().producer.consumerSleeping).load() == 0) {
+    std::this_thread::sleep_for(1ms);
+  }
+  // Footprint 704: more than the 424 bytes up to the end, so a pad goes
+  // first, and more than the 600 free at the start until the pad is released.
+  std::span<std::byte> out;
+  ASSERT_EQ(r.producer.reserve(2, 692, out, RingClock::now() + 5s, wait), RingStatus::kOk);
+  std::memset(out.data(), 'b', out.size());
+  r.producer.commit();
+  consumer.join();
+  ASSERT_EQ(got, RingStatus::kOk);
+  EXPECT_EQ(payload, std::string(692, 'b'));
+}
+
 // A cancelled wait ends long before its deadline, on both ends of a ring,
 // and says kTimeout; a record that is there is still delivered.
 TEST(RingTest, CancelEndsSleepingWaitsOnBothEnds) {
