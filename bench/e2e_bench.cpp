@@ -287,7 +287,7 @@ BENCHMARK(BM_E2e)
     ->Arg(10)
     ->Arg(100)
     ->Arg(1000)
-    ->Iterations(2)
+    ->Iterations(4)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
