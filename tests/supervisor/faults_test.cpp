@@ -7,7 +7,6 @@
 // Faults that only the sandbox stops (fork, exec, sockets, writes, signals,
 // memory) are skipped while the runner does not apply its sandbox layers:
 // sandboxApplied() asks a live runner's /proc entry.
-#include <dirent.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -33,6 +32,7 @@
 #include "death_watch.h"
 #include "event.h"
 #include "isolated_host.h"
+#include "proc_inspect.h"
 
 namespace bulkhead {
 namespace {
@@ -117,41 +117,6 @@ class LogCapture {
   std::shared_ptr<spdlog::logger> previous_;
 };
 
-// Children of `parent`, with their state letter (from /proc/<pid>/stat).
-std::vector<std::pair<pid_t, char>> childProcesses(pid_t parent = ::getpid()) {
-  std::vector<std::pair<pid_t, char>> out;
-  DIR* d = ::opendir("/proc");
-  if (d == nullptr) return out;
-  const pid_t self = parent;
-  while (dirent* e = ::readdir(d)) {
-    const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (pid <= 0) continue;
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat;
-    if (!std::getline(in, stat)) continue;
-    // "pid (comm) S ppid ...": comm may hold spaces and parentheses.
-    const size_t close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 1));
-    char state = '?';
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == self) out.emplace_back(pid, state);
-  }
-  ::closedir(d);
-  return out;
-}
-
-size_t openFdCount() {
-  size_t n = 0;
-  DIR* d = ::opendir("/proc/self/fd");
-  if (d == nullptr) return 0;
-  while (dirent* e = ::readdir(d)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  ::closedir(d);
-  return n - 1;  // the directory stream's own fd
-}
 
 std::string procField(int pid, const std::string& file, const std::string& key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/" + file);

@@ -1,13 +1,11 @@
 #include "isolated_host.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +15,7 @@
 #include "event.h"
 #include "host_suite.h"
 #include "inprocess_host.h"
+#include "proc_inspect.h"
 
 namespace bulkhead {
 
@@ -38,32 +37,6 @@ INSTANTIATE_TEST_SUITE_P(Isolated, HostSuite,
                          [](const auto& info) { return info.param.name; });
 
 std::string counterPath() { return std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/libcounter.so"; }
-
-// SIGSTOP lands asynchronously: kill() returns while the target's threads may
-// still run. Waits until every thread of `pid` reports state T.
-bool stopAndWait(pid_t pid) {
-  if (::kill(pid, SIGSTOP) != 0) return false;
-  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
-  for (int attempt = 0; attempt < 5000; ++attempt) {
-    DIR* dir = ::opendir(tasks.c_str());
-    if (dir == nullptr) return false;
-    bool allStopped = true;
-    while (dirent* d = ::readdir(dir)) {
-      if (d->d_name[0] == '.') continue;
-      std::ifstream stat(tasks + "/" + d->d_name + "/stat");
-      std::string line;
-      std::getline(stat, line);
-      const size_t close = line.rfind(')');
-      if (close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'T') {
-        allStopped = false;
-      }
-    }
-    ::closedir(dir);
-    if (allStopped) return true;
-    ::usleep(200);
-  }
-  return false;
-}
 
 IsolationOptions smallRings() {
   IsolationOptions o = testIsolation();
@@ -297,43 +270,9 @@ TEST(IsolatedOpen, ReadsTheFileItsOpenParamsName) {
 // ---- the standby runner ----
 
 
-size_t openFdCount() {
-  size_t n = 0;
-  DIR* d = ::opendir("/proc/self/fd");
-  if (d == nullptr) return 0;
-  while (dirent* e = ::readdir(d)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  ::closedir(d);
-  return n - 1;  // the directory stream's own fd
-}
-
-// Processes whose parent is this one, zombies included.
-std::vector<pid_t> childPids() {
-  std::vector<pid_t> out;
-  DIR* d = ::opendir("/proc");
-  if (d == nullptr) return out;
-  while (dirent* e = ::readdir(d)) {
-    const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (pid <= 0) continue;
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat;
-    if (!std::getline(in, stat)) continue;
-    const size_t close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 1));
-    char state = 0;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == ::getpid()) out.push_back(pid);
-  }
-  ::closedir(d);
-  return out;
-}
-
 bool isChild(pid_t pid) {
-  for (pid_t p : childPids()) {
-    if (p == pid) return true;
+  for (const auto& child : childProcesses()) {
+    if (child.first == pid) return true;
   }
   return false;
 }
@@ -353,12 +292,12 @@ class StandbyTest : public ::testing::Test {
     spdlog::set_level(spdlog::level::off);  // one crash report per kill
     DeathWatch::instance();  // its epoll fd lives as long as the process
     fdsBefore_ = openFdCount();
-    childrenBefore_ = childPids().size();
+    childrenBefore_ = childProcesses().size();
   }
   void TearDown() override {
     spdlog::set_level(spdlog::level::info);
     EXPECT_EQ(openFdCount(), fdsBefore_) << "file descriptors leaked";
-    EXPECT_EQ(childPids().size(), childrenBefore_) << "runner processes left behind";
+    EXPECT_EQ(childProcesses().size(), childrenBefore_) << "runner processes left behind";
   }
   size_t fdsBefore_ = 0;
   size_t childrenBefore_ = 0;
@@ -452,7 +391,7 @@ TEST_F(StandbyTest, CanBeTurnedOff) {
   IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, o);
   host.open("count=0,batch=16");
   EXPECT_EQ(host.standbyPid(), -1);
-  EXPECT_EQ(childPids().size(), childrenBefore_ + 1);
+  EXPECT_EQ(childProcesses().size(), childrenBefore_ + 1);
   const int dead = host.runnerPid();
   ::kill(dead, SIGKILL);
   recoverFrom(host, dead);
