@@ -53,9 +53,12 @@ RunnerService::~RunnerService() {
     state_ = SourceState::kStopping;
   }
   stateCv_.notify_all();
-  // After the state: a source write woken here finds it stopping.
+  // After the state: a source write woken here finds it stopping. Every
+  // ring a thread of ours may wait on: for a request, for room for a batch,
+  // for room for an answer.
   wakeRingWaiters(rings_.ring(wire::kRequestRing));
   wakeRingWaiters(rings_.ring(wire::kSourceRing));
+  wakeRingWaiters(rings_.ring(wire::kResponseRing));
   sourceThread_.join();
   requestThread_.join();
 }
@@ -268,7 +271,8 @@ void RunnerService::serveRequest(const RingRecord& rec, wire::DecodedRequest& re
   }
   // The events point into the request record: release only after use.
   requests_.release();
-  auto never = [] { return false; };
+  // Shutdown cancels the wait for room: nobody will read the answer.
+  auto stopping = [this] { return stop_.load(); };
   if (extract) {
     size_t size = wire::extractResultSize(results);
     if (rc != SS_PLUGIN_SUCCESS || size > responses_.maxPayload()) {
@@ -285,7 +289,7 @@ void RunnerService::serveRequest(const RingRecord& rec, wire::DecodedRequest& re
           wire::WireWriter w(out);
           wire::encodeExtractResult(w, req.seq, rc, results);
         },
-        never);
+        stopping);
   } else {
     writeRecord(
         responses_, wire::kParseResult, 2 * sizeof(uint32_t),
@@ -293,7 +297,7 @@ void RunnerService::serveRequest(const RingRecord& rec, wire::DecodedRequest& re
           wire::WireWriter w(out);
           wire::encodeParseResult(w, req.seq, rc);
         },
-        never);
+        stopping);
   }
   responses_.commit();
 }

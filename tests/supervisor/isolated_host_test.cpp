@@ -221,6 +221,28 @@ TEST(IsolatedQueuedExtract, QueuedWorkThatDiesWithTheRunnerIsCountedLost) {
   EXPECT_EQ(host.counters().extractionsLost, 2u * events.size());
 }
 
+// Answers nobody collects fill the response ring and the runner waits to
+// write the next one; shutdown drops that answer instead of waiting for
+// room that will never come (before, the runner hung until it was killed
+// at the end of the control deadline).
+TEST(IsolatedQueuedExtract, ShutdownDoesNotWaitForRoomForAnAnswer) {
+  IsolationOptions o = testIsolation();
+  o.ringBytes = {64u << 10, 256u << 10, 4u << 10, 64u << 10};  // a 4 KiB response ring
+  o.controlDeadline = std::chrono::milliseconds(3000);
+  auto host = std::make_unique<IsolatedHost>(PluginSpec{"counter", counterPath(), ""}, o);
+  std::vector<FieldRequest> wanted(1);
+  wanted[0].fieldId = fieldId(host->info(), "counter.msg");
+  host->open("count=0,batch=16");
+  BatchResult b = host->nextBatch();
+  ASSERT_EQ(b.events.size(), 16u);
+  const std::vector<EventRef> events(b.events.begin(), b.events.end());
+  // ~600 bytes an answer: the ring holds a handful, the rest wait.
+  for (int i = 0; i < 24; ++i) ASSERT_TRUE(host->submitExtract(events, "counter", wanted));
+  const auto start = std::chrono::steady_clock::now();
+  host.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2000));
+}
+
 // An event no ring record can hold ends the capture with an error that says
 // so; the runner does not die and nothing is cut.
 TEST(IsolatedSource, EventLargerThanTheRingFailsTheBatchByName) {
