@@ -21,16 +21,17 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "control.capnp.h"
-#include "control_channel.h"
-#include "inprocess_host.h"
-#include "runner_service.h"
+#include "protocol/control.capnp.h"
+#include "protocol/control_channel.h"
+#include "plugin_api/inprocess_host.h"
+#include "sandbox_runner/runner_service.h"
 #include "sandbox_runner/fd_closer.h"
 #include "sandbox_runner/sandbox.h"
 #include "sandbox_runner/seccomp_phases.h"
 #include "shm_ring/ring_set.h"
 #include "shm_ring/unique_fd.h"
-#include "wire.h"
+#include "protocol/status_board.h"
+#include "protocol/wire.h"
 
 namespace bulkhead {
 namespace {

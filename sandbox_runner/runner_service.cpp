@@ -1,4 +1,4 @@
-#include "runner_service.h"
+#include "sandbox_runner/runner_service.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -7,9 +7,9 @@
 #include <capnp/message.h>
 #include <spdlog/spdlog.h>
 
-#include "event.h"
-#include "wire.h"
-#include "wire_codec.h"
+#include "plugin_api/event.h"
+#include "protocol/wire.h"
+#include "protocol/wire_codec.h"
 
 namespace bulkhead {
 

@@ -19,14 +19,15 @@
 #include <thread>
 #include <vector>
 
-#include "control.capnp.h"
-#include "control_channel.h"
-#include "inprocess_host.h"
+#include "protocol/control.capnp.h"
+#include "protocol/control_channel.h"
+#include "plugin_api/inprocess_host.h"
 #include "shm_ring/ring_consumer.h"
 #include "shm_ring/ring_producer.h"
 #include "shm_ring/ring_set.h"
-#include "wire.h"
-#include "wire_codec.h"
+#include "protocol/status_board.h"
+#include "protocol/wire.h"
+#include "protocol/wire_codec.h"
 
 namespace bulkhead {
 

@@ -1,4 +1,4 @@
-#include "control_channel.h"
+#include "protocol/control_channel.h"
 
 #include <cerrno>
 #include <cstring>

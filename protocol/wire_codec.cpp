@@ -1,6 +1,6 @@
-#include "wire_codec.h"
+#include "protocol/wire_codec.h"
 
-#include "event.h"
+#include "plugin_api/event.h"
 
 namespace bulkhead::wire {
 

@@ -6,8 +6,8 @@
 #include <cstring>
 #include <vector>
 
-#include "event.h"
-#include "wire_codec.h"
+#include "plugin_api/event.h"
+#include "protocol/wire_codec.h"
 
 namespace bulkhead::wire {
 namespace {

@@ -12,11 +12,9 @@
 // read past the record.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,39 +26,12 @@ enum Ring : size_t {
   kRequestRing = 1,
   kResponseRing = 2,
   kAsyncRing = 3,
-  // Not a ring: its data area is the runner's status board, one 32-bit word
-  // naming the plugin call in progress (PluginCall). The runner writes it
-  // around every call; the supervisor reads it once the runner died or
-  // missed a deadline, to say which call it was in. Untrusted like
-  // everything in the block: an unknown value reads as "unknown".
+  // Not a ring: its data area is the runner's status board
+  // (protocol/status_board.h).
   kStatusBoard = 4,
 };
 inline constexpr size_t kRingCount = 5;
 inline constexpr uint64_t kStatusBoardBytes = 64;
-
-enum class PluginCall : uint32_t {
-  kIdle = 0,
-  kInit,
-  kOpen,
-  kClose,
-  kNextBatch,
-  kExtract,
-  kParse,
-  kAsync,
-  kProgress,
-  kEventToString,
-  kLastError,
-  kDestroy,
-};
-
-inline const char* pluginCallName(uint32_t call) {
-  constexpr const char* kNames[] = {
-      "no plugin call",       "plugin_init",          "plugin_open",
-      "plugin_close",         "plugin_next_batch",    "plugin_extract_fields",
-      "plugin_parse_event",   "plugin_set_async_event_handler", "plugin_get_progress",
-      "plugin_event_to_string", "plugin_get_last_error", "plugin_destroy"};
-  return call < std::size(kNames) ? kNames[call] : "an unknown call";
-}
 
 enum Tag : uint32_t {
   kEvent = 1,
@@ -83,37 +54,6 @@ constexpr uint64_t tagMask(std::initializer_list<uint32_t> tags) {
   for (uint32_t t : tags) m |= uint64_t{1} << t;
   return m;
 }
-
-// The status board word. relaxed: it is a diagnostic, read after the writer
-// died or stalled; nothing else is ordered by it.
-class StatusBoard {
- public:
-  StatusBoard() = default;
-  explicit StatusBoard(std::byte* data) : word_(reinterpret_cast<uint32_t*>(data)) {}
-  void set(PluginCall c) const {
-    if (word_ != nullptr) {
-      std::atomic_ref<uint32_t>(*word_).store(static_cast<uint32_t>(c), std::memory_order_relaxed);
-    }
-  }
-  uint32_t read() const {
-    return word_ == nullptr ? 0 : std::atomic_ref<uint32_t>(*word_).load(std::memory_order_relaxed);
-  }
-
- private:
-  uint32_t* word_ = nullptr;
-};
-
-// Sets the board for the length of one plugin call.
-class CallScope {
- public:
-  CallScope(const StatusBoard& board, PluginCall call) : board_(board) { board_.set(call); }
-  ~CallScope() { board_.set(PluginCall::kIdle); }
-  CallScope(const CallScope&) = delete;
-  CallScope& operator=(const CallScope&) = delete;
-
- private:
-  const StatusBoard& board_;
-};
 
 // Appends to a fixed span; `ok()` turns false (and stays false) when the
 // span is too small, so a caller writes everything and checks once.

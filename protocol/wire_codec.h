@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "plugin_host.h"
-#include "wire.h"
+#include "plugin_api/plugin_host.h"
+#include "protocol/wire.h"
 
 namespace bulkhead::wire {
 
