@@ -274,11 +274,6 @@ std::vector<const SyscallRule*> Policy::rulesFor(Phase phase) const {
   return out;
 }
 
-Policy parsePolicy(const std::string& text, const fs::path& fileName) {
-  std::set<std::string> visiting;
-  return Parser(fileName).parse(text, 0, visiting);
-}
-
 Policy loadPolicyFile(const fs::path& file) {
   std::set<std::string> visiting;
   return Parser::loadFile(file, 0, visiting, YAML::Mark::null_mark(), Parser(fs::path()));

@@ -77,8 +77,4 @@ struct Policy {
 // as <name>.yaml beside it). Throws PolicyError.
 Policy loadPolicyFile(const std::filesystem::path& file);
 
-// Parses profile text; `fileName` is used in messages and to find ancestors
-// (relative to its directory). Throws PolicyError.
-Policy parsePolicy(const std::string& text, const std::filesystem::path& fileName);
-
 }  // namespace bulkhead

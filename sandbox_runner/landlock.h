@@ -7,17 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "policies/landlock_rules.h"
 #include "sandbox_runner/sandbox_report.h"
 
 namespace bulkhead {
-
-struct LandlockRules {
-  std::vector<std::string> readPaths;   // files or directories (recursively)
-  std::vector<std::string> writePaths;  // read + write + create/remove beneath
-  // Without network: TCP bind/connect denied (ABI 4) and abstract unix
-  // sockets outside the sandbox unreachable (ABI 6).
-  bool allowNetwork = false;
-};
 
 // 0 when the kernel lacks Landlock or has it disabled.
 int landlockAbiVersion() noexcept;

@@ -36,13 +36,4 @@ struct SandboxConfig {
 // rlimits, leaving root, no_new_privs) or when the parent is already gone.
 SandboxReport applySandboxLayers(const SandboxConfig& config);
 
-// Landlock rules for a plugin: the policy's paths, the plugin library and
-// its directory, and the input paths found in the user's open_params /
-// init_config (input_paths.h).
-LandlockRules landlockRulesFor(const Policy& policy, const std::string& libraryPath,
-                               const std::vector<std::string_view>& userTexts);
-
-// Isolation for a policy: the network namespace only when it has no network.
-NamespaceConfig isolationFor(const Policy& policy, std::string unprivilegedUser = "nobody");
-
 }  // namespace bulkhead

@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "child_process.h"
+#include "tests/sandbox_runner/child_process.h"
 #include "sandbox_runner/sandbox.h"
 
 namespace bulkhead {

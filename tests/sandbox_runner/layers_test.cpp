@@ -21,7 +21,7 @@
 #include "sandbox_runner/privileges.h"
 #include "sandbox_runner/rlimits.h"
 #include "sandbox_runner/sandbox.h"
-#include "sandbox_test_util.h"
+#include "tests/sandbox_runner/sandbox_test_util.h"
 
 namespace bulkhead {
 namespace {
@@ -272,7 +272,7 @@ TEST(Layers, FullStackLoadsLibraryUnderDefault) {
     PhasedSeccomp phases(policy);
     SandboxConfig config;
     config.keepFds = {2};
-    config.isolation = isolationFor(policy);
+    config.isolation.netNamespace = !policy.allowNetwork;
 #ifdef BULKHEAD_SANITIZER_BUILD
     config.limits.addressSpaceBytes.reset();
 #endif

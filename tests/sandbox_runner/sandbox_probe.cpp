@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
 
     bulkhead::SandboxConfig config;
     config.keepFds = {1, 2};
-    config.isolation = bulkhead::isolationFor(policy);
+    config.isolation.netNamespace = !policy.allowNetwork;
     std::vector<std::string_view> texts(inputs.begin(), inputs.end());
     config.landlock = bulkhead::landlockRulesFor(policy, library, texts);
     const double before = nanosPerGetppid();

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "child_process.h"
+#include "tests/sandbox_runner/child_process.h"
 #include "policies/policy.h"
 #include "sandbox_runner/seccomp_phases.h"
 

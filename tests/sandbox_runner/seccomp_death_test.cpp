@@ -20,8 +20,8 @@
 #include <atomic>
 #include <thread>
 
-#include "sandbox_runner/syscall_names.h"
-#include "sandbox_test_util.h"
+#include "supervisor/syscall_names.h"
+#include "tests/sandbox_runner/sandbox_test_util.h"
 
 namespace bulkhead {
 namespace {

@@ -19,10 +19,6 @@ namespace bulkhead {
 // numbers on x86_64 are named with an "x32:" prefix.
 std::string syscallName(int nr, uint32_t arch = 0);
 
-// For a SIGSYS delivered by seccomp (si_code SYS_SECCOMP): "socket (41,
-// x86_64)". Other siginfo gives a description of what it is instead.
-std::string describeSeccompSignal(const siginfo_t& info);
-
 // A process killed by seccomp (SECCOMP_RET_KILL_PROCESS) shows only SIGSYS
 // to waitid; the syscall number reaches nobody but the kernel log, which
 // records each kill as an audit record (type=1326) when kill_process is in

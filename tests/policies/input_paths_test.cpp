@@ -1,4 +1,4 @@
-#include "sandbox_runner/input_paths.h"
+#include "policies/input_paths.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "sandbox_runner/syscall_names.h"
+#include "supervisor/syscall_names.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 
@@ -18,30 +17,6 @@ namespace bulkhead {
 namespace {
 
 constexpr int kX32Bit = 0x40000000;
-// si_code of a seccomp SIGSYS (asm-generic/siginfo.h); glibc exposes it
-// only under some feature macros.
-constexpr int kSysSeccomp = 1;
-
-std::string archName(uint32_t arch) {
-  switch (arch) {
-    case SCMP_ARCH_X86_64:
-      return "x86_64";
-    case SCMP_ARCH_X86:
-      return "x86";
-    case SCMP_ARCH_AARCH64:
-      return "aarch64";
-    case SCMP_ARCH_ARM:
-      return "arm";
-    case SCMP_ARCH_RISCV64:
-      return "riscv64";
-    default: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "arch 0x%x", arch);
-      return buf;
-    }
-  }
-}
-
 template <typename T>
 bool parseNumber(std::string_view text, T& out, int base = 10) {
   if (text.empty()) return false;
@@ -132,13 +107,6 @@ std::string syscallName(int nr, uint32_t arch) {
                                                    &std::free);
   if (name) return name.get();
   return "syscall " + std::to_string(nr);
-}
-
-std::string describeSeccompSignal(const siginfo_t& info) {
-  if (info.si_signo != SIGSYS) return "signal " + std::to_string(info.si_signo) + ", not SIGSYS";
-  if (info.si_code != kSysSeccomp) return "SIGSYS not raised by seccomp";
-  return syscallName(info.si_syscall, info.si_arch) + " (" + std::to_string(info.si_syscall) +
-         ", " + archName(info.si_arch) + ")";
 }
 
 }  // namespace bulkhead

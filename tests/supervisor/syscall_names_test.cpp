@@ -1,4 +1,4 @@
-#include "sandbox_runner/syscall_names.h"
+#include "supervisor/syscall_names.h"
 
 #include <gtest/gtest.h>
 #include <seccomp.h>
@@ -29,20 +29,6 @@ TEST(SyscallNames, X32AndOtherArchitectures) {
   // i386 numbers differ: 11 is execve there, munmap on x86_64.
   EXPECT_EQ(syscallName(11, SCMP_ARCH_X86), "execve");
   EXPECT_EQ(syscallName(11), "munmap");
-}
-
-TEST(SyscallNames, SeccompSiginfo) {
-  siginfo_t info;
-  std::memset(&info, 0, sizeof info);
-  info.si_signo = SIGSYS;
-  info.si_code = 1;  // SYS_SECCOMP
-  info.si_syscall = SYS_socket;
-  info.si_arch = SCMP_ARCH_X86_64;
-  EXPECT_EQ(describeSeccompSignal(info), "socket (41, x86_64)");
-  info.si_code = 0;
-  EXPECT_EQ(describeSeccompSignal(info), "SIGSYS not raised by seccomp");
-  info.si_signo = SIGSEGV;
-  EXPECT_EQ(describeSeccompSignal(info), "signal 11, not SIGSYS");
 }
 #endif
 
