@@ -3,6 +3,7 @@
 // below is documented in config/README.md; keep the two in sync.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -29,36 +30,41 @@ struct ResourceLimits {
 };
 
 // Per-call deadlines; a call that misses its deadline counts as a runner
-// fault (killed and restarted). 0 disables the deadline.
+// fault (killed and restarted). 0 in the configuration disables a deadline;
+// the reader stores that as kNoDeadline.
+inline constexpr std::chrono::milliseconds kNoDeadline = std::chrono::hours(24 * 365);
 struct Deadlines {
-  std::uint64_t initMs = 10000;
-  std::uint64_t openMs = 10000;
-  std::uint64_t nextBatchMs = 1000;
-  std::uint64_t extractMs = 1000;
-  std::uint64_t parseMs = 1000;
-  std::uint64_t closeMs = 5000;
+  std::chrono::milliseconds init{10000};
+  std::chrono::milliseconds open{10000};
+  std::chrono::milliseconds nextBatch{1000};
+  std::chrono::milliseconds extract{1000};
+  std::chrono::milliseconds parse{1000};
+  // Also every other control call (progress, event_to_string, shutdown).
+  std::chrono::milliseconds close{5000};
 };
 
-// Circuit breaker: more than maxRestarts restarts within windowS seconds
-// disables the plugin. Backoff doubles from backoffInitialMs up to
-// backoffMaxMs.
-struct RestartPolicy {
-  std::uint64_t maxRestarts = 5;
-  std::uint64_t windowS = 60;
-  std::uint64_t backoffInitialMs = 10;
-  std::uint64_t backoffMaxMs = 2000;
+// How a crashing runner is restarted (supervisor/restart_policy.h applies
+// it): more than maxRestarts restarts within `window` disable the plugin;
+// the first restart in a window is immediate, then the backoff doubles from
+// backoffInitial up to backoffMax.
+struct RestartSettings {
+  std::uint32_t maxRestarts = 5;
+  std::chrono::seconds window{60};
+  std::chrono::milliseconds backoffInitial{10};
+  std::chrono::milliseconds backoffMax{2000};
   // Keep a second runner started and sandboxed, parked before plugin code,
   // to take over after a crash: one more process per plugin for a restart
   // that skips fork, exec, loading and the sandbox set-up.
   bool standby = true;
 };
 
-// Shared-memory ring sizes in MiB (1..1024 each).
+// Shared-memory ring sizes in bytes, each a power of two. The configuration
+// gives MiB (1..1024), rounded up to a power of two.
 struct RingSizes {
-  std::uint64_t sourceMb = 8;
-  std::uint64_t requestMb = 1;
-  std::uint64_t responseMb = 4;
-  std::uint64_t asyncMb = 1;
+  std::uint64_t sourceBytes = 8u << 20;
+  std::uint64_t requestBytes = 1u << 20;
+  std::uint64_t responseBytes = 4u << 20;
+  std::uint64_t asyncBytes = 1u << 20;
 };
 
 // Extra filesystem access granted to the runner (Landlock), absolute and
@@ -67,6 +73,21 @@ struct AllowPaths {
   std::vector<std::string> read;
   std::vector<std::string> write;
 };
+
+// The runner environment's defaults:
+//  GOMAXPROCS=1   the Go SDK's extraction workers spin when GOMAXPROCS > 1;
+//                 on small machines that costs orders of magnitude, and a
+//                 runner hosts one plugin.
+//  GODEBUG=madvdontneed=1  freed Go heap leaves RSS at once (per-runner RSS).
+//  GOTRACEBACK=single      a panic prints the faulting goroutine only.
+//  MALLOC_ARENA_MAX=2      bounds glibc arenas (virtual size and RSS per thread).
+//  LANG=C.UTF-8            predictable formatting, UTF-8 strings.
+// TZ stays unset so times follow /etc/localtime, as in Falco. No PATH, no
+// HOME: the runner executes nothing and writes no dot-files. The variables
+// must be in the environment at execve: a Go runtime in a c-shared library
+// reads the block the process started with, so setenv() in the runner
+// before dlopen would not reach it.
+std::map<std::string, std::string> defaultRunnerEnvironment();
 
 struct IsolationConfig {
   IsolationMode mode = IsolationMode::kProcess;
@@ -78,11 +99,11 @@ struct IsolationConfig {
   std::string user = "nobody";
   ResourceLimits limits;
   Deadlines deadlines;
-  RestartPolicy restart;
-  // Environment variables set for the runner process. GOMAXPROCS=1 because
-  // Go's runtime would otherwise run one OS thread per CPU in every runner.
-  std::map<std::string, std::string> env = {{"GOMAXPROCS", "1"}};
-  RingSizes ringMb;
+  RestartSettings restart;
+  // The runner's whole environment: nothing of the supervisor's leaks in
+  // unless named here (credentials, PATH, LD_*).
+  std::map<std::string, std::string> env = defaultRunnerEnvironment();
+  RingSizes rings;
   AllowPaths allowPaths;
 };
 

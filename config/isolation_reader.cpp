@@ -1,5 +1,7 @@
 #include "config/isolation_reader.h"
 
+#include <bit>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 
@@ -17,6 +19,30 @@ void readUnsigned(ConfigReader& reader, const YAML::Node& map, std::string_view 
   if (auto entry = reader.find(map, path, key)) {
     field = reader.unsignedInt(entry->value, joinPath(path, key), min, max);
   }
+}
+
+// Reads `key` (whole units of Duration) when present; 0 stays 0.
+template <typename Duration>
+void readDuration(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+                  std::string_view key, Duration& field, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t n = static_cast<std::uint64_t>(field.count());
+  readUnsigned(reader, map, path, key, n, min, max);
+  field = Duration(n);
+}
+
+// A deadline: 0 disables it.
+void readDeadline(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+                  std::string_view key, std::chrono::milliseconds& field) {
+  readDuration(reader, map, path, key, field, 0, kMaxDeadlineMs);
+  if (field.count() == 0) field = kNoDeadline;
+}
+
+// A ring size given in MiB; rings must be powers of two, so it is rounded up.
+void readRingMb(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+                std::string_view key, std::uint64_t& bytes) {
+  std::uint64_t mb = bytes >> 20;
+  readUnsigned(reader, map, path, key, mb, 1, 1024);
+  bytes = std::bit_ceil(mb << 20);
 }
 
 // The sub-map at `key`, or an invalid node when absent or null.
@@ -141,12 +167,12 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
                                 {"init", "open", "next_batch", "extract", "parse", "close"});
   if (deadlines.IsDefined()) {
     Deadlines& d = out.deadlines;
-    readUnsigned(reader, deadlines, deadlinesPath, "init", d.initMs, 0, kMaxDeadlineMs);
-    readUnsigned(reader, deadlines, deadlinesPath, "open", d.openMs, 0, kMaxDeadlineMs);
-    readUnsigned(reader, deadlines, deadlinesPath, "next_batch", d.nextBatchMs, 0, kMaxDeadlineMs);
-    readUnsigned(reader, deadlines, deadlinesPath, "extract", d.extractMs, 0, kMaxDeadlineMs);
-    readUnsigned(reader, deadlines, deadlinesPath, "parse", d.parseMs, 0, kMaxDeadlineMs);
-    readUnsigned(reader, deadlines, deadlinesPath, "close", d.closeMs, 0, kMaxDeadlineMs);
+    readDeadline(reader, deadlines, deadlinesPath, "init", d.init);
+    readDeadline(reader, deadlines, deadlinesPath, "open", d.open);
+    readDeadline(reader, deadlines, deadlinesPath, "next_batch", d.nextBatch);
+    readDeadline(reader, deadlines, deadlinesPath, "extract", d.extract);
+    readDeadline(reader, deadlines, deadlinesPath, "parse", d.parse);
+    readDeadline(reader, deadlines, deadlinesPath, "close", d.close);
   }
 
   std::string restartPath = joinPath(path, "restart");
@@ -154,20 +180,23 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
                               {"max_restarts", "window_s", "backoff_initial_ms", "backoff_max_ms",
                                "standby"});
   if (restart.IsDefined()) {
-    RestartPolicy& r = out.restart;
-    readUnsigned(reader, restart, restartPath, "max_restarts", r.maxRestarts, 0, 1000000);
-    readUnsigned(reader, restart, restartPath, "window_s", r.windowS, 1, 7ull * 24 * 3600);
-    readUnsigned(reader, restart, restartPath, "backoff_initial_ms", r.backoffInitialMs, 0,
+    RestartSettings& r = out.restart;
+    std::uint64_t maxRestarts = r.maxRestarts;
+    readUnsigned(reader, restart, restartPath, "max_restarts", maxRestarts, 0, 1000000);
+    r.maxRestarts = static_cast<std::uint32_t>(maxRestarts);
+    readDuration(reader, restart, restartPath, "window_s", r.window, 1, 7ull * 24 * 3600);
+    readDuration(reader, restart, restartPath, "backoff_initial_ms", r.backoffInitial, 0,
                  3600000);
-    readUnsigned(reader, restart, restartPath, "backoff_max_ms", r.backoffMaxMs, 0, 3600000);
+    readDuration(reader, restart, restartPath, "backoff_max_ms", r.backoffMax, 0, 3600000);
     if (auto e = reader.find(restart, restartPath, "standby")) {
       r.standby = reader.boolean(e->value, joinPath(restartPath, "standby"));
     }
   }
-  if (out.restart.backoffInitialMs > out.restart.backoffMaxMs) {
+  if (out.restart.backoffInitial > out.restart.backoffMax) {
     reader.fail(restart.IsDefined() ? restart : node, restartPath,
-                "backoff_initial_ms (" + std::to_string(out.restart.backoffInitialMs) +
-                    ") is larger than backoff_max_ms (" + std::to_string(out.restart.backoffMaxMs) +
+                "backoff_initial_ms (" + std::to_string(out.restart.backoffInitial.count()) +
+                    ") is larger than backoff_max_ms (" +
+                    std::to_string(out.restart.backoffMax.count()) +
                     "); lower it or raise the maximum");
   }
 
@@ -181,10 +210,10 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
   YAML::Node ring =
       subMap(reader, node, path, "ring_mb", {"source", "request", "response", "async"});
   if (ring.IsDefined()) {
-    readUnsigned(reader, ring, ringPath, "source", out.ringMb.sourceMb, 1, 1024);
-    readUnsigned(reader, ring, ringPath, "request", out.ringMb.requestMb, 1, 1024);
-    readUnsigned(reader, ring, ringPath, "response", out.ringMb.responseMb, 1, 1024);
-    readUnsigned(reader, ring, ringPath, "async", out.ringMb.asyncMb, 1, 1024);
+    readRingMb(reader, ring, ringPath, "source", out.rings.sourceBytes);
+    readRingMb(reader, ring, ringPath, "request", out.rings.requestBytes);
+    readRingMb(reader, ring, ringPath, "response", out.rings.responseBytes);
+    readRingMb(reader, ring, ringPath, "async", out.rings.asyncBytes);
   }
 
   std::string allowPath = joinPath(path, "allow_paths");
@@ -198,10 +227,6 @@ IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std:
     }
   }
   return out;
-}
-
-const char* isolationModeName(IsolationMode mode) noexcept {
-  return mode == IsolationMode::kInProcess ? "inprocess" : "process";
 }
 
 }  // namespace bulkhead

@@ -11,6 +11,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using testing::TempConfigDir;
+using namespace std::chrono_literals;
 
 constexpr const char* kPlugins =
     "plugins:\n  - {name: a, library_path: a.so}\n  - {name: b, library_path: b.so}\n";
@@ -26,24 +27,41 @@ TEST(Isolation, BuiltInDefaults) {
   EXPECT_EQ(iso.limits.cpuSeconds, 0u);
   EXPECT_EQ(iso.limits.openFiles, 64u);
   EXPECT_EQ(iso.limits.processes, 512u);
-  EXPECT_EQ(iso.deadlines.initMs, 10000u);
-  EXPECT_EQ(iso.deadlines.openMs, 10000u);
-  EXPECT_EQ(iso.deadlines.nextBatchMs, 1000u);
-  EXPECT_EQ(iso.deadlines.extractMs, 1000u);
-  EXPECT_EQ(iso.deadlines.parseMs, 1000u);
-  EXPECT_EQ(iso.deadlines.closeMs, 5000u);
+  EXPECT_EQ(iso.deadlines.init, 10000ms);
+  EXPECT_EQ(iso.deadlines.open, 10000ms);
+  EXPECT_EQ(iso.deadlines.nextBatch, 1000ms);
+  EXPECT_EQ(iso.deadlines.extract, 1000ms);
+  EXPECT_EQ(iso.deadlines.parse, 1000ms);
+  EXPECT_EQ(iso.deadlines.close, 5000ms);
   EXPECT_EQ(iso.restart.maxRestarts, 5u);
-  EXPECT_EQ(iso.restart.windowS, 60u);
-  EXPECT_EQ(iso.restart.backoffInitialMs, 10u);
-  EXPECT_EQ(iso.restart.backoffMaxMs, 2000u);
-  EXPECT_THAT(iso.env, ElementsAre(Pair("GOMAXPROCS", "1")));
-  EXPECT_EQ(iso.ringMb.sourceMb, 8u);
-  EXPECT_EQ(iso.ringMb.requestMb, 1u);
-  EXPECT_EQ(iso.ringMb.responseMb, 4u);
-  EXPECT_EQ(iso.ringMb.asyncMb, 1u);
+  EXPECT_EQ(iso.restart.window, 60s);
+  EXPECT_EQ(iso.restart.backoffInitial, 10ms);
+  EXPECT_EQ(iso.restart.backoffMax, 2000ms);
+  EXPECT_THAT(iso.env, ElementsAre(Pair("GODEBUG", "madvdontneed=1"), Pair("GOMAXPROCS", "1"),
+                                   Pair("GOTRACEBACK", "single"), Pair("LANG", "C.UTF-8"),
+                                   Pair("MALLOC_ARENA_MAX", "2")));
+  EXPECT_EQ(iso.rings.sourceBytes, 8u << 20);
+  EXPECT_EQ(iso.rings.requestBytes, 1u << 20);
+  EXPECT_EQ(iso.rings.responseBytes, 4u << 20);
+  EXPECT_EQ(iso.rings.asyncBytes, 1u << 20);
   EXPECT_THAT(iso.allowPaths.read, IsEmpty());
   EXPECT_THAT(iso.allowPaths.write, IsEmpty());
   EXPECT_STREQ(isolationModeName(iso.mode), "process");
+}
+
+TEST(Isolation, ZeroDisablesADeadlineAndRingsRoundUpToPowersOfTwo) {
+  TempConfigDir dir;
+  Config config = dir.load(std::string(kPlugins) + R"(bulkhead:
+  defaults:
+    deadlines_ms: {next_batch: 0, extract: 7}
+    ring_mb: {source: 3, async: 1024}
+)");
+  const IsolationConfig& iso = config.plugins[0].isolation;
+  EXPECT_EQ(iso.deadlines.nextBatch, kNoDeadline);
+  EXPECT_EQ(iso.deadlines.extract, 7ms);
+  EXPECT_EQ(iso.rings.sourceBytes, 4u << 20);
+  EXPECT_EQ(iso.rings.requestBytes, 1u << 20);
+  EXPECT_EQ(iso.rings.asyncBytes, 1024u << 20);
 }
 
 TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
@@ -55,7 +73,7 @@ TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
     user: "65534"
     limits: {open_files: 128}
     deadlines_ms: {extract: 250}
-    env: {TZ: UTC}
+    env: {TZ: UTC, GODEBUG: ~, GOTRACEBACK: ~, LANG: ~, MALLOC_ARENA_MAX: ~}
     allow_paths: {read: [/etc/ssl/certs/]}
   plugins:
     b:
@@ -74,8 +92,8 @@ TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
   EXPECT_EQ(a.user, "65534");
   EXPECT_EQ(a.limits.openFiles, 128u);
   EXPECT_EQ(a.limits.addressSpaceMb, 4096u);
-  EXPECT_EQ(a.deadlines.extractMs, 250u);
-  EXPECT_EQ(a.deadlines.parseMs, 1000u);
+  EXPECT_EQ(a.deadlines.extract, 250ms);
+  EXPECT_EQ(a.deadlines.parse, 1000ms);
   EXPECT_THAT(a.env, ElementsAre(Pair("GOMAXPROCS", "1"), Pair("TZ", "UTC")));
   EXPECT_THAT(a.allowPaths.read, ElementsAre("/etc/ssl/certs"));
 
@@ -85,16 +103,16 @@ TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
   EXPECT_EQ(b.user, "65534");
   EXPECT_EQ(b.limits.openFiles, 128u);
   EXPECT_EQ(b.limits.cpuSeconds, 30u);
-  EXPECT_EQ(b.deadlines.extractMs, 250u);
+  EXPECT_EQ(b.deadlines.extract, 250ms);
   EXPECT_EQ(b.restart.maxRestarts, 0u);
-  EXPECT_EQ(b.restart.windowS, 60u);
-  EXPECT_EQ(b.restart.backoffInitialMs, 10u);
-  EXPECT_EQ(b.restart.backoffMaxMs, 10u);
+  EXPECT_EQ(b.restart.window, 60s);
+  EXPECT_EQ(b.restart.backoffInitial, 10ms);
+  EXPECT_EQ(b.restart.backoffMax, 10ms);
   EXPECT_FALSE(b.restart.standby);
   EXPECT_TRUE(a.restart.standby);
   EXPECT_THAT(b.env, ElementsAre(Pair("HTTPS_PROXY", "http://proxy:3128"), Pair("TZ", "UTC")));
-  EXPECT_EQ(b.ringMb.sourceMb, 64u);
-  EXPECT_EQ(b.ringMb.responseMb, 4u);
+  EXPECT_EQ(b.rings.sourceBytes, 64u << 20);
+  EXPECT_EQ(b.rings.responseBytes, 4u << 20);
   EXPECT_THAT(b.allowPaths.read, ElementsAre("/etc/ssl/certs"));
   EXPECT_THAT(b.allowPaths.write, ElementsAre("/var/lib/b/state"));
   EXPECT_THAT(config.warnings, IsEmpty());
