@@ -1,4 +1,4 @@
-#include "child_process.h"
+#include "supervisor/child_process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -8,16 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <deque>
-#include <exception>
-#include <functional>
-#include <memory>
-#include <mutex>
 #include <system_error>
-#include <thread>
 
 namespace bulkhead {
 
@@ -29,58 +22,6 @@ int pidfdOpen(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid
 int pidfdSendSignal(int pidfd, int sig) {
   return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
 }
-
-// PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not
-// the process. Runners are restarted from source threads that end before
-// the supervisor does, which would take their runners down with them. So
-// every fork happens on one thread that lives as long as the process: the
-// one process-wide object here, and deliberately so.
-class Spawner {
- public:
-  static Spawner& instance() {
-    static Spawner* s = new Spawner();  // never destroyed: the thread runs until exit
-    return *s;
-  }
-  // Runs `job` on the spawner thread and waits for it.
-  void run(std::function<void()> job) {
-    std::unique_lock lock(mu_);
-    const uint64_t ticket = enqueue(std::move(job));
-    cv_.wait(lock, [&] { return done_ >= ticket; });
-  }
-  // Queues `job` and returns at once.
-  void post(std::function<void()> job) {
-    std::lock_guard lock(mu_);
-    enqueue(std::move(job));
-  }
-
- private:
-  Spawner() {
-    std::thread([this] {
-      std::unique_lock lock(mu_);
-      for (;;) {
-        cv_.wait(lock, [&] { return !jobs_.empty(); });
-        std::function<void()> job = std::move(jobs_.front());
-        jobs_.pop_front();
-        lock.unlock();
-        job();
-        job = nullptr;  // what it owns goes before anyone hears it is done
-        lock.lock();
-        ++done_;
-        cv_.notify_all();
-      }
-    }).detach();
-  }
-  uint64_t enqueue(std::function<void()> job) {
-    jobs_.push_back(std::move(job));
-    cv_.notify_all();
-    return ++queued_;
-  }
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  uint64_t queued_ = 0;
-  uint64_t done_ = 0;
-};
 
 }  // namespace
 
@@ -108,45 +49,7 @@ ChildProcess::~ChildProcess() {
   if (running()) kill();
 }
 
-ChildProcess ChildProcess::spawn(const std::string& path, const std::vector<std::string>& argv,
-                                 const std::vector<std::string>& env,
-                                 std::span<const int> passFds) {
-  ChildProcess child;
-  std::exception_ptr error;
-  Spawner::instance().run([&] {
-    try {
-      child = spawnHere(path, argv, env, passFds);
-    } catch (...) {
-      error = std::current_exception();
-    }
-  });
-  if (error) std::rethrow_exception(error);
-  return child;
-}
-
-std::future<ChildProcess> ChildProcess::spawnAsync(std::string path, std::vector<std::string> argv,
-                                                   std::vector<std::string> env,
-                                                   std::vector<UniqueFd> passFds) {
-  auto promise = std::make_shared<std::promise<ChildProcess>>();
-  std::future<ChildProcess> result = promise->get_future();
-  auto fds = std::make_shared<std::vector<UniqueFd>>(std::move(passFds));
-  Spawner::instance().post(
-      [promise, fds, path = std::move(path), argv = std::move(argv), env = std::move(env)] {
-        try {
-          std::vector<int> raw;
-          for (const UniqueFd& fd : *fds) raw.push_back(fd.get());
-          ChildProcess child = spawnHere(path, argv, env, raw);
-          fds->clear();  // the child has its copies; ours go before the result is seen
-          promise->set_value(std::move(child));
-        } catch (...) {
-          fds->clear();
-          promise->set_exception(std::current_exception());
-        }
-      });
-  return result;
-}
-
-ChildProcess ChildProcess::spawnHere(const std::string& path, const std::vector<std::string>& argv,
+ChildProcess ChildProcess::forkExec(const std::string& path, const std::vector<std::string>& argv,
                                      const std::vector<std::string>& env,
                                      std::span<const int> passFds) {
   // Everything the child needs is built before fork: between fork and exec

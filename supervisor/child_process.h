@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include <future>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,21 +31,14 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
   ~ChildProcess();
 
-  // fork + exec `path` with exactly `argv` and `env`. passFds[i] becomes fd
-  // 3+i in the child; every other fd the parent opened with O_CLOEXEC stays
-  // behind; stdin is /dev/null and stdout goes to stderr. The child gets
-  // PR_SET_PDEATHSIG(SIGKILL) before exec; the fork runs on a thread that
-  // lives as long as the process, so the child dies with the process, not
-  // with the thread that asked. Throws std::system_error.
-  static ChildProcess spawn(const std::string& path, const std::vector<std::string>& argv,
-                            const std::vector<std::string>& env, std::span<const int> passFds);
-
-  // Like spawn(), but returns at once: the fork happens later on the spawner
-  // thread, which owns (and closes after the fork) the fds to pass. The
-  // future holds the child or the exception spawn() would have thrown.
-  static std::future<ChildProcess> spawnAsync(std::string path, std::vector<std::string> argv,
-                                              std::vector<std::string> env,
-                                              std::vector<UniqueFd> passFds);
+  // fork + exec `path` with exactly `argv` and `env`, on the calling
+  // thread. passFds[i] becomes fd 3+i in the child; every other fd the
+  // parent opened with O_CLOEXEC stays behind; stdin is /dev/null and stdout
+  // goes to stderr. The child gets PR_SET_PDEATHSIG(SIGKILL) before exec,
+  // which fires when the forking *thread* ends: call it through Spawner.
+  // Throws std::system_error.
+  static ChildProcess forkExec(const std::string& path, const std::vector<std::string>& argv,
+                               const std::vector<std::string>& env, std::span<const int> passFds);
 
   pid_t pid() const { return pid_; }
   int pidfd() const { return pidfd_.get(); }
@@ -61,10 +53,6 @@ class ChildProcess {
 
  private:
   std::optional<ChildStatus> reap(bool block);
-  // The fork itself, on the calling thread.
-  static ChildProcess spawnHere(const std::string& path, const std::vector<std::string>& argv,
-                                const std::vector<std::string>& env, std::span<const int> passFds);
-
   pid_t pid_ = -1;
   UniqueFd pidfd_;
   std::optional<ChildStatus> status_;

@@ -1,8 +1,10 @@
-#include "death_watch.h"
+#include "supervisor/death_watch.h"
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -25,35 +27,50 @@ struct DeathWatch::Impl {
   // wakes under it, unwatch() erases under it.
   mutable std::mutex mu;
   UniqueFd epoll;
+  UniqueFd stop;  // eventfd: readable once the watch is to end
+  std::thread thread;
   std::unordered_map<uint64_t, Entry> entries;
   uint64_t nextId = 1;
   std::atomic<uint64_t> wakeUps{0};
 };
 
-DeathWatch::Registration::Registration(Registration&& o) noexcept : id_(std::exchange(o.id_, 0)) {}
+// Not an id unwatch() hands out: marks the stop eventfd in epoll.
+constexpr uint64_t kStopId = 0;
+
+DeathWatch::Registration::Registration(Registration&& o) noexcept
+    : owner_(o.owner_), id_(std::exchange(o.id_, 0)) {}
 
 DeathWatch::Registration& DeathWatch::Registration::operator=(Registration&& o) noexcept {
   if (this != &o) {
     reset();
+    owner_ = o.owner_;
     id_ = std::exchange(o.id_, 0);
   }
   return *this;
 }
 
 void DeathWatch::Registration::reset() noexcept {
-  if (id_ != 0) DeathWatch::instance().unwatch(std::exchange(id_, 0));
-}
-
-DeathWatch& DeathWatch::instance() {
-  // Never destroyed: its thread runs until exit, and Registrations held by
-  // objects with static storage may be reset after main returns.
-  static DeathWatch* w = new DeathWatch();
-  return *w;
+  if (id_ != 0) owner_->unwatch(std::exchange(id_, 0));
 }
 
 DeathWatch::DeathWatch() : impl_(new Impl) {
   impl_->epoll.reset(sysCall("epoll_create1", [] { return ::epoll_create1(EPOLL_CLOEXEC); }));
-  std::thread([this] { run(); }).detach();
+  impl_->stop.reset(sysCall("eventfd", [] { return ::eventfd(0, EFD_CLOEXEC); }));
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kStopId;
+  sysCall("epoll_ctl(ADD)",
+          [&] { return ::epoll_ctl(impl_->epoll.get(), EPOLL_CTL_ADD, impl_->stop.get(), &ev); });
+  impl_->thread = std::thread([this] { run(); });
+}
+
+DeathWatch::~DeathWatch() {
+  const uint64_t one = 1;
+  // An eventfd counter far below its maximum: only a signal can interrupt.
+  while (::write(impl_->stop.get(), &one, sizeof one) < 0 && errno == EINTR) {
+  }
+  impl_->thread.join();
+  delete impl_;
 }
 
 DeathWatch::Registration DeathWatch::watch(int pidfd, std::span<const RingView> rings) noexcept {
@@ -86,7 +103,7 @@ DeathWatch::Registration DeathWatch::watch(int pidfd, std::span<const RingView> 
   Impl::Entry& e = impl_->entries[id];
   e.pidfd = std::move(dup);
   e.rings = std::move(views);
-  return Registration(id);
+  return Registration(this, id);
 }
 
 void DeathWatch::unwatch(uint64_t id) noexcept {
@@ -113,6 +130,7 @@ void DeathWatch::run() {
     }
     std::lock_guard lock(impl_->mu);
     for (int i = 0; i < n; ++i) {
+      if (events[i].data.u64 == kStopId) return;
       // An event may name a runner unwatched since epoll_wait returned.
       auto it = impl_->entries.find(events[i].data.u64);
       if (it == impl_->entries.end() || !it->second.pidfd) continue;

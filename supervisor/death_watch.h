@@ -1,4 +1,4 @@
-// DeathWatch: one thread per process that watches the pidfds of all live
+// DeathWatch: one thread that watches the pidfds of all live
 // runners with epoll and, the moment one turns readable, wakes every ring
 // waiter of that runner (wakeRingWaiters). An engine thread sleeping on a
 // ring futex cannot poll a pidfd at the same time; without this it would
@@ -39,13 +39,17 @@ class DeathWatch {
 
    private:
     friend class DeathWatch;
-    explicit Registration(uint64_t id) : id_(id) {}
+    Registration(DeathWatch* owner, uint64_t id) : owner_(owner), id_(id) {}
+    DeathWatch* owner_ = nullptr;
     uint64_t id_ = 0;
   };
 
-  // The process-wide watch; its thread starts on first use and runs until
-  // the process exits.
-  static DeathWatch& instance();
+  // Starts the watch thread. main() owns one and passes it down.
+  DeathWatch();
+  // Stops the thread; every Registration must be gone first.
+  ~DeathWatch();
+  DeathWatch(const DeathWatch&) = delete;
+  DeathWatch& operator=(const DeathWatch&) = delete;
 
   // Watches `pidfd` (duplicated: the caller may close its own at any time)
   // and wakes `rings` when it turns readable. Never throws: a failure is
@@ -58,7 +62,6 @@ class DeathWatch {
   size_t watched() const noexcept;
 
  private:
-  DeathWatch();
   void run();
   void unwatch(uint64_t id) noexcept;
 

@@ -1,4 +1,4 @@
-#include "death_watch.h"
+#include "supervisor/death_watch.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -9,7 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "child_process.h"
+#include "supervisor/child_process.h"
+#include "supervisor/spawner.h"
+#include "tests/supervisor/proc_inspect.h"
 #include "shm_ring/ring_consumer.h"
 #include "shm_ring/ring_producer.h"
 #include "shm_ring/ring_set.h"
@@ -19,7 +21,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-ChildProcess sleeper() { return ChildProcess::spawn("/bin/sleep", {"sleep", "600"}, {}, {}); }
+// One watch and one spawner for the test process, as main() has.
+DeathWatch& theWatch() {
+  static DeathWatch* w = new DeathWatch();
+  return *w;
+}
+
+ChildProcess sleeper() {
+  static Spawner* spawner = new Spawner();
+  return spawner->spawn("/bin/sleep", {"sleep", "600"}, {}, {});
+}
 
 RingSet oneRing() {
   const std::array<uint64_t, 1> caps = {64u << 10};
@@ -49,9 +60,9 @@ TEST(DeathWatchTest, DeathEndsASleepingConsumerWaitWithPeerDead) {
   RingSet rings = oneRing();
   ChildProcess child = sleeper();
   const RingView ring = rings.ring(0);
-  DeathWatch::Registration reg = DeathWatch::instance().watch(child.pidfd(), {&ring, 1});
+  DeathWatch::Registration reg = theWatch().watch(child.pidfd(), {&ring, 1});
   ASSERT_TRUE(reg.active());
-  const uint64_t before = DeathWatch::instance().wakeUps();
+  const uint64_t before = theWatch().wakeUps();
 
   RingStatus status = RingStatus::kOk;
   std::atomic<bool> done{false};
@@ -66,14 +77,14 @@ TEST(DeathWatchTest, DeathEndsASleepingConsumerWaitWithPeerDead) {
   ::kill(child.pid(), SIGKILL);
   waiter.join();
   EXPECT_EQ(status, RingStatus::kPeerDead);
-  EXPECT_GT(DeathWatch::instance().wakeUps(), before);
+  EXPECT_GT(theWatch().wakeUps(), before);
 }
 
 TEST(DeathWatchTest, DeathEndsASleepingProducerWaitWithPeerDead) {
   RingSet rings = oneRing();
   ChildProcess child = sleeper();
   const RingView ring = rings.ring(0);
-  DeathWatch::Registration reg = DeathWatch::instance().watch(child.pidfd(), {&ring, 1});
+  DeathWatch::Registration reg = theWatch().watch(child.pidfd(), {&ring, 1});
   ASSERT_TRUE(reg.active());
 
   RingStatus status = RingStatus::kOk;
@@ -96,26 +107,26 @@ TEST(DeathWatchTest, DeathEndsASleepingProducerWaitWithPeerDead) {
 }
 
 TEST(DeathWatchTest, UnwatchedRingsAreNeverTouchedAgain) {
-  const size_t before = DeathWatch::instance().watched();
+  const size_t before = theWatch().watched();
   ChildProcess child = sleeper();
   {
     RingSet rings = oneRing();
     const RingView ring = rings.ring(0);
-    DeathWatch::Registration reg = DeathWatch::instance().watch(child.pidfd(), {&ring, 1});
+    DeathWatch::Registration reg = theWatch().watch(child.pidfd(), {&ring, 1});
     ASSERT_TRUE(reg.active());
-    EXPECT_EQ(DeathWatch::instance().watched(), before + 1);
+    EXPECT_EQ(theWatch().watched(), before + 1);
     reg.reset();
     EXPECT_FALSE(reg.active());
-    EXPECT_EQ(DeathWatch::instance().watched(), before);
+    EXPECT_EQ(theWatch().watched(), before);
   }  // the mapping is gone: a late wake-up would fault
-  const uint64_t wakeUps = DeathWatch::instance().wakeUps();
+  const uint64_t wakeUps = theWatch().wakeUps();
   child.kill();
   // Another watched death afterwards proves the watch thread went past the
   // first one (events are handled in order) without touching the old rings.
   RingSet rings = oneRing();
   const RingView ring = rings.ring(0);
   ChildProcess second = sleeper();
-  DeathWatch::Registration reg = DeathWatch::instance().watch(second.pidfd(), {&ring, 1});
+  DeathWatch::Registration reg = theWatch().watch(second.pidfd(), {&ring, 1});
   RingStatus status = RingStatus::kOk;
   std::atomic<bool> done{false};
   std::thread waiter([&] {
@@ -128,14 +139,14 @@ TEST(DeathWatchTest, UnwatchedRingsAreNeverTouchedAgain) {
   ::kill(second.pid(), SIGKILL);
   waiter.join();
   EXPECT_EQ(status, RingStatus::kPeerDead);
-  EXPECT_EQ(DeathWatch::instance().wakeUps(), wakeUps + 1);
+  EXPECT_EQ(theWatch().wakeUps(), wakeUps + 1);
 }
 
 // Several threads register, see deaths and unregister at once, as engine
 // threads restarting runners of different hosts do; under TSan/ASan any
 // race between a wake-up and the unmapping would show here.
 TEST(DeathWatchTest, ConcurrentWatchDeathAndUnwatchLeaveNothingBehind) {
-  const size_t before = DeathWatch::instance().watched();
+  const size_t before = theWatch().watched();
   std::vector<std::thread> threads;
   std::atomic<int> peerDead{0};
   constexpr int kThreads = 4;
@@ -146,7 +157,7 @@ TEST(DeathWatchTest, ConcurrentWatchDeathAndUnwatchLeaveNothingBehind) {
         RingSet rings = oneRing();
         const RingView ring = rings.ring(0);
         ChildProcess child = sleeper();
-        DeathWatch::Registration reg = DeathWatch::instance().watch(child.pidfd(), {&ring, 1});
+        DeathWatch::Registration reg = theWatch().watch(child.pidfd(), {&ring, 1});
         if ((i + t) % 2 == 0) {
           ::kill(child.pid(), SIGKILL);
           RingConsumer consumer(ring, ~0ull);
@@ -163,7 +174,24 @@ TEST(DeathWatchTest, ConcurrentWatchDeathAndUnwatchLeaveNothingBehind) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(peerDead.load(), kThreads * kRounds / 2);
-  EXPECT_EQ(DeathWatch::instance().watched(), before);
+  EXPECT_EQ(theWatch().watched(), before);
+}
+
+
+// main() owns the watch: destroying it stops its thread and closes its fds.
+TEST(DeathWatchTest, DestroyingTheWatchStopsItsThread) {
+  const size_t fds = openFdCount();
+  const size_t threads = threadCount();
+  for (int i = 0; i < 20; ++i) {
+    DeathWatch w;
+    ChildProcess child = sleeper();
+    RingSet rings = oneRing();
+    const RingView ring = rings.ring(0);
+    DeathWatch::Registration reg = w.watch(child.pidfd(), {&ring, 1});
+    EXPECT_TRUE(reg.active());
+  }
+  EXPECT_EQ(openFdCount(), fds);
+  EXPECT_EQ(threadCount(), threads);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "proc_inspect.h"
+#include "tests/supervisor/proc_inspect.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -45,6 +45,17 @@ size_t openFdCount() {
   }
   ::closedir(d);
   return n - 1;  // the directory stream's own fd
+}
+
+size_t threadCount() {
+  size_t n = 0;
+  DIR* d = ::opendir("/proc/self/task");
+  if (d == nullptr) return 0;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] != '.') ++n;
+  }
+  ::closedir(d);
+  return n;
 }
 
 bool stopAndWait(pid_t pid) {

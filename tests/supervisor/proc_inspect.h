@@ -27,6 +27,9 @@ std::vector<std::pair<pid_t, char>> childProcesses(pid_t parent = ::getpid());
 // Descriptors this process has open.
 size_t openFdCount();
 
+// Threads this process runs.
+size_t threadCount();
+
 // SIGSTOP lands asynchronously: kill() returns while the target's threads
 // may still run. Sends it and waits (up to ~1 s) until every thread of `pid`
 // reports state T.

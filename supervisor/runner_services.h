@@ -1,0 +1,24 @@
+// What every runner launch needs from the supervisor process: main() owns
+// the spawner thread and the death watch and hands them down with the
+// paths of the runner binary and the seccomp profiles.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "supervisor/death_watch.h"
+#include "supervisor/spawner.h"
+
+namespace bulkhead {
+
+struct RunnerServices {
+  Spawner& spawner;
+  DeathWatch& deathWatch;
+  std::string runnerPath;  // bulkhead-runner
+  std::string policyDir;   // where the seccomp profiles are
+  // Ring waits poll the runner's pidfd at this interval as a safety net;
+  // deaths are normally reported at once by the death watch.
+  std::chrono::milliseconds deathPollSlice{250};
+};
+
+}  // namespace bulkhead
