@@ -1,4 +1,4 @@
-#include "bench_transport.h"
+#include "bench/bench_transport.h"
 
 #include <unistd.h>
 

@@ -23,8 +23,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "child_run.h"
-#include "e2e_setup.h"
+#include "bench/child_run.h"
+#include "bench/e2e_setup.h"
 
 namespace bulkhead {
 namespace {

@@ -1,4 +1,4 @@
-#include "e2e_setup.h"
+#include "bench/e2e_setup.h"
 
 #include <cstdio>
 

@@ -31,8 +31,9 @@
 #include <benchmark/benchmark.h>
 #include <spdlog/spdlog.h>
 
-#include "inprocess_host.h"
-#include "isolated_host.h"
+#include "plugin_api/inprocess_host.h"
+#include "supervisor/isolated_host.h"
+#include "supervisor/runner_services.h"
 
 namespace bulkhead {
 namespace {
@@ -41,26 +42,34 @@ std::string pluginPath(const std::string& name) {
   return std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/lib" + name + ".so";
 }
 
-IsolationOptions benchIsolation() {
-  IsolationOptions o;
-  o.runnerPath = std::string(BULKHEAD_BINARY_DIR) + "/bulkhead-runner";
-  o.policyDir = std::string(BULKHEAD_BINARY_DIR) + "/policies";
-  o.maxRestarts = 1000000;
-  o.backoffInitial = std::chrono::milliseconds(0);
-  o.backoffMax = std::chrono::milliseconds(0);
+// What main() owns and hands to every host; one for the whole benchmark.
+RunnerServices& services() {
+  static Spawner* spawner = new Spawner();
+  static DeathWatch* deathWatch = new DeathWatch();
+  static RunnerServices* s =
+      new RunnerServices{*spawner, *deathWatch, std::string(BULKHEAD_BINARY_DIR) + "/bulkhead-runner",
+                         std::string(BULKHEAD_BINARY_DIR) + "/policies"};
+  return *s;
+}
+
+IsolationConfig benchIsolation() {
+  IsolationConfig o;
+  o.restart.maxRestarts = 1000000;
+  o.restart.backoffInitial = std::chrono::milliseconds(0);
+  o.restart.backoffMax = std::chrono::milliseconds(0);
   return o;
 }
 
 std::unique_ptr<PluginHost> makeHost(bool isolated, const std::string& plugin) {
   PluginSpec spec{plugin, pluginPath(plugin), ""};
-  if (isolated) return std::make_unique<IsolatedHost>(spec, benchIsolation());
+  if (isolated) return std::make_unique<IsolatedHost>(spec, benchIsolation(), services());
   return std::make_unique<InProcessHost>(spec);
 }
 
 std::unique_ptr<PluginHost> makeHost(bool isolated, const std::string& plugin,
                                      const std::string& initConfig) {
   PluginSpec spec{plugin, pluginPath(plugin), initConfig};
-  if (isolated) return std::make_unique<IsolatedHost>(spec, benchIsolation());
+  if (isolated) return std::make_unique<IsolatedHost>(spec, benchIsolation(), services());
   return std::make_unique<InProcessHost>(spec);
 }
 
@@ -317,11 +326,11 @@ BENCHMARK(BM_Async)
 // case: crash loops); with a pause every crash finds one (the usual case).
 void BM_CrashRecovery(benchmark::State& state) {
   spdlog::set_level(spdlog::level::off);  // one crash report per iteration
-  IsolationOptions o = benchIsolation();
-  o.standbyRunner = state.range(0) != 0;
+  IsolationConfig o = benchIsolation();
+  o.restart.standby = state.range(0) != 0;
   const auto pause = std::chrono::milliseconds(state.range(1));
   auto host =
-      std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""}, o);
+      std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""}, o, services());
   host->open("count=0,size=64,batch=16");
   std::vector<double> samples;
   for (auto _ : state) {
@@ -380,7 +389,7 @@ uint64_t statusKib(int pid, const std::string& key) {
 
 void BM_RunnerRss(benchmark::State& state) {
   auto host = std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""},
-                                             benchIsolation());
+                                             benchIsolation(), services());
   host->open("count=0,size=64,batch=128");
   for (auto _ : state) {
     for (int i = 0; i < 2000; ++i) benchmark::DoNotOptimize(host->nextBatch().events.size());

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "bench_transport.h"
+#include "bench/bench_transport.h"
 #include "shm_ring/ring_consumer.h"
 #include "shm_ring/ring_producer.h"
 #include "shm_ring/ring_set.h"

@@ -10,6 +10,12 @@
 // window the plugin is disabled (circuit breaker) and every call fails with
 // a message that says so.
 //
+// The pieces: RunnerLauncher starts runners (and the standby),
+// RestartPolicy decides when one may start again, RunnerEnd names how one
+// ended; this class is the data plane and the glue between them
+// (isolated_host.cpp: lifecycle, batches, parse, async;
+// isolated_host_extract.cpp: field extraction).
+//
 // Not thread-safe: one engine thread drives one host.
 #pragma once
 
@@ -22,57 +28,25 @@
 #include <string>
 #include <vector>
 
-#include "control_channel.h"
-#include "plugin_host.h"
-#include "sandbox_runner/landlock.h"
-#include "shm_ring/ring_consumer.h"
+#include "config/isolation_config.h"
+#include "plugin_api/plugin_host.h"
+#include "protocol/control_channel.h"
 #include "shm_ring/ring_set.h"
+#include "shm_ring/ring_status.h"
+#include "supervisor/restart_policy.h"
+#include "supervisor/runner_end.h"
+#include "supervisor/runner_launcher.h"
+#include "supervisor/runner_services.h"
 
 namespace bulkhead {
-
-struct IsolationOptions {
-  std::string runnerPath;  // bulkhead-runner
-  std::string policyName = "default";
-  std::string policyDir;
-  std::string user = "nobody";
-  uint64_t addressSpaceMb = 0;  // 0: unlimited
-  uint64_t cpuSeconds = 0;      // 0: unlimited
-  uint64_t openFiles = 64;
-  std::vector<std::string> allowRead;
-  std::vector<std::string> allowWrite;
-  // The runner's whole environment. GOMAXPROCS=1: Go SDK extractors spin
-  // worker goroutines when it is larger (design.md).
-  std::vector<std::string> env = {"GOMAXPROCS=1"};
-  // Ring sizes in bytes: source, request, response, async (powers of two).
-  std::array<uint64_t, 4> ringBytes = {8u << 20, 1u << 20, 4u << 20, 1u << 20};
-
-  std::chrono::milliseconds initDeadline{10000};
-  std::chrono::milliseconds openDeadline{10000};
-  std::chrono::milliseconds nextBatchDeadline{1000};
-  std::chrono::milliseconds extractDeadline{1000};
-  std::chrono::milliseconds parseDeadline{1000};
-  std::chrono::milliseconds controlDeadline{5000};
-
-  // Keep one runner ready beside the serving one: started, sandboxed and
-  // waiting to load the plugin, so a restart after a crash skips fork, exec
-  // and the sandbox set-up. Costs one idle process per plugin.
-  bool standbyRunner = true;
-  // Ring waits poll the runner's pidfd at this interval as a safety net;
-  // deaths are normally reported at once by the process-wide death watch.
-  std::chrono::milliseconds deathPollSlice{250};
-
-  uint32_t maxRestarts = 5;
-  std::chrono::seconds restartWindow{60};
-  std::chrono::milliseconds backoffInitial{10};
-  std::chrono::milliseconds backoffMax{2000};
-};
 
 class IsolatedHost final : public PluginHost {
  public:
   // Starts the runner, which loads and initialises the plugin. A plugin
   // that cannot be loaded or initialised is a load error (PluginError),
   // not a crash to restart from.
-  IsolatedHost(const PluginSpec& spec, IsolationOptions options);
+  IsolatedHost(const PluginSpec& spec, const IsolationConfig& config,
+               const RunnerServices& services);
   ~IsolatedHost() override;
   IsolatedHost(const IsolatedHost&) = delete;
   IsolatedHost& operator=(const IsolatedHost&) = delete;
@@ -109,38 +83,31 @@ class IsolatedHost final : public PluginHost {
   // The standby runner's pid, or -1 (tests). Waits for its fork if that is
   // still under way.
   int standbyPid();
-  bool disabled() const { return disabled_; }
+  bool disabled() const { return restart_.disabled(); }
   // What the current runner reported of its sandbox layers, one line each
   // ("seccomp: applied: policy default").
   const std::vector<std::string>& sandboxLayers() const { return sandbox_; }
 
  private:
-  struct Runner;
-  enum class Fault { kDied, kDeadline, kMalformed };
-
-  struct CompiledPolicy;
-  // A runner sent its setup and started (in the background when asked):
-  // it sandboxes itself and waits for activateRunner().
-  std::unique_ptr<Runner> launchRunner(bool background);
-  // Lets a launched runner load the plugin and checks its hello.
-  void activateRunner(Runner& r);
-  std::unique_ptr<Runner> startRunner();
   // The standby if it can serve the current capture; nullptr otherwise.
   std::unique_ptr<Runner> takeStandby();
   // Launches a standby when there should be one and none fits.
   void refreshStandby();
-  // The Landlock paths a runner set up now gets (policy, library, open
-  // params, options).
-  LandlockRules landlockRules() const;
-  bool fitsCapture(const Runner& r) const;
-  // True when `r` has ended without ever entering plugin code.
-  bool endedBeforePluginCode(Runner& r);
-  std::array<uint64_t, 5> capacities() const;  // the rings and the status board
+  // Starts a runner now and takes its hello.
+  std::unique_ptr<Runner> startRunner();
+  // Adopts the hello of a runner about to serve.
+  void adoptHello(RunnerHello hello, int pid);
   // Kills the runner, reports and counts; the next call restarts it.
-  void fault(Fault kind, const char* during, const std::string& detail);
+  void fault(RunnerEnd::Kind kind, const char* during, const std::string& detail);
+  // A failure counted against the restart policy; logs and may disable.
+  void recordFailure(const std::string& what, const char* during, const std::string& inPlugin,
+                     int pid);
   // Makes sure a runner is there, restarting (with backoff) after a fault.
   // `restart`: counted as one (false when a runner is replaced on purpose).
   bool ensureRunner(bool restart = true);
+  // Brings a fresh runner to where the last one was: pre-extraction, the
+  // open capture, async events. False after a fault.
+  bool resumeRunner();
   // Shuts the current runner down politely (plugin_destroy), then kills it
   // if it does not end in time.
   void retireRunner();
@@ -175,7 +142,9 @@ class IsolatedHost final : public PluginHost {
                             std::span<const FieldRequest> requests, ExtractResults& out);
 
   PluginSpec spec_;
-  IsolationOptions options_;
+  IsolationConfig config_;
+  RunnerLauncher launcher_;
+  RestartPolicy restart_;
   PluginInfo info_;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<Runner> standby_;
@@ -183,18 +152,14 @@ class IsolatedHost final : public PluginHost {
   // the next runner launched: tearing down a used mapping and its pages
   // took ~2-3 ms of a restart.
   std::optional<RingSet> spareRings_;
-  std::unique_ptr<CompiledPolicy> policy_;
   HostCounters counters_;
 
   bool opened_ = false;
   bool ended_ = false;  // EOF or FAILURE seen since open
   std::string openParams_;
   bool asyncStarted_ = false;
-  bool disabled_ = false;
   std::string hostError_;
   std::vector<std::string> sandbox_;
-  std::deque<std::chrono::steady_clock::time_point> restarts_;
-  std::chrono::steady_clock::time_point nextStart_{};
   std::chrono::steady_clock::time_point nextAsyncLivenessCheck_{};
 
   uint32_t seq_ = 0;

@@ -24,13 +24,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "alert_output.h"
+#include "supervisor/alert_output.h"
 #include "config/config.h"
 #include "config/overrides.h"
 #include "engine/event_loop.h"
 #include "engine/rules_loader.h"
-#include "field_schema.h"
-#include "host_factory.h"
+#include "plugin_api/field_schema.h"
+#include "supervisor/host_factory.h"
 #include "plugin_api/plugin_set.h"
 
 namespace bulkhead {
@@ -228,10 +228,14 @@ int run(const Cli& cli) {
   if (cli.json) overrides.push_back("json_output=true");
   Config config = loadConfig(cli.config, overrides);
 
-  HostContext ctx;
-  ctx.runnerPath = config.runnerPath.empty() ? executableDir() + "/bulkhead-runner"
-                                             : config.runnerPath;
-  ctx.policyDir = executableDir() + "/policies";
+  // Forks and deaths of every runner go through these two threads; they
+  // outlive every host (declared first, destroyed last).
+  Spawner spawner;
+  DeathWatch deathWatch;
+  RunnerServices ctx{spawner, deathWatch,
+                     config.runnerPath.empty() ? executableDir() + "/bulkhead-runner"
+                                               : config.runnerPath,
+                     executableDir() + "/policies"};
   if (cli.isolation) {
     // -o on bulkhead.defaults does not reach per-plugin overrides; the
     // command-line mode wins over every plugin's setting.

@@ -29,10 +29,11 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "death_watch.h"
-#include "event.h"
-#include "isolated_host.h"
-#include "proc_inspect.h"
+#include "supervisor/death_watch.h"
+#include "plugin_api/event.h"
+#include "supervisor/isolated_host.h"
+#include "tests/supervisor/test_services.h"
+#include "tests/supervisor/proc_inspect.h"
 
 namespace bulkhead {
 namespace {
@@ -49,33 +50,31 @@ std::string pluginPath(const std::string& name) {
   return std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/lib" + name + ".so";
 }
 
-IsolationOptions baseIsolation() {
-  IsolationOptions o;
-  o.runnerPath = std::string(BULKHEAD_BINARY_DIR) + "/bulkhead-runner";
-  o.policyDir = std::string(BULKHEAD_BINARY_DIR) + "/policies";
-  o.ringBytes = {1u << 20, 1u << 18, 1u << 18, 1u << 18};
+IsolationConfig baseIsolation() {
+  IsolationConfig o;
+  o.rings = {1u << 20, 1u << 18, 1u << 18, 1u << 18};
   return o;
 }
 
 // Short deadlines and backoffs so that a crash loop takes milliseconds; a
 // breaker high enough that only the breaker tests trip it.
-IsolationOptions faultyIsolation() {
-  IsolationOptions o = baseIsolation();
-  o.initDeadline = milliseconds(3000);
-  o.openDeadline = milliseconds(1000);
+IsolationConfig faultyIsolation() {
+  IsolationConfig o = baseIsolation();
+  o.deadlines.init = milliseconds(3000);
+  o.deadlines.open = milliseconds(1000);
   // Long enough that a healthy call never misses it on a loaded 2-core
   // machine, short enough that a hang costs the suite little.
-  o.nextBatchDeadline = milliseconds(1000);
-  o.extractDeadline = milliseconds(1000);
-  o.parseDeadline = milliseconds(1000);
-  o.controlDeadline = milliseconds(500);
-  o.maxRestarts = 50;
-  o.restartWindow = std::chrono::seconds(60);
-  o.backoffInitial = milliseconds(2);
-  o.backoffMax = milliseconds(20);
+  o.deadlines.nextBatch = milliseconds(1000);
+  o.deadlines.extract = milliseconds(1000);
+  o.deadlines.parse = milliseconds(1000);
+  o.deadlines.close = milliseconds(500);
+  o.restart.maxRestarts = 50;
+  o.restart.window = std::chrono::seconds(60);
+  o.restart.backoffInitial = milliseconds(2);
+  o.restart.backoffMax = milliseconds(20);
   // A small source ring: a runner cannot run far ahead, so its death is
   // seen soon after the events it produced.
-  o.ringBytes = {64u << 10, 64u << 10, 64u << 10, 64u << 10};
+  o.rings = {64u << 10, 64u << 10, 64u << 10, 64u << 10};
   return o;
 }
 
@@ -180,15 +179,15 @@ struct SliceStats {
 class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // The death watch holds one epoll fd for the whole process from its
-    // first use on; it is not a per-host resource.
-    DeathWatch::instance();
+    // The test process's death watch and spawner hold fds from their first
+    // use on; they are not per-host resources.
+    testServices();
     fdsBefore_ = openFdCount();
     // Generous deadlines: this runner must never be the one that faults.
-    IsolationOptions o = baseIsolation();
-    o.nextBatchDeadline = milliseconds(5000);
+    IsolationConfig o = baseIsolation();
+    o.deadlines.nextBatch = milliseconds(5000);
     healthy_ = std::make_unique<IsolatedHost>(PluginSpec{"counter", pluginPath("counter"), ""},
-                                              std::move(o));
+                                              o, testServices());
     healthy_->open("count=0,batch=64");
   }
 
@@ -210,9 +209,10 @@ class FaultTest : public ::testing::Test {
   }
 
   std::unique_ptr<IsolatedHost> makeFaulty(const std::string& config,
-                                           IsolationOptions o = faultyIsolation()) {
-    return std::make_unique<IsolatedHost>(PluginSpec{"fault", pluginPath("fault"), config},
-                                          std::move(o));
+                                           const IsolationConfig& o = faultyIsolation(),
+                                           const RunnerServices& services = testServices()) {
+    return std::make_unique<IsolatedHost>(PluginSpec{"fault", pluginPath("fault"), config}, o,
+                                          services);
   }
 
   // One healthy batch: it must bring events, whatever the faulty one does.
@@ -505,8 +505,8 @@ class InitFaultTest : public FaultTest, public ::testing::WithParamInterface<Ini
 
 TEST_P(InitFaultTest, ConstructorFailsNamingTheFault) {
   const InitCase& c = GetParam();
-  IsolationOptions o = faultyIsolation();
-  o.initDeadline = milliseconds(500);
+  IsolationConfig o = faultyIsolation();
+  o.deadlines.init = milliseconds(500);
   try {
     makeFaulty(c.config, o);
     ADD_FAILURE() << "the host started although plugin_init faults";
@@ -533,8 +533,8 @@ INSTANTIATE_TEST_SUITE_P(
 // init that starts failing only after the first runner: every restart
 // fails, and the breaker disables the plugin.
 TEST_F(FaultTest, InitCrashAfterRestartTripsTheBreaker) {
-  IsolationOptions o = faultyIsolation();
-  o.maxRestarts = 3;
+  IsolationConfig o = faultyIsolation();
+  o.restart.maxRestarts = 3;
   const uint64_t armAt = realtimeNs() + 200'000'000;
   faulty_ = makeFaulty(R"({"fault":"segv","in":"init","arm_at_ns":)" + std::to_string(armAt) +
                            "}",
@@ -573,9 +573,9 @@ class OpenFaultTest : public FaultTest, public ::testing::WithParamInterface<Ope
 
 TEST_P(OpenFaultTest, EveryOpenFailsThenTheBreakerTrips) {
   const OpenCase& c = GetParam();
-  IsolationOptions o = faultyIsolation();
-  o.maxRestarts = 3;
-  o.openDeadline = milliseconds(500);
+  IsolationConfig o = faultyIsolation();
+  o.restart.maxRestarts = 3;
+  o.deadlines.open = milliseconds(500);
   faulty_ = makeFaulty(c.config, o);
   int failures = 0;
   for (int i = 0; i < 10 && !faulty_->disabled(); ++i) {
@@ -617,7 +617,7 @@ INSTANTIATE_TEST_SUITE_P(
 class DestroyFaultTest : public FaultTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(DestroyFaultTest, ShutdownStaysBounded) {
-  IsolationOptions o = faultyIsolation();
+  IsolationConfig o = faultyIsolation();
   faulty_ = makeFaulty(std::string(R"({"fault":")") + GetParam() + R"(","in":"destroy"})", o);
   faulty_->open("count=0,batch=16");
   driveUntil(*faulty_, Drive::kNextBatch, [](const SliceStats& s) { return s.iterations >= 5; });
@@ -626,7 +626,7 @@ TEST_P(DestroyFaultTest, ShutdownStaysBounded) {
   const auto took = Clock::now() - start;
   // Shutdown waits at most the control deadline for the reply and again
   // for the exit; a hang is then killed.
-  EXPECT_LT(took, 3 * o.controlDeadline + milliseconds(1000));
+  EXPECT_LT(took, 3 * o.deadlines.close + milliseconds(1000));
   for (int i = 0; i < 5; ++i) healthySlice();
   EXPECT_EQ(healthyStalls_, 0);
 }
@@ -638,8 +638,8 @@ INSTANTIATE_TEST_SUITE_P(Faults, DestroyFaultTest,
 // ---- circuit breaker and recovery policy ----
 
 TEST_F(FaultTest, CrashLoopIsDisabledByTheBreaker) {
-  IsolationOptions o = faultyIsolation();
-  o.maxRestarts = 4;
+  IsolationConfig o = faultyIsolation();
+  o.restart.maxRestarts = 4;
   faulty_ = makeFaulty(armedLater(R"({"fault":"segv","in":"next_batch","after":0})"), o);
   faulty_->open("count=0,batch=16");
   driveUntil(*faulty_, Drive::kNextBatch,
@@ -667,9 +667,9 @@ TEST_F(FaultTest, CrashLoopIsDisabledByTheBreaker) {
 
 // Restarts older than the window do not count towards the breaker.
 TEST_F(FaultTest, RestartsOutsideTheWindowDoNotTripTheBreaker) {
-  IsolationOptions o = faultyIsolation();
-  o.maxRestarts = 2;
-  o.restartWindow = std::chrono::seconds(1);
+  IsolationConfig o = faultyIsolation();
+  o.restart.maxRestarts = 2;
+  o.restart.window = std::chrono::seconds(1);
   faulty_ = makeFaulty(armedLater(R"({"fault":"segv","in":"next_batch","after":30})"), o);
   faulty_->open("count=0,batch=16");
   // One crash about every 30 batches; the window forgets them after 1 s.
@@ -744,15 +744,17 @@ TEST_F(FaultTest, RunnerDeathDuringStartAsyncIsRecovered) {
 // ---- death watch ----
 
 TEST_F(FaultTest, RunnerDeathEndsAWaitingNextBatchAtOnce) {
-  IsolationOptions o = faultyIsolation();
+  IsolationConfig o = faultyIsolation();
   // Neither the deadline nor the pidfd safety slice can end this wait in
   // the test's lifetime: only the death watch's wake-up can.
-  o.nextBatchDeadline = milliseconds(120'000);
-  o.deathPollSlice = milliseconds(3'600'000);
-  faulty_ = makeFaulty(armedLater(R"({"fault":"hang","in":"next_batch","after":0})"), o);
+  o.deadlines.nextBatch = milliseconds(120'000);
+  RunnerServices services = testServices();
+  services.deathPollSlice = milliseconds(3'600'000);
+  faulty_ =
+      makeFaulty(armedLater(R"({"fault":"hang","in":"next_batch","after":0})"), o, services);
   faulty_->open("count=0,batch=16");
   const int pid = faulty_->runnerPid();
-  const uint64_t wakeUps = DeathWatch::instance().wakeUps();
+  const uint64_t wakeUps = testServices().deathWatch.wakeUps();
   std::thread killer([pid] {
     // Past the arming time, so the runner hangs in next_batch and the host
     // sleeps on an empty source ring.
@@ -769,7 +771,7 @@ TEST_F(FaultTest, RunnerDeathEndsAWaitingNextBatchAtOnce) {
   EXPECT_EQ(faulty_->counters().deadlineKills, 0u);
   EXPECT_THAT(faulty_->lastError(), HasSubstr("killed by signal 9"));
   EXPECT_NE(faulty_->runnerPid(), pid);
-  EXPECT_GT(DeathWatch::instance().wakeUps(), wakeUps) << "the death watch did not fire";
+  EXPECT_GT(testServices().deathWatch.wakeUps(), wakeUps) << "the death watch did not fire";
 }
 
 // ---- resources ----
@@ -798,7 +800,7 @@ struct SandboxCase {
   // may drop; the report then says so, and only then is no name expected.
   const char* syscall;
   bool deniedIsFine;
-  IsolationOptions options = faultyIsolation();
+  IsolationConfig options = faultyIsolation();
 };
 
 void PrintTo(const SandboxCase& c, std::ostream* os) { *os << c.name; }
@@ -813,9 +815,9 @@ SandboxCase killParentCase() {
 SandboxCase memoryBombCase() {
   SandboxCase c{"MemoryBomb", R"({"fault":"memory_bomb","in":"next_batch","after":2})", nullptr,
                 false};
-  c.options.addressSpaceMb = 512;
+  c.options.limits.addressSpaceMb = 512;
   // Touching a few hundred MiB takes longer than the usual short deadline.
-  c.options.nextBatchDeadline = milliseconds(5000);
+  c.options.deadlines.nextBatch = milliseconds(5000);
   return c;
 }
 

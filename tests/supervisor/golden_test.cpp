@@ -6,13 +6,13 @@
 
 #include "engine/event_loop.h"
 #include "engine/rules_loader.h"
-#include "host_suite.h"
-#include "inprocess_host.h"
-#include "isolated_host.h"
+#include "tests/plugin_api/host_suite.h"
+#include "plugin_api/inprocess_host.h"
+#include "supervisor/isolated_host.h"
+#include "tests/supervisor/test_services.h"
 
 namespace bulkhead {
 
-IsolationOptions testIsolation();
 
 namespace {
 
@@ -58,7 +58,7 @@ std::vector<std::string> alertsWith(bool isolated) {
   for (const char* name : {"counter", "jsonx"}) {
     PluginSpec spec{name, testPluginPath(name), ""};
     if (isolated) {
-      hosts.push_back(std::make_unique<IsolatedHost>(spec, testIsolation()));
+      hosts.push_back(std::make_unique<IsolatedHost>(spec, testIsolation(), testServices()));
     } else {
       hosts.push_back(std::make_unique<InProcessHost>(spec));
     }

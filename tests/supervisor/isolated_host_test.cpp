@@ -1,4 +1,5 @@
-#include "isolated_host.h"
+#include "supervisor/isolated_host.h"
+#include "tests/supervisor/test_services.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -11,20 +12,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "death_watch.h"
-#include "event.h"
-#include "host_suite.h"
-#include "inprocess_host.h"
-#include "proc_inspect.h"
+#include "supervisor/death_watch.h"
+#include "plugin_api/event.h"
+#include "tests/plugin_api/host_suite.h"
+#include "plugin_api/inprocess_host.h"
+#include "tests/supervisor/proc_inspect.h"
 
 namespace bulkhead {
-
-IsolationOptions testIsolation() {
-  IsolationOptions o;
-  o.runnerPath = std::string(BULKHEAD_BINARY_DIR) + "/bulkhead-runner";
-  o.policyDir = std::string(BULKHEAD_BINARY_DIR) + "/policies";
-  return o;
-}
 
 namespace {
 
@@ -32,22 +26,22 @@ INSTANTIATE_TEST_SUITE_P(Isolated, HostSuite,
                          ::testing::Values(HostKind{"isolated", [](const PluginSpec& s) {
                                                       return std::unique_ptr<PluginHost>(
                                                           std::make_unique<IsolatedHost>(
-                                                              s, testIsolation()));
+                                                              s, testIsolation(), testServices()));
                                                     }}),
                          [](const auto& info) { return info.param.name; });
 
 std::string counterPath() { return std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/libcounter.so"; }
 
-IsolationOptions smallRings() {
-  IsolationOptions o = testIsolation();
-  o.ringBytes = {64u << 10, 64u << 10, 64u << 10, 64u << 10};
+IsolationConfig smallRings() {
+  IsolationConfig o = testIsolation();
+  o.rings = {64u << 10, 64u << 10, 64u << 10, 64u << 10};
   return o;
 }
 
 // A batch eight times the source ring travels as many records, some of them
 // staged while the ring is full; it arrives whole and in order.
 TEST(IsolatedSource, BatchLargerThanTheRingArrivesWholeAndInOrder) {
-  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, smallRings());
+  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, smallRings(), testServices());
   host.open("count=192,size=8000,batch=64");
   uint64_t next = 0;
   for (int batch = 0; batch < 3; ++batch) {
@@ -80,7 +74,7 @@ uint32_t fieldId(const PluginInfo& info, const std::string& name) {
 // runner still get the right values.
 TEST(IsolatedPreExtract, AnswersAsARoundTripWouldAndSurvivesARestart) {
   const PluginSpec spec{"counter", counterPath(), ""};
-  IsolatedHost host(spec, testIsolation());
+  IsolatedHost host(spec, testIsolation(), testServices());
   InProcessHost reference(spec);
   std::vector<FieldRequest> wanted(3);
   wanted[0].fieldId = fieldId(host.info(), "counter.seq");
@@ -169,7 +163,7 @@ bool sameResults(const ExtractResults& a, const ExtractResults& b) {
 // the same as a plain extract() gives.
 TEST(IsolatedQueuedExtract, CollectsInOrderWhatExtractWouldGive) {
   const PluginSpec spec{"counter", counterPath(), ""};
-  IsolatedHost host(spec, testIsolation());
+  IsolatedHost host(spec, testIsolation(), testServices());
   std::vector<FieldRequest> wanted(2);
   wanted[0].fieldId = fieldId(host.info(), "counter.seq");
   wanted[1].fieldId = fieldId(host.info(), "counter.tags");
@@ -200,7 +194,7 @@ TEST(IsolatedQueuedExtract, CollectsInOrderWhatExtractWouldGive) {
 // counted lost; the next request goes to a new runner.
 TEST(IsolatedQueuedExtract, QueuedWorkThatDiesWithTheRunnerIsCountedLost) {
   const PluginSpec spec{"counter", counterPath(), ""};
-  IsolatedHost host(spec, testIsolation());
+  IsolatedHost host(spec, testIsolation(), testServices());
   std::vector<FieldRequest> wanted(1);
   wanted[0].fieldId = fieldId(host.info(), "counter.seq");
   host.open("count=0,batch=32");
@@ -226,10 +220,10 @@ TEST(IsolatedQueuedExtract, QueuedWorkThatDiesWithTheRunnerIsCountedLost) {
 // room that will never come (before, the runner hung until it was killed
 // at the end of the control deadline).
 TEST(IsolatedQueuedExtract, ShutdownDoesNotWaitForRoomForAnAnswer) {
-  IsolationOptions o = testIsolation();
-  o.ringBytes = {64u << 10, 256u << 10, 4u << 10, 64u << 10};  // a 4 KiB response ring
-  o.controlDeadline = std::chrono::milliseconds(3000);
-  auto host = std::make_unique<IsolatedHost>(PluginSpec{"counter", counterPath(), ""}, o);
+  IsolationConfig o = testIsolation();
+  o.rings = {64u << 10, 256u << 10, 4u << 10, 64u << 10};  // a 4 KiB response ring
+  o.deadlines.close = std::chrono::milliseconds(3000);
+  auto host = std::make_unique<IsolatedHost>(PluginSpec{"counter", counterPath(), ""}, o, testServices());
   std::vector<FieldRequest> wanted(1);
   wanted[0].fieldId = fieldId(host->info(), "counter.msg");
   host->open("count=0,batch=16");
@@ -246,7 +240,7 @@ TEST(IsolatedQueuedExtract, ShutdownDoesNotWaitForRoomForAnAnswer) {
 // An event no ring record can hold ends the capture with an error that says
 // so; the runner does not die and nothing is cut.
 TEST(IsolatedSource, EventLargerThanTheRingFailsTheBatchByName) {
-  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, smallRings());
+  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, smallRings(), testServices());
   host.open("count=0,size=100000,batch=1");
   BatchResult b = host.nextBatch();
   EXPECT_EQ(b.rc, SS_PLUGIN_FAILURE);
@@ -266,7 +260,7 @@ TEST(IsolatedOpen, ReadsTheFileItsOpenParamsName) {
   {
     IsolatedHost host(PluginSpec{"k8saudit", std::string(BULKHEAD_TEST_PLUGIN_DIR) +
                                                  "/libstandin_k8saudit.so", ""},
-                      testIsolation());
+                      testIsolation(), testServices());
     ASSERT_NO_THROW(host.open(file));
     BatchResult b = host.nextBatch();
     EXPECT_EQ(b.rc, SS_PLUGIN_SUCCESS) << host.lastError();
@@ -280,7 +274,7 @@ TEST(IsolatedOpen, ReadsTheFileItsOpenParamsName) {
     IsolatedHost host(PluginSpec{"k8saudit",
                                  std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/libstandin_k8saudit.so",
                                  "", file},
-                      testIsolation());
+                      testIsolation(), testServices());
     const int first = host.runnerPid();
     ASSERT_NO_THROW(host.open(file));
     EXPECT_EQ(host.runnerPid(), first);
@@ -312,7 +306,7 @@ class StandbyTest : public ::testing::Test {
  protected:
   void SetUp() override {
     spdlog::set_level(spdlog::level::off);  // one crash report per kill
-    DeathWatch::instance();  // its epoll fd lives as long as the process
+    testServices();  // its threads' fds live as long as the process
     fdsBefore_ = openFdCount();
     childrenBefore_ = childProcesses().size();
   }
@@ -327,7 +321,7 @@ class StandbyTest : public ::testing::Test {
 
 TEST_F(StandbyTest, TakesOverAfterEachCrashAndLeavesNothingBehind) {
   auto host = std::make_unique<IsolatedHost>(PluginSpec{"counter", counterPath(), ""},
-                                             testIsolation());
+                                             testIsolation(), testServices());
   host->open("count=0,batch=16");
   for (int crash = 0; crash < 5; ++crash) {
     const int standby = host->standbyPid();
@@ -347,12 +341,12 @@ TEST_F(StandbyTest, TakesOverAfterEachCrashAndLeavesNothingBehind) {
   const std::vector<std::string> layers = host->sandboxLayers();
   host.reset();
   auto fresh = std::make_unique<IsolatedHost>(PluginSpec{"counter", counterPath(), ""},
-                                              testIsolation());
+                                              testIsolation(), testServices());
   EXPECT_EQ(fresh->sandboxLayers(), layers);
 }
 
 TEST_F(StandbyTest, OpenParamsWithoutPathsKeepTheStandby) {
-  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, testIsolation());
+  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, testIsolation(), testServices());
   host.open("count=0,batch=16");
   const int standby = host.standbyPid();
   ASSERT_GT(standby, 0);
@@ -372,11 +366,11 @@ TEST_F(StandbyTest, OpenParamsWithOtherPathsReplaceTheStandby) {
   {
     // The serving runner started before any open params were known: only
     // the option lets it read the files.
-    IsolationOptions o = testIsolation();
-    o.allowRead = {dir};
+    IsolationConfig o = testIsolation();
+    o.allowPaths.read = {dir};
     IsolatedHost host(PluginSpec{"k8saudit", std::string(BULKHEAD_TEST_PLUGIN_DIR) +
                                                  "/libstandin_k8saudit.so", ""},
-                      o);
+                      o, testServices());
     host.open(files[0]);
     const int first = host.standbyPid();
     ASSERT_GT(first, 0);
@@ -392,7 +386,7 @@ TEST_F(StandbyTest, OpenParamsWithOtherPathsReplaceTheStandby) {
 }
 
 TEST_F(StandbyTest, ADeadStandbyIsNotACrashAndAFreshRunnerTakesOver) {
-  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, testIsolation());
+  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, testIsolation(), testServices());
   host.open("count=0,batch=16");
   const int standby = host.standbyPid();
   ASSERT_GT(standby, 0);
@@ -408,9 +402,9 @@ TEST_F(StandbyTest, ADeadStandbyIsNotACrashAndAFreshRunnerTakesOver) {
 }
 
 TEST_F(StandbyTest, CanBeTurnedOff) {
-  IsolationOptions o = testIsolation();
-  o.standbyRunner = false;
-  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, o);
+  IsolationConfig o = testIsolation();
+  o.restart.standby = false;
+  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, o, testServices());
   host.open("count=0,batch=16");
   EXPECT_EQ(host.standbyPid(), -1);
   EXPECT_EQ(childProcesses().size(), childrenBefore_ + 1);

@@ -1,0 +1,231 @@
+#include "supervisor/runner_launcher.h"
+
+#include <fcntl.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <capnp/message.h>
+#include <spdlog/spdlog.h>
+
+#include "policies/policy_search.h"
+#include "policies/seccomp_filter.h"
+#include "protocol/control.capnp.h"
+#include "protocol/status_board.h"
+#include "protocol/wire.h"
+#include "supervisor/runner_end.h"
+#include "supervisor/runner_reply.h"
+
+namespace bulkhead {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::vector<sock_filter> program(const Policy& policy, Phase phase) {
+  SeccompCompileOptions placeholder;
+  placeholder.selfPid = kSelfPidPlaceholder;
+  SeccompFilter f = SeccompFilter::compile(policy, phase, placeholder);
+  return {f.instructions().begin(), f.instructions().end()};
+}
+
+std::array<uint64_t, wire::kRingCount> capacities(const RingSizes& r) {
+  return {r.sourceBytes, r.requestBytes, r.responseBytes, r.asyncBytes, wire::kStatusBoardBytes};
+}
+
+template <typename List>
+void setTexts(List list, const std::vector<std::string>& texts) {
+  for (unsigned i = 0; i < texts.size(); ++i) list.set(i, texts[i]);
+}
+
+kj::ArrayPtr<const kj::byte> bytesOf(const std::vector<sock_filter>& f) {
+  return kj::arrayPtr(reinterpret_cast<const kj::byte*>(f.data()), f.size() * sizeof(sock_filter));
+}
+
+UniqueFd dupAbove2(int fd) {
+  return UniqueFd(
+      sysCall("fcntl(F_DUPFD_CLOEXEC)", [&] { return ::fcntl(fd, F_DUPFD_CLOEXEC, 3); }));
+}
+
+}  // namespace
+
+Runner::~Runner() {
+  if (spawning.valid()) {
+    try {
+      child = spawning.get();
+    } catch (const std::exception&) {
+      // Nothing was started.
+    }
+  }
+}
+
+ChildProcess& Runner::forked() {
+  if (spawning.valid()) child = spawning.get();
+  return child;
+}
+
+RingWaitOptions Runner::wait() const {
+  RingWaitOptions o;
+  o.pidfd = child.pidfd();
+  // The watch wakes a waiter the moment the runner dies; the slice is only
+  // a safety net then, long enough that an idle wait costs ~nothing.
+  if (watch.active()) o.pidfdSlice = deathPollSlice;
+  return o;
+}
+
+const char* Runner::pluginCall() const {
+  return wire::pluginCallName(wire::StatusBoard(rings.ring(wire::kStatusBoard).data).read());
+}
+
+bool Runner::endedBeforePluginCode() {
+  std::optional<ChildStatus> st = child.poll();
+  if (!st) st = child.waitFor(100);
+  // The runner marks the board before dlopen; a standby that ended with the
+  // board still idle never ran plugin code. A plugin that did run could
+  // forge the idle mark, but gains nothing: the fresh start that follows
+  // runs its init again, and a failure there is counted.
+  return st && wire::StatusBoard(rings.ring(wire::kStatusBoard).data).read() ==
+                   static_cast<uint32_t>(wire::PluginCall::kIdle);
+}
+
+RunnerLauncher::RunnerLauncher(const PluginSpec& spec, const IsolationConfig& config,
+                               const RunnerServices& services)
+    : spec_(spec), config_(config), services_(services) {
+  try {
+    policy_ = loadPolicy(config_.policy,
+                         policySearchDirs(services_.policyDir, currentExecutableDir()));
+    loading_ = program(policy_, Phase::kLoading);
+    serving_ = program(policy_, Phase::kServing);
+  } catch (const std::exception& e) {
+    throw PluginError("plugin '" + spec.name + "' (" + spec.libraryPath + "): seccomp policy '" +
+                      config_.policy + "': " + e.what());
+  }
+}
+
+LandlockRules RunnerLauncher::landlockRules(const std::string& openParams) const {
+  LandlockRules rules = landlockRulesFor(policy_, spec_.libraryPath, {openParams, spec_.initConfig});
+  for (const std::string& p : config_.allowPaths.read) rules.readPaths.push_back(p);
+  for (const std::string& p : config_.allowPaths.write) rules.writePaths.push_back(p);
+  return rules;
+}
+
+bool RunnerLauncher::fits(const Runner& r, const std::string& openParams) const {
+  // The runner reads nothing else of the setup that open params change.
+  const LandlockRules rules = landlockRules(openParams);
+  return r.landlock.readPaths == rules.readPaths && r.landlock.writePaths == rules.writePaths;
+}
+
+std::unique_ptr<Runner> RunnerLauncher::launch(bool background, const std::string& openParams,
+                                               std::optional<RingSet>& spare) const {
+  auto r = std::make_unique<Runner>();
+  const auto caps = capacities(config_.rings);
+  if (spare) {
+    r->rings = std::move(*spare);
+    spare.reset();
+    r->rings.reset();
+    wire::StatusBoard(r->rings.ring(wire::kStatusBoard).data).set(wire::PluginCall::kIdle);
+  } else {
+    r->rings = RingSet::create(caps, "bulkhead-rings");
+  }
+  int sv[2];
+  sysCall("socketpair", [&] { return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv); });
+  UniqueFd ours(sv[0]), theirs(sv[1]);
+  r->start.reset(sysCall("eventfd", [] { return ::eventfd(0, EFD_CLOEXEC); }));
+  r->deathPollSlice = services_.deathPollSlice;
+  r->kernelLog = KernelLogCursor::atEnd();
+  std::vector<std::string> env;
+  for (const auto& [k, v] : config_.env) env.push_back(k + "=" + v);
+#ifdef BULKHEAD_SANITIZER_BUILD
+  // LeakSanitizer's exit check forks and ptraces, which the sandbox forbids.
+  env.push_back("ASAN_OPTIONS=detect_leaks=0");
+#endif
+  r->control = ControlChannel(std::move(ours));
+  r->source = RingConsumer(r->rings.ring(wire::kSourceRing),
+                           wire::tagMask({wire::kBatch, wire::kBatchFields}));
+  r->requests = RingProducer(r->rings.ring(wire::kRequestRing));
+  r->responses = RingConsumer(r->rings.ring(wire::kResponseRing),
+                              wire::tagMask({wire::kExtractResult, wire::kParseResult}));
+  r->async = RingConsumer(r->rings.ring(wire::kAsyncRing), wire::tagMask({wire::kEvent}));
+
+  capnp::MallocMessageBuilder msg;
+  auto setup = msg.initRoot<Request>().initSetup();
+  setup.setPluginName(spec_.name);
+  setup.setLibraryPath(spec_.libraryPath);
+  setup.setInitConfig(spec_.initConfig);
+  setup.setPolicyName(config_.policy);
+  setup.setPolicyDir(services_.policyDir);
+  auto ringCaps = setup.initRingCapacities(wire::kRingCount);
+  for (unsigned i = 0; i < wire::kRingCount; ++i) ringCaps.set(i, caps[i]);
+  auto limits = setup.initLimits();
+  limits.setAddressSpaceMb(config_.limits.addressSpaceMb);
+  limits.setCpuSeconds(config_.limits.cpuSeconds);
+  limits.setOpenFiles(config_.limits.openFiles);
+  setup.setUser(config_.user);
+  const auto& allow = config_.allowPaths;
+  setTexts(setup.initAllowRead(static_cast<unsigned>(allow.read.size())), allow.read);
+  setTexts(setup.initAllowWrite(static_cast<unsigned>(allow.write.size())), allow.write);
+  setup.setOpenParams(openParams);
+  setup.setSeccompLoading(bytesOf(loading_));
+  setup.setSeccompServing(bytesOf(serving_));
+  setup.setSpecAllow(policy_.specAllow);
+  setup.setAllowNetwork(policy_.allowNetwork);
+  r->landlock = landlockRules(openParams);
+  const auto& ll = r->landlock;
+  setTexts(setup.initLandlockRead(static_cast<unsigned>(ll.readPaths.size())), ll.readPaths);
+  setTexts(setup.initLandlockWrite(static_cast<unsigned>(ll.writePaths.size())), ll.writePaths);
+
+  // Sent before the fork: the socket holds it, and the runner reads it as
+  // soon as it is up, then sandboxes itself without waiting for anyone.
+  r->control.send(msg);
+  const std::string& path = services_.runnerPath;
+  if (background) {
+    std::vector<UniqueFd> pass;
+    pass.push_back(std::move(theirs));
+    pass.push_back(dupAbove2(r->rings.fd()));
+    pass.push_back(dupAbove2(r->start.get()));
+    r->spawning = services_.spawner.spawnAsync(path, {path}, std::move(env), std::move(pass));
+  } else {
+    const int pass[3] = {theirs.get(), r->rings.fd(), r->start.get()};
+    r->child = services_.spawner.spawn(path, {path}, env, pass);
+  }
+  return r;
+}
+
+RunnerHello RunnerLauncher::activate(Runner& r) const {
+  r.forked();
+  const RingView watched[] = {r.rings.ring(wire::kSourceRing), r.rings.ring(wire::kRequestRing),
+                              r.rings.ring(wire::kResponseRing), r.rings.ring(wire::kAsyncRing)};
+  r.watch = services_.deathWatch.watch(r.child.pidfd(), watched);
+  const std::string who = "plugin '" + spec_.name + "' (" + spec_.libraryPath + ")";
+  try {
+    const uint64_t go = 1;
+    if (sysCallNoThrow([&] { return ::write(r.start.get(), &go, sizeof go); }) != sizeof go) {
+      throw ControlError(ControlError::Kind::kIo,
+                         std::string("start eventfd: ") + std::strerror(errno));
+    }
+    r.start.reset();
+    ControlMessage reply =
+        r.control.receive(Clock::now() + config_.deadlines.init, r.child.pidfd());
+    Reply::Reader rep = reply.reader->getRoot<Reply>();
+    if (rep.which() == Reply::ERROR) throw PluginError(checkedText(rep.getError(), "error"));
+    if (rep.which() != Reply::HELLO) {
+      throw ControlError(ControlError::Kind::kMalformed, "the runner answered setup without hello");
+    }
+    RunnerHello hello{infoFromHello(rep.getHello(), spec_), layersFromHello(rep.getHello())};
+    spdlog::debug("{}: runner pid {} ready", who, r.child.pid());
+    return hello;
+  } catch (const kj::Exception& e) {
+    throw PluginError(who + ": malformed hello from its runner: " + e.getDescription().cStr());
+  } catch (const ControlError& e) {
+    std::string why = e.what();
+    if (auto st = r.child.waitFor(50)) {
+      why += "; the runner " + classifyExit(*st, r.kernelLog, r.child.pid()).describe();
+    }
+    throw PluginError(who + ": runner start-up failed: " + why);
+  }
+}
+
+}  // namespace bulkhead
