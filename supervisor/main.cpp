@@ -5,7 +5,6 @@
 //            [--isolation process|inprocess]
 //            [--list-plugins] [--list [source]] [--validate rules]...
 #include <signal.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,13 +23,14 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "alert_output.h"
 #include "config/config.h"
 #include "config/overrides.h"
 #include "engine/event_loop.h"
 #include "engine/rules_loader.h"
 #include "field_schema.h"
 #include "host_factory.h"
+#include "outputs/alert_outputs.h"
+#include "outputs/channel_factory.h"
 #include "plugin_api/plugin_set.h"
 
 namespace bulkhead {
@@ -277,17 +277,7 @@ int run(const Cli& cli) {
   }
   if (!rules.ok()) return 1;
 
-  AlertOutputOptions out;
-  out.json = config.outputs.jsonOutput;
-  out.includeOutput = config.outputs.jsonIncludeOutputProperty;
-  out.includeTags = config.outputs.jsonIncludeTagsProperty;
-  out.toStdout = config.outputs.stdoutEnabled;
-  if (config.outputs.file.enabled) out.file = config.outputs.file.filename;
-  out.keepAlive = config.outputs.file.keepAlive;
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  out.hostname = host;
-  AlertOutput alerts(out);
+  AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
 
   // Per source: its own hosts, like Falco's inspector per source. A plugin
   // that serves several sources gets one host per source.
@@ -352,9 +342,9 @@ int run(const Cli& cli) {
   for (auto& t : threads) t.join();
   for (auto& p : pipelines) p->sourceHost().close();
   printCounters(pipelines, allHosts, alerts.emitted());
-  if (alerts.notWritten() > 0) {
+  for (const ChannelLoss& loss : alerts.notWrittenByChannel()) {
     std::fprintf(stderr, "bulkhead: %llu alerts could not be written to %s\n",
-                 static_cast<unsigned long long>(alerts.notWritten()), out.file.c_str());
+                 static_cast<unsigned long long>(loss.notWritten), loss.target.c_str());
   }
   return failed > 0 ? 1 : 0;
 }
