@@ -1,9 +1,6 @@
 // bulkhead: runs Falco plugins and rules, each plugin in its own sandboxed
-// runner process (or in-process where configured).
-//
-//   bulkhead -c falco.yaml [-r rules]... [-o key=value]... [--json]
-//            [--isolation process|inprocess]
-//            [--list-plugins] [--list [source]] [--validate rules]...
+// runner process (or in-process where configured). The flags are in
+// command_line.h (and `bulkhead --help`).
 #include <signal.h>
 
 #include <algorithm>
@@ -14,7 +11,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -32,76 +28,10 @@
 #include "outputs/alert_outputs.h"
 #include "outputs/channel_factory.h"
 #include "plugin_api/plugin_set.h"
+#include "supervisor/command_line.h"
 
 namespace bulkhead {
 namespace {
-
-struct Cli {
-  std::string config = "/etc/falco/falco.yaml";
-  std::vector<std::string> rules;
-  std::vector<std::string> overrides;
-  std::vector<std::string> validate;
-  std::optional<std::string> isolation;
-  bool json = false;
-  bool listPlugins = false;
-  bool list = false;
-  std::string listSource;
-};
-
-constexpr const char* kUsage =
-    "usage: bulkhead [-c falco.yaml] [-r rules_file_or_dir]... [-o key=value]...\n"
-    "                [--json] [--isolation process|inprocess]\n"
-    "                [--list-plugins] [--list [source]] [--validate rules_file]...\n";
-
-std::optional<Cli> parseArgs(int argc, char** argv) {
-  Cli cli;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](const char* what) -> std::optional<std::string> {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "bulkhead: %s needs a value\n%s", what, kUsage);
-        return std::nullopt;
-      }
-      return std::string(argv[++i]);
-    };
-    std::optional<std::string> v;
-    if (a == "-c") {
-      if (!(v = value("-c"))) return std::nullopt;
-      cli.config = *v;
-    } else if (a == "-r") {
-      if (!(v = value("-r"))) return std::nullopt;
-      cli.rules.push_back(*v);
-    } else if (a == "-o") {
-      if (!(v = value("-o"))) return std::nullopt;
-      cli.overrides.push_back(*v);
-    } else if (a == "--validate" || a == "-V") {
-      if (!(v = value("--validate"))) return std::nullopt;
-      cli.validate.push_back(*v);
-    } else if (a == "--isolation") {
-      if (!(v = value("--isolation"))) return std::nullopt;
-      if (*v != "process" && *v != "inprocess") {
-        std::fprintf(stderr, "bulkhead: --isolation takes process or inprocess, not '%s'\n",
-                     v->c_str());
-        return std::nullopt;
-      }
-      cli.isolation = *v;
-    } else if (a == "--json") {
-      cli.json = true;
-    } else if (a == "--list-plugins") {
-      cli.listPlugins = true;
-    } else if (a == "--list") {
-      cli.list = true;
-      if (i + 1 < argc && argv[i + 1][0] != '-') cli.listSource = argv[++i];
-    } else if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    } else {
-      std::fprintf(stderr, "bulkhead: unknown argument '%s'\n%s", a.c_str(), kUsage);
-      return std::nullopt;
-    }
-  }
-  return cli;
-}
 
 // Rules files from -r (files, or folders whose *.yaml/*.yml are read in
 // name order); errors name the path.
@@ -222,7 +152,7 @@ void printCounters(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines
   }
 }
 
-int run(const Cli& cli) {
+int run(const CommandLine& cli) {
   std::vector<std::string> overrides = cli.overrides;
   if (cli.isolation) overrides.push_back("bulkhead.defaults.isolation=" + *cli.isolation);
   if (cli.json) overrides.push_back("json_output=true");
@@ -256,7 +186,7 @@ int run(const Cli& cli) {
     return 0;
   }
   if (cli.list) {
-    printFields(hosts, cli.listSource);
+    printFields(hosts, *cli.list);
     return 0;
   }
 
@@ -362,10 +292,11 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
-  auto cli = bulkhead::parseArgs(argc, argv);
-  if (!cli) return 2;
+  bulkhead::ParsedCommandLine parsed =
+      bulkhead::parseCommandLine(argc, argv, std::cout, std::cerr);
+  if (!parsed.commandLine) return parsed.exitStatus;
   try {
-    return bulkhead::run(*cli);
+    return bulkhead::run(*parsed.commandLine);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;
