@@ -152,16 +152,12 @@ void printCounters(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines
   }
 }
 
-int run(const CommandLine& cli) {
+// The config file with the command line's overrides applied.
+Config loadConfigFor(const CommandLine& cli) {
   std::vector<std::string> overrides = cli.overrides;
   if (cli.isolation) overrides.push_back("bulkhead.defaults.isolation=" + *cli.isolation);
   if (cli.json) overrides.push_back("json_output=true");
   Config config = loadConfig(cli.config, overrides);
-
-  HostContext ctx;
-  ctx.runnerPath = config.runnerPath.empty() ? executableDir() + "/bulkhead-runner"
-                                             : config.runnerPath;
-  ctx.policyDir = executableDir() + "/policies";
   if (cli.isolation) {
     // -o on bulkhead.defaults does not reach per-plugin overrides; the
     // command-line mode wins over every plugin's setting.
@@ -170,9 +166,25 @@ int run(const CommandLine& cli) {
           *cli.isolation == "inprocess" ? IsolationMode::kInProcess : IsolationMode::kProcess;
     }
   }
+  return config;
+}
 
-  // One host per plugin for its information (and for the first source that
-  // uses it).
+HostContext hostContextFor(const Config& config) {
+  HostContext ctx;
+  ctx.runnerPath = config.runnerPath.empty() ? executableDir() + "/bulkhead-runner"
+                                             : config.runnerPath;
+  ctx.policyDir = executableDir() + "/policies";
+  return ctx;
+}
+
+// One host per plugin for its information (and for the first source that
+// uses it). infos[p] is hosts[p]'s, in config.plugins order.
+struct LoadedPlugins {
+  std::vector<std::unique_ptr<PluginHost>> hosts;
+  std::vector<PluginInfo> infos;
+};
+
+LoadedPlugins loadPlugins(const Config& config, const HostContext& ctx) {
   std::vector<std::unique_ptr<PluginHost>> hosts;
   for (const PluginConfig& p : config.plugins) hosts.push_back(makeHost(p, ctx));
   std::vector<PluginInfo> infos;
@@ -180,19 +192,13 @@ int run(const CommandLine& cli) {
   for (size_t p = 0; p < hosts.size(); ++p) infos.push_back(hosts[p]->info());
   for (size_t p = 0; p < hosts.size(); ++p) loaded.push_back({config.plugins[p].name, &infos[p]});
   for (const std::string& w : checkPluginSet(loaded)) spdlog::warn("{}", w);
+  return {std::move(hosts), std::move(infos)};
+}
 
-  if (cli.listPlugins) {
-    printPlugins(config.plugins, hosts);
-    return 0;
-  }
-  if (cli.list) {
-    printFields(hosts, *cli.list);
-    return 0;
-  }
-
-  const bool validating = !cli.validate.empty();
-  std::vector<RulesText> texts =
-      readRules(validating ? cli.validate : (cli.rules.empty() ? config.rulesFiles : cli.rules));
+// Compiles the rules against the loaded plugins' fields and logs every
+// diagnostic, with its file and line.
+LoadResult loadAndLogRules(const std::vector<RulesText>& texts,
+                           const std::vector<PluginInfo>& infos) {
   LoadResult rules = loadRules(texts, infos);
   for (const Diagnostic& d : rules.diagnostics) {
     if (d.severity == Diagnostic::Severity::kError) {
@@ -201,16 +207,31 @@ int run(const CommandLine& cli) {
       spdlog::warn("{}", d.toString());
     }
   }
-  if (validating) {
-    for (const RulesText& t : texts) std::printf("%s: %s\n", t.name.c_str(), rules.ok() ? "Ok" : "Invalid");
-    return rules.ok() ? 0 : 1;
+  return rules;
+}
+
+// --validate: one verdict per file given; the exit status.
+int printValidation(const std::vector<RulesText>& texts, const LoadResult& rules) {
+  for (const RulesText& t : texts) {
+    std::printf("%s: %s\n", t.name.c_str(), rules.ok() ? "Ok" : "Invalid");
   }
-  if (!rules.ok()) return 1;
+  return rules.ok() ? 0 : 1;
+}
 
-  AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
+// What runs: per source a pipeline and its hosts. Members are destroyed in
+// reverse order, so the pipelines go before the hosts they call.
+struct Sources {
+  std::vector<std::unique_ptr<PluginHost>> extraHosts;
+  std::vector<std::unique_ptr<SourcePipeline>> pipelines;
+  std::vector<std::pair<std::string, PluginHost*>> allHosts;  // "plugin@source", for counters
+};
 
-  // Per source: its own hosts, like Falco's inspector per source. A plugin
-  // that serves several sources gets one host per source.
+// Per source: its own hosts, like Falco's inspector per source. A plugin
+// that serves several sources gets one host per source.
+Sources buildSources(const Config& config, const HostContext& ctx,
+                     const std::vector<std::unique_ptr<PluginHost>>& hosts,
+                     const std::vector<PluginInfo>& infos, const LoadResult& rules,
+                     AlertSink& alerts) {
   std::vector<std::unique_ptr<PluginHost>> extraHosts;
   std::vector<bool> used(hosts.size(), false);
   std::vector<std::unique_ptr<SourcePipeline>> pipelines;
@@ -247,12 +268,12 @@ int run(const CommandLine& cli) {
       if (sourceHosts[p] != nullptr && infos[p].has(CAP_ASYNC)) sourceHosts[p]->startAsync();
     }
   }
-  if (pipelines.empty()) {
-    spdlog::error("no sourcing plugin is loaded: nothing to read events from");
-    return 1;
-  }
-  spdlog::info("running {} source(s); stop with Ctrl-C", pipelines.size());
+  return {std::move(extraHosts), std::move(pipelines), std::move(allHosts)};
+}
 
+// One thread per source, until each reaches its end, fails, or a signal
+// stops it; then the sources are closed. Returns how many failed.
+int runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines) {
   std::atomic<int> failed{0};
   std::vector<std::thread> threads;
   for (auto& p : pipelines) {
@@ -271,11 +292,48 @@ int run(const CommandLine& cli) {
   }
   for (auto& t : threads) t.join();
   for (auto& p : pipelines) p->sourceHost().close();
-  printCounters(pipelines, allHosts, alerts.emitted());
+  return failed.load();
+}
+
+void printNotWritten(const AlertOutputs& alerts) {
   for (const ChannelLoss& loss : alerts.notWrittenByChannel()) {
     std::fprintf(stderr, "bulkhead: %llu alerts could not be written to %s\n",
                  static_cast<unsigned long long>(loss.notWritten), loss.target.c_str());
   }
+}
+
+int run(const CommandLine& cli) {
+  Config config = loadConfigFor(cli);
+  HostContext ctx = hostContextFor(config);
+  auto [hosts, infos] = loadPlugins(config, ctx);
+
+  if (cli.listPlugins) {
+    printPlugins(config.plugins, hosts);
+    return 0;
+  }
+  if (cli.list) {
+    printFields(hosts, *cli.list);
+    return 0;
+  }
+
+  const bool validating = !cli.validate.empty();
+  std::vector<RulesText> texts =
+      readRules(validating ? cli.validate : (cli.rules.empty() ? config.rulesFiles : cli.rules));
+  LoadResult rules = loadAndLogRules(texts, infos);
+  if (validating) return printValidation(texts, rules);
+  if (!rules.ok()) return 1;
+
+  AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
+  Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts);
+  if (sources.pipelines.empty()) {
+    spdlog::error("no sourcing plugin is loaded: nothing to read events from");
+    return 1;
+  }
+  spdlog::info("running {} source(s); stop with Ctrl-C", sources.pipelines.size());
+
+  const int failed = runSources(sources.pipelines);
+  printCounters(sources.pipelines, sources.allHosts, alerts.emitted());
+  printNotWritten(alerts);
   return failed > 0 ? 1 : 0;
 }
 
@@ -292,8 +350,7 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
-  bulkhead::ParsedCommandLine parsed =
-      bulkhead::parseCommandLine(argc, argv, std::cout, std::cerr);
+  bulkhead::ParsedCommandLine parsed = bulkhead::parseCommandLine(argc, argv, std::cout, std::cerr);
   if (!parsed.commandLine) return parsed.exitStatus;
   try {
     return bulkhead::run(*parsed.commandLine);
