@@ -1,11 +1,7 @@
 // bulkhead: runs Falco plugins and rules, each plugin in its own sandboxed
-// runner process (or in-process where configured).
-//
-//   bulkhead -c falco.yaml [-r rules]... [-o key=value]... [--json]
-//            [--isolation process|inprocess]
-//            [--list-plugins] [--list [source]] [--validate rules]...
+// runner process (or in-process where configured). The flags are in
+// command_line.h (and `bulkhead --help`).
 #include <signal.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -15,7 +11,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -24,84 +19,19 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "supervisor/alert_output.h"
 #include "config/config.h"
 #include "config/overrides.h"
 #include "engine/event_loop.h"
 #include "engine/rules_loader.h"
+#include "outputs/alert_outputs.h"
+#include "outputs/channel_factory.h"
 #include "plugin_api/field_schema.h"
 #include "supervisor/host_factory.h"
 #include "plugin_api/plugin_set.h"
+#include "supervisor/command_line.h"
 
 namespace bulkhead {
 namespace {
-
-struct Cli {
-  std::string config = "/etc/falco/falco.yaml";
-  std::vector<std::string> rules;
-  std::vector<std::string> overrides;
-  std::vector<std::string> validate;
-  std::optional<std::string> isolation;
-  bool json = false;
-  bool listPlugins = false;
-  bool list = false;
-  std::string listSource;
-};
-
-constexpr const char* kUsage =
-    "usage: bulkhead [-c falco.yaml] [-r rules_file_or_dir]... [-o key=value]...\n"
-    "                [--json] [--isolation process|inprocess]\n"
-    "                [--list-plugins] [--list [source]] [--validate rules_file]...\n";
-
-std::optional<Cli> parseArgs(int argc, char** argv) {
-  Cli cli;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](const char* what) -> std::optional<std::string> {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "bulkhead: %s needs a value\n%s", what, kUsage);
-        return std::nullopt;
-      }
-      return std::string(argv[++i]);
-    };
-    std::optional<std::string> v;
-    if (a == "-c") {
-      if (!(v = value("-c"))) return std::nullopt;
-      cli.config = *v;
-    } else if (a == "-r") {
-      if (!(v = value("-r"))) return std::nullopt;
-      cli.rules.push_back(*v);
-    } else if (a == "-o") {
-      if (!(v = value("-o"))) return std::nullopt;
-      cli.overrides.push_back(*v);
-    } else if (a == "--validate" || a == "-V") {
-      if (!(v = value("--validate"))) return std::nullopt;
-      cli.validate.push_back(*v);
-    } else if (a == "--isolation") {
-      if (!(v = value("--isolation"))) return std::nullopt;
-      if (*v != "process" && *v != "inprocess") {
-        std::fprintf(stderr, "bulkhead: --isolation takes process or inprocess, not '%s'\n",
-                     v->c_str());
-        return std::nullopt;
-      }
-      cli.isolation = *v;
-    } else if (a == "--json") {
-      cli.json = true;
-    } else if (a == "--list-plugins") {
-      cli.listPlugins = true;
-    } else if (a == "--list") {
-      cli.list = true;
-      if (i + 1 < argc && argv[i + 1][0] != '-') cli.listSource = argv[++i];
-    } else if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    } else {
-      std::fprintf(stderr, "bulkhead: unknown argument '%s'\n%s", a.c_str(), kUsage);
-      return std::nullopt;
-    }
-  }
-  return cli;
-}
 
 // Rules files from -r (files, or folders whose *.yaml/*.yml are read in
 // name order); errors name the path.
@@ -222,20 +152,12 @@ void printCounters(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines
   }
 }
 
-int run(const Cli& cli) {
+// The config file with the command line's overrides applied.
+Config loadConfigFor(const CommandLine& cli) {
   std::vector<std::string> overrides = cli.overrides;
   if (cli.isolation) overrides.push_back("bulkhead.defaults.isolation=" + *cli.isolation);
   if (cli.json) overrides.push_back("json_output=true");
   Config config = loadConfig(cli.config, overrides);
-
-  // Forks and deaths of every runner go through these two threads; they
-  // outlive every host (declared first, destroyed last).
-  Spawner spawner;
-  DeathWatch deathWatch;
-  RunnerServices ctx{spawner, deathWatch,
-                     config.runnerPath.empty() ? executableDir() + "/bulkhead-runner"
-                                               : config.runnerPath,
-                     executableDir() + "/policies"};
   if (cli.isolation) {
     // -o on bulkhead.defaults does not reach per-plugin overrides; the
     // command-line mode wins over every plugin's setting.
@@ -244,9 +166,21 @@ int run(const Cli& cli) {
           *cli.isolation == "inprocess" ? IsolationMode::kInProcess : IsolationMode::kProcess;
     }
   }
+  return config;
+}
 
-  // One host per plugin for its information (and for the first source that
-  // uses it).
+std::string runnerPathFor(const Config& config) {
+  return config.runnerPath.empty() ? executableDir() + "/bulkhead-runner" : config.runnerPath;
+}
+
+// One host per plugin for its information (and for the first source that
+// uses it). infos[p] is hosts[p]'s, in config.plugins order.
+struct LoadedPlugins {
+  std::vector<std::unique_ptr<PluginHost>> hosts;
+  std::vector<PluginInfo> infos;
+};
+
+LoadedPlugins loadPlugins(const Config& config, const RunnerServices& ctx) {
   std::vector<std::unique_ptr<PluginHost>> hosts;
   for (const PluginConfig& p : config.plugins) hosts.push_back(makeHost(p, ctx));
   std::vector<PluginInfo> infos;
@@ -254,19 +188,13 @@ int run(const Cli& cli) {
   for (size_t p = 0; p < hosts.size(); ++p) infos.push_back(hosts[p]->info());
   for (size_t p = 0; p < hosts.size(); ++p) loaded.push_back({config.plugins[p].name, &infos[p]});
   for (const std::string& w : checkPluginSet(loaded)) spdlog::warn("{}", w);
+  return {std::move(hosts), std::move(infos)};
+}
 
-  if (cli.listPlugins) {
-    printPlugins(config.plugins, hosts);
-    return 0;
-  }
-  if (cli.list) {
-    printFields(hosts, cli.listSource);
-    return 0;
-  }
-
-  const bool validating = !cli.validate.empty();
-  std::vector<RulesText> texts =
-      readRules(validating ? cli.validate : (cli.rules.empty() ? config.rulesFiles : cli.rules));
+// Compiles the rules against the loaded plugins' fields and logs every
+// diagnostic, with its file and line.
+LoadResult loadAndLogRules(const std::vector<RulesText>& texts,
+                           const std::vector<PluginInfo>& infos) {
   LoadResult rules = loadRules(texts, infos);
   for (const Diagnostic& d : rules.diagnostics) {
     if (d.severity == Diagnostic::Severity::kError) {
@@ -275,26 +203,31 @@ int run(const Cli& cli) {
       spdlog::warn("{}", d.toString());
     }
   }
-  if (validating) {
-    for (const RulesText& t : texts) std::printf("%s: %s\n", t.name.c_str(), rules.ok() ? "Ok" : "Invalid");
-    return rules.ok() ? 0 : 1;
+  return rules;
+}
+
+// --validate: one verdict per file given; the exit status.
+int printValidation(const std::vector<RulesText>& texts, const LoadResult& rules) {
+  for (const RulesText& t : texts) {
+    std::printf("%s: %s\n", t.name.c_str(), rules.ok() ? "Ok" : "Invalid");
   }
-  if (!rules.ok()) return 1;
+  return rules.ok() ? 0 : 1;
+}
 
-  AlertOutputOptions out;
-  out.json = config.outputs.jsonOutput;
-  out.includeOutput = config.outputs.jsonIncludeOutputProperty;
-  out.includeTags = config.outputs.jsonIncludeTagsProperty;
-  out.toStdout = config.outputs.stdoutEnabled;
-  if (config.outputs.file.enabled) out.file = config.outputs.file.filename;
-  out.keepAlive = config.outputs.file.keepAlive;
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  out.hostname = host;
-  AlertOutput alerts(out);
+// What runs: per source a pipeline and its hosts. Members are destroyed in
+// reverse order, so the pipelines go before the hosts they call.
+struct Sources {
+  std::vector<std::unique_ptr<PluginHost>> extraHosts;
+  std::vector<std::unique_ptr<SourcePipeline>> pipelines;
+  std::vector<std::pair<std::string, PluginHost*>> allHosts;  // "plugin@source", for counters
+};
 
-  // Per source: its own hosts, like Falco's inspector per source. A plugin
-  // that serves several sources gets one host per source.
+// Per source: its own hosts, like Falco's inspector per source. A plugin
+// that serves several sources gets one host per source.
+Sources buildSources(const Config& config, const RunnerServices& ctx,
+                     const std::vector<std::unique_ptr<PluginHost>>& hosts,
+                     const std::vector<PluginInfo>& infos, const LoadResult& rules,
+                     AlertSink& alerts) {
   std::vector<std::unique_ptr<PluginHost>> extraHosts;
   std::vector<bool> used(hosts.size(), false);
   std::vector<std::unique_ptr<SourcePipeline>> pipelines;
@@ -331,12 +264,12 @@ int run(const Cli& cli) {
       if (sourceHosts[p] != nullptr && infos[p].has(CAP_ASYNC)) sourceHosts[p]->startAsync();
     }
   }
-  if (pipelines.empty()) {
-    spdlog::error("no sourcing plugin is loaded: nothing to read events from");
-    return 1;
-  }
-  spdlog::info("running {} source(s); stop with Ctrl-C", pipelines.size());
+  return {std::move(extraHosts), std::move(pipelines), std::move(allHosts)};
+}
 
+// One thread per source, until each reaches its end, fails, or a signal
+// stops it; then the sources are closed. Returns how many failed.
+int runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines) {
   std::atomic<int> failed{0};
   std::vector<std::thread> threads;
   for (auto& p : pipelines) {
@@ -355,11 +288,53 @@ int run(const Cli& cli) {
   }
   for (auto& t : threads) t.join();
   for (auto& p : pipelines) p->sourceHost().close();
-  printCounters(pipelines, allHosts, alerts.emitted());
-  if (alerts.notWritten() > 0) {
+  return failed.load();
+}
+
+void printNotWritten(const AlertOutputs& alerts) {
+  for (const ChannelLoss& loss : alerts.notWrittenByChannel()) {
     std::fprintf(stderr, "bulkhead: %llu alerts could not be written to %s\n",
-                 static_cast<unsigned long long>(alerts.notWritten()), out.file.c_str());
+                 static_cast<unsigned long long>(loss.notWritten), loss.target.c_str());
   }
+}
+
+int run(const CommandLine& cli) {
+  Config config = loadConfigFor(cli);
+  // Forks and deaths of every runner go through these two threads; they
+  // outlive every host (declared first, destroyed last).
+  Spawner spawner;
+  DeathWatch deathWatch;
+  const RunnerServices ctx{spawner, deathWatch, runnerPathFor(config),
+                           executableDir() + "/policies"};
+  auto [hosts, infos] = loadPlugins(config, ctx);
+
+  if (cli.listPlugins) {
+    printPlugins(config.plugins, hosts);
+    return 0;
+  }
+  if (cli.list) {
+    printFields(hosts, *cli.list);
+    return 0;
+  }
+
+  const bool validating = !cli.validate.empty();
+  std::vector<RulesText> texts =
+      readRules(validating ? cli.validate : (cli.rules.empty() ? config.rulesFiles : cli.rules));
+  LoadResult rules = loadAndLogRules(texts, infos);
+  if (validating) return printValidation(texts, rules);
+  if (!rules.ok()) return 1;
+
+  AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
+  Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts);
+  if (sources.pipelines.empty()) {
+    spdlog::error("no sourcing plugin is loaded: nothing to read events from");
+    return 1;
+  }
+  spdlog::info("running {} source(s); stop with Ctrl-C", sources.pipelines.size());
+
+  const int failed = runSources(sources.pipelines);
+  printCounters(sources.pipelines, sources.allHosts, alerts.emitted());
+  printNotWritten(alerts);
   return failed > 0 ? 1 : 0;
 }
 
@@ -376,10 +351,10 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
-  auto cli = bulkhead::parseArgs(argc, argv);
-  if (!cli) return 2;
+  bulkhead::ParsedCommandLine parsed = bulkhead::parseCommandLine(argc, argv, std::cout, std::cerr);
+  if (!parsed.commandLine) return parsed.exitStatus;
   try {
-    return bulkhead::run(*cli);
+    return bulkhead::run(*parsed.commandLine);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;

@@ -136,5 +136,63 @@ TEST_F(Cli, BrokenPluginIsALoadErrorNamingIt) {
   EXPECT_NE(r.out.find("requires plugin API 2.0.0"), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, RulesFromTheCommandLineReplaceRulesFiles) {
+  write("falco.yaml", config());
+  write("thousand.yaml", R"(
+- rule: Last
+  desc: the last event
+  condition: counter.seq = 999
+  output: "last seq=%counter.seq"
+  priority: ERROR
+  source: counter
+)");
+  write("first.yaml", R"(
+- rule: First
+  desc: the first event
+  condition: counter.seq = 0
+  output: "first seq=%counter.seq"
+  priority: NOTICE
+  source: counter
+)");
+  Result r = run("--isolation inprocess -r " + (dir_ / "thousand.yaml").string() + " -r " +
+                 (dir_ / "first.yaml").string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(count(r.out, ": Error last seq=999"), 1u) << r.out;
+  EXPECT_EQ(count(r.out, ": Notice first seq=0"), 1u) << r.out;
+  EXPECT_EQ(count(r.out, ": Warning seq="), 0u) << r.out;
+}
+
+TEST_F(Cli, ValidatesEveryFileGiven) {
+  write("falco.yaml", config());
+  write("bad.yaml",
+        "- rule: Broken\n  desc: d\n  condition: counter.nope = 1\n  output: x\n"
+        "  priority: INFO\n  source: counter\n");
+  Result r =
+      run("-V " + (dir_ / "rules.yaml").string() + " --validate " + (dir_ / "bad.yaml").string());
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("rules.yaml: Invalid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bad.yaml: Invalid"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, HelpExitsWithZero) {
+  write("falco.yaml", config());
+  Result r = run("--help");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("--list-plugins"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, UsageErrorsExitWithTwo) {
+  write("falco.yaml", config());
+  Result unknown = run("--nope");
+  EXPECT_EQ(unknown.code, 2) << unknown.out;
+  EXPECT_NE(unknown.out.find("bulkhead: unknown argument '--nope'"), std::string::npos)
+      << unknown.out;
+  Result isolation = run("--isolation sideways");
+  EXPECT_EQ(isolation.code, 2) << isolation.out;
+  EXPECT_NE(isolation.out.find("sideways"), std::string::npos) << isolation.out;
+  Result missing = run("-r");
+  EXPECT_EQ(missing.code, 2) << missing.out;
+}
+
 }  // namespace
 }  // namespace bulkhead

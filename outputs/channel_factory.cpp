@@ -1,0 +1,30 @@
+#include "outputs/channel_factory.h"
+
+#include <unistd.h>
+
+#include "outputs/file_channel.h"
+#include "outputs/stdout_channel.h"
+
+namespace bulkhead {
+
+AlertFormat makeAlertFormat(const OutputsConfig& config) {
+  AlertFormat f;
+  f.json = config.jsonOutput;
+  f.includeOutput = config.jsonIncludeOutputProperty;
+  f.includeTags = config.jsonIncludeTagsProperty;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  f.hostname = host;
+  return f;
+}
+
+std::vector<std::unique_ptr<AlertChannel>> makeChannels(const OutputsConfig& config) {
+  std::vector<std::unique_ptr<AlertChannel>> channels;
+  if (config.stdoutEnabled) channels.push_back(std::make_unique<StdoutChannel>());
+  if (config.file.enabled) {
+    channels.push_back(std::make_unique<FileChannel>(config.file.filename, config.file.keepAlive));
+  }
+  return channels;
+}
+
+}  // namespace bulkhead

@@ -1,0 +1,56 @@
+#include "outputs/file_channel.h"
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace bulkhead {
+
+FileChannel::FileChannel(std::string path, bool keepAlive) : path_(std::move(path)) {
+  // Opened once up front even without keep_alive, so a bad path fails at
+  // start-up instead of at the first alert.
+  file_ = std::fopen(path_.c_str(), "a");
+  if (file_ == nullptr) {
+    throw std::system_error(errno, std::generic_category(), "cannot open alert file " + path_);
+  }
+  if (!keepAlive) {
+    std::fclose(file_);
+    file_ = nullptr;
+  }
+}
+
+FileChannel::~FileChannel() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+WriteResult FileChannel::write(const std::string& line, const Alert& /*alert*/) {
+  // errno is the only account of why stdio failed; it is cleared first so a
+  // stale value is not blamed, and restored after for the caller.
+  const int savedErrno = errno;
+  errno = 0;
+  WriteResult result;
+  if (!append(line)) {
+    result.written = false;
+    result.reason = errno != 0 ? std::strerror(errno) : "write failed";
+  }
+  errno = savedErrno;
+  return result;
+}
+
+bool FileChannel::append(const std::string& line) {
+  std::FILE* f = file_ != nullptr ? file_ : std::fopen(path_.c_str(), "a");
+  if (f == nullptr) return false;
+  bool ok =
+      std::fwrite(line.data(), 1, line.size(), f) == line.size() && std::fputc('\n', f) != EOF;
+  if (f != file_) {
+    ok = std::fclose(f) == 0 && ok;
+  } else {
+    ok = std::fflush(f) == 0 && ok;
+    // A failed stream stays failed; clear it so a later write may succeed
+    // (a full disk that frees up).
+    std::clearerr(f);
+  }
+  return ok;
+}
+
+}  // namespace bulkhead
