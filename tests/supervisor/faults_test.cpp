@@ -135,7 +135,7 @@ std::string procField(int pid, const std::string& file, const std::string& key) 
 const std::string& sandboxMissingReason() {
   static const std::string reason = [] {
     try {
-      IsolatedHost host({"counter", pluginPath("counter"), ""}, baseIsolation());
+      IsolatedHost host({"counter", pluginPath("counter"), ""}, baseIsolation(), testServices());
       host.open("count=0,batch=8");
       host.nextBatch();
       std::string seen;
