@@ -1,5 +1,6 @@
-// Rule exceptions as conditions: the expression a rule's exception adds as
-// `and not (...)` (see rules_loader.h for the forms).
+// Falco rule exceptions (a rule's `exceptions:` entries, not C++ exceptions)
+// as conditions: the expression each adds as `and not (...)` (see
+// rules_loader.h for the forms).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-#include "engine/exceptions.h"
+#include "engine/rule_exceptions.h"
 
 #include <map>
 #include <stdexcept>
