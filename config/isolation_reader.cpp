@@ -11,7 +11,7 @@ namespace {
 constexpr std::uint64_t kMaxDeadlineMs = 24ull * 3600 * 1000;
 
 // Reads `key` of `map` into `field` when present.
-void readUnsigned(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+void readUnsigned(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
                   std::string_view key, std::uint64_t& field, std::uint64_t min,
                   std::uint64_t max) {
   if (auto entry = reader.find(map, path, key)) {
@@ -20,7 +20,7 @@ void readUnsigned(ConfigReader& reader, const YAML::Node& map, std::string_view 
 }
 
 // The sub-map at `key`, or an invalid node when absent or null.
-YAML::Node subMap(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+YAML::Node subMap(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
                   std::string_view key, std::initializer_list<std::string_view> known) {
   auto entry = reader.find(map, path, key);
   if (!entry || entry->value.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
@@ -40,7 +40,7 @@ bool isPolicyName(std::string_view name) {
   return true;
 }
 
-std::vector<std::string> readAbsolutePaths(ConfigReader& reader, const YAML::Node& node,
+std::vector<std::string> readAbsolutePaths(YamlNodeReader& reader, const YAML::Node& node,
                                            const std::string& path) {
   std::vector<std::string> out;
   if (!node.IsNull() && !node.IsSequence()) {
@@ -61,7 +61,7 @@ std::vector<std::string> readAbsolutePaths(ConfigReader& reader, const YAML::Nod
   return out;
 }
 
-void readEnv(ConfigReader& reader, const YAML::Node& map, const std::string& path,
+void readEnv(YamlNodeReader& reader, const YAML::Node& map, const std::string& path,
              std::map<std::string, std::string>& env) {
   for (auto it = map.begin(); it != map.end(); ++it) {
     YAML::Node key = it->first;
@@ -86,7 +86,7 @@ void readEnv(ConfigReader& reader, const YAML::Node& map, const std::string& pat
 
 }  // namespace
 
-IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std::string_view path,
+IsolationConfig readIsolation(YamlNodeReader& reader, const YAML::Node& node, std::string_view path,
                               const IsolationConfig& base) {
   IsolationConfig out = base;
   if (node.IsNull()) return out;
