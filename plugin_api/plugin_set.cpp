@@ -20,6 +20,13 @@ bool servesSource(const std::vector<std::string>& sources, const std::string& so
   return sources.empty() || std::find(sources.begin(), sources.end(), source) != sources.end();
 }
 
+bool attachesToSource(const PluginInfo& info, const std::string& source) {
+  if (info.has(CAP_SOURCING)) return false;
+  return (info.has(CAP_EXTRACTION) && servesSource(info.extractEventSources, source)) ||
+         (info.has(CAP_PARSING) && servesSource(info.parseEventSources, source)) ||
+         (info.has(CAP_ASYNC) && servesSource(info.asyncEventSources, source));
+}
+
 std::vector<std::string> checkPluginSet(std::span<const LoadedPlugin> plugins) {
   std::map<std::string, const LoadedPlugin*> byName;
   std::map<uint32_t, const LoadedPlugin*> byId;
@@ -75,9 +82,7 @@ std::vector<std::string> checkPluginSet(std::span<const LoadedPlugin> plugins) {
     if (info.has(CAP_SOURCING)) continue;
     bool used = false;
     for (const auto& [source, provider] : bySource) {
-      used = used || (info.has(CAP_EXTRACTION) && servesSource(info.extractEventSources, source)) ||
-             (info.has(CAP_PARSING) && servesSource(info.parseEventSources, source)) ||
-             (info.has(CAP_ASYNC) && servesSource(info.asyncEventSources, source));
+      used = used || attachesToSource(info, source);
     }
     if (!used) {
       warnings.push_back(describe(p) + " is loaded but serves none of the loaded event sources");
