@@ -1,4 +1,4 @@
-#include "inprocess_host.h"
+#include "plugin_api/inprocess_host.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "event.h"
+#include "plugin_api/event.h"
 
 namespace bulkhead {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "plugin_host.h"
-#include "plugin_library.h"
-#include "plugin_owner.h"
+#include "plugin_api/plugin_host.h"
+#include "plugin_api/plugin_library.h"
+#include "plugin_api/plugin_owner.h"
 
 namespace bulkhead {
 

@@ -1,4 +1,4 @@
-#include "plugin_owner.h"
+#include "plugin_api/plugin_owner.h"
 
 #include <spdlog/spdlog.h>
 

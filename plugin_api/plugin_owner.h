@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "plugin_api.h"
+#include "plugin_api/plugin_api.h"
 
 namespace bulkhead {
 

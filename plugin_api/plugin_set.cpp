@@ -1,4 +1,4 @@
-#include "plugin_set.h"
+#include "plugin_api/plugin_set.h"
 
 #include <algorithm>
 #include <map>

@@ -4,7 +4,7 @@
 
 #include "engine/batch_values.h"
 #include "engine/evaluator.h"
-#include "test_support.h"
+#include "tests/engine/test_support.h"
 
 namespace bulkhead {
 namespace {
