@@ -19,7 +19,7 @@ struct Include {
   std::string entryPath;
 };
 
-Include readEntry(ConfigReader& reader, const YAML::Node& item, const std::string& path,
+Include readEntry(YamlNodeReader& reader, const YAML::Node& item, const std::string& path,
                   const std::string& baseDir) {
   Include include;
   include.node.reset(item);
@@ -52,12 +52,12 @@ Include readEntry(ConfigReader& reader, const YAML::Node& item, const std::strin
   return include;
 }
 
-void mergeFile(ConfigReader& reader, YAML::Node& root, const std::string& file,
+void mergeFile(YamlNodeReader& reader, YAML::Node& root, const std::string& file,
                MergeStrategy strategy) {
   YAML::Node included = parseYamlFile(file);
   if (included.IsNull()) return;
   if (!included.IsMap()) {
-    ConfigReader local(file);
+    YamlNodeReader local(file);
     local.fail(
         included, "",
         std::string("expected a map of settings at the top level, got ") + nodeKindName(included));
@@ -67,15 +67,15 @@ void mergeFile(ConfigReader& reader, YAML::Node& root, const std::string& file,
   for (auto it = included.begin(); it != included.end(); ++it) {
     YAML::Node key = it->first;
     if (!key.IsScalar()) {
-      ConfigReader(file).fail(key, "", "top-level keys must be plain strings");
+      YamlNodeReader(file).fail(key, "", "top-level keys must be plain strings");
     }
     const std::string& name = key.Scalar();
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      ConfigReader(file).fail(key, name, "key given twice; remove one of them");
+      YamlNodeReader(file).fail(key, name, "key given twice; remove one of them");
     }
     seen.push_back(name);
     if (name == "config_files") {
-      ConfigReader nested(file);
+      YamlNodeReader nested(file);
       reader.warnText(nested.locate(key, name) +
                       ": config_files: ignored in an included file; list the file in the main "
                       "configuration instead");
@@ -101,7 +101,7 @@ void mergeFile(ConfigReader& reader, YAML::Node& root, const std::string& file,
 
 }  // namespace
 
-void mergeConfigFiles(ConfigReader& reader, YAML::Node& root, const std::string& baseDir) {
+void mergeConfigFiles(YamlNodeReader& reader, YAML::Node& root, const std::string& baseDir) {
   auto entry = reader.find(root, "", "config_files");
   if (!entry || entry->value.IsNull()) return;
   const YAML::Node& list = entry->value;

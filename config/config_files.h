@@ -15,12 +15,12 @@
 
 #include <string>
 
-#include "config/config_reader.h"
+#include "config/yaml_node_reader.h"
 
 namespace bulkhead {
 
 // Merges into `root` (a map) and records in `reader` which file each merged
 // value came from, so later errors name the right file and line.
-void mergeConfigFiles(ConfigReader& reader, YAML::Node& root, const std::string& baseDir);
+void mergeConfigFiles(YamlNodeReader& reader, YAML::Node& root, const std::string& baseDir);
 
 }  // namespace bulkhead

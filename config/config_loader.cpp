@@ -4,11 +4,11 @@
 
 #include "config/config.h"
 #include "config/config_files.h"
-#include "config/config_reader.h"
 #include "config/overrides.h"
 #include "config/paths.h"
 #include "config/plugins_reader.h"
 #include "config/yaml_file.h"
+#include "config/yaml_node_reader.h"
 
 namespace bulkhead {
 namespace {
@@ -76,7 +76,7 @@ bool contains(std::span<const std::string_view> list, std::string_view key) {
   return false;
 }
 
-void checkTopLevelKeys(ConfigReader& reader, const YAML::Node& root) {
+void checkTopLevelKeys(YamlNodeReader& reader, const YAML::Node& root) {
   std::string ignored;
   for (auto it = root.begin(); it != root.end(); ++it) {
     YAML::Node key = it->first;
@@ -99,12 +99,12 @@ void checkTopLevelKeys(ConfigReader& reader, const YAML::Node& root) {
   }
 }
 
-void readBool(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+void readBool(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
               std::string_view key, bool& field) {
   if (auto e = reader.find(map, path, key)) field = reader.boolean(e->value, joinPath(path, key));
 }
 
-void readRulesFiles(ConfigReader& reader, const YAML::Node& root, const std::string& baseDir,
+void readRulesFiles(YamlNodeReader& reader, const YAML::Node& root, const std::string& baseDir,
                     Config& config) {
   auto plural = reader.find(root, "", "rules_files");
   auto singular = reader.find(root, "", "rules_file");
@@ -128,7 +128,7 @@ void readRulesFiles(ConfigReader& reader, const YAML::Node& root, const std::str
   }
 }
 
-void readOutputs(ConfigReader& reader, const YAML::Node& root, const std::string& baseDir,
+void readOutputs(YamlNodeReader& reader, const YAML::Node& root, const std::string& baseDir,
                  OutputsConfig& outputs) {
   readBool(reader, root, "", "json_output", outputs.jsonOutput);
   readBool(reader, root, "", "json_include_output_property", outputs.jsonIncludeOutputProperty);
@@ -175,7 +175,7 @@ void readOutputs(ConfigReader& reader, const YAML::Node& root, const std::string
 
 // bulkhead.plugins_dir and bulkhead.runner_path; defaults and per-plugin
 // settings are read by applyIsolation() once the plugins are known.
-YAML::Node readBulkheadPaths(ConfigReader& reader, const YAML::Node& root,
+YAML::Node readBulkheadPaths(YamlNodeReader& reader, const YAML::Node& root,
                              const std::string& baseDir, Config& config) {
   config.pluginsDir = baseDir;
   auto section = reader.find(root, "", "bulkhead");
@@ -216,7 +216,7 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
                       ": the configuration file is empty; expected a map of settings such as "
                       "'plugins:' and 'rules_files:'");
   }
-  ConfigReader reader(config.path);
+  YamlNodeReader reader(config.path);
   if (!root.IsMap()) {
     reader.fail(
         root, "",

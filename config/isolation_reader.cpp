@@ -13,7 +13,7 @@ namespace {
 constexpr std::uint64_t kMaxDeadlineMs = 24ull * 3600 * 1000;
 
 // Reads `key` of `map` into `field` when present.
-void readUnsigned(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+void readUnsigned(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
                   std::string_view key, std::uint64_t& field, std::uint64_t min,
                   std::uint64_t max) {
   if (auto entry = reader.find(map, path, key)) {
@@ -23,7 +23,7 @@ void readUnsigned(ConfigReader& reader, const YAML::Node& map, std::string_view 
 
 // Reads `key` (whole units of Duration) when present; 0 stays 0.
 template <typename Duration>
-void readDuration(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+void readDuration(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
                   std::string_view key, Duration& field, std::uint64_t min, std::uint64_t max) {
   std::uint64_t n = static_cast<std::uint64_t>(field.count());
   readUnsigned(reader, map, path, key, n, min, max);
@@ -31,14 +31,14 @@ void readDuration(ConfigReader& reader, const YAML::Node& map, std::string_view 
 }
 
 // A deadline: 0 disables it.
-void readDeadline(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+void readDeadline(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
                   std::string_view key, std::chrono::milliseconds& field) {
   readDuration(reader, map, path, key, field, 0, kMaxDeadlineMs);
   if (field.count() == 0) field = kNoDeadline;
 }
 
 // A ring size given in MiB; rings must be powers of two, so it is rounded up.
-void readRingMb(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+void readRingMb(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
                 std::string_view key, std::uint64_t& bytes) {
   std::uint64_t mb = bytes >> 20;
   readUnsigned(reader, map, path, key, mb, 1, 1024);
@@ -46,7 +46,7 @@ void readRingMb(ConfigReader& reader, const YAML::Node& map, std::string_view pa
 }
 
 // The sub-map at `key`, or an invalid node when absent or null.
-YAML::Node subMap(ConfigReader& reader, const YAML::Node& map, std::string_view path,
+YAML::Node subMap(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
                   std::string_view key, std::initializer_list<std::string_view> known) {
   auto entry = reader.find(map, path, key);
   if (!entry || entry->value.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
@@ -66,7 +66,7 @@ bool isPolicyName(std::string_view name) {
   return true;
 }
 
-std::vector<std::string> readAbsolutePaths(ConfigReader& reader, const YAML::Node& node,
+std::vector<std::string> readAbsolutePaths(YamlNodeReader& reader, const YAML::Node& node,
                                            const std::string& path) {
   std::vector<std::string> out;
   if (!node.IsNull() && !node.IsSequence()) {
@@ -87,7 +87,7 @@ std::vector<std::string> readAbsolutePaths(ConfigReader& reader, const YAML::Nod
   return out;
 }
 
-void readEnv(ConfigReader& reader, const YAML::Node& map, const std::string& path,
+void readEnv(YamlNodeReader& reader, const YAML::Node& map, const std::string& path,
              std::map<std::string, std::string>& env) {
   for (auto it = map.begin(); it != map.end(); ++it) {
     YAML::Node key = it->first;
@@ -112,7 +112,7 @@ void readEnv(ConfigReader& reader, const YAML::Node& map, const std::string& pat
 
 }  // namespace
 
-IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std::string_view path,
+IsolationConfig readIsolation(YamlNodeReader& reader, const YAML::Node& node, std::string_view path,
                               const IsolationConfig& base) {
   IsolationConfig out = base;
   if (node.IsNull()) return out;

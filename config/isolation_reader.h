@@ -5,8 +5,8 @@
 
 #include <string_view>
 
-#include "config/config_reader.h"
 #include "config/isolation_config.h"
+#include "config/yaml_node_reader.h"
 
 namespace bulkhead {
 
@@ -15,7 +15,7 @@ namespace bulkhead {
 // sub-maps (limits, deadlines_ms, restart, env, ring_mb, allow_paths) merge
 // key by key, and an env key set to null removes that variable. Unknown
 // keys are warned about; wrong types and out-of-range values fail.
-IsolationConfig readIsolation(ConfigReader& reader, const YAML::Node& node, std::string_view path,
+IsolationConfig readIsolation(YamlNodeReader& reader, const YAML::Node& node, std::string_view path,
                               const IsolationConfig& base);
 
 }  // namespace bulkhead

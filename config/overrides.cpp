@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "config/config_error.h"
-#include "config/config_reader.h"
+#include "config/yaml_node_reader.h"
 
 namespace bulkhead {
 namespace {

@@ -29,8 +29,8 @@ std::string quoted(std::string_view name) {
   return out;
 }
 
-PluginConfig readPluginEntry(ConfigReader& reader, const YAML::Node& node, const std::string& path,
-                             const std::string& pluginsDir) {
+PluginConfig readPluginEntry(YamlNodeReader& reader, const YAML::Node& node,
+                             const std::string& path, const std::string& pluginsDir) {
   if (!node.IsMap()) {
     reader.fail(node, path,
                 std::string("expected a plugin entry {name, library_path, init_config, "
@@ -99,7 +99,7 @@ PluginConfig readPluginEntry(ConfigReader& reader, const YAML::Node& node, const
 
 }  // namespace
 
-std::vector<PluginConfig> readPluginEntries(ConfigReader& reader, const YAML::Node& root,
+std::vector<PluginConfig> readPluginEntries(YamlNodeReader& reader, const YAML::Node& root,
                                             const std::string& pluginsDir) {
   std::vector<PluginConfig> out;
   auto plugins = reader.find(root, "", "plugins");
@@ -125,7 +125,7 @@ std::vector<PluginConfig> readPluginEntries(ConfigReader& reader, const YAML::No
   return out;
 }
 
-std::vector<PluginConfig> selectLoadedPlugins(ConfigReader& reader, const YAML::Node& root,
+std::vector<PluginConfig> selectLoadedPlugins(YamlNodeReader& reader, const YAML::Node& root,
                                               std::vector<PluginConfig> entries) {
   auto load = reader.find(root, "", "load_plugins");
   if (!load) return entries;
@@ -165,7 +165,7 @@ std::vector<PluginConfig> selectLoadedPlugins(ConfigReader& reader, const YAML::
   return out;
 }
 
-void applyIsolation(ConfigReader& reader, const YAML::Node& bulkhead,
+void applyIsolation(YamlNodeReader& reader, const YAML::Node& bulkhead,
                     std::vector<PluginConfig>& plugins) {
   IsolationConfig defaults;
   YAML::Node perPlugin(YAML::NodeType::Undefined);

@@ -2,44 +2,56 @@
 
 namespace bulkhead {
 
+namespace {
+
+constexpr CmpOpSpelling kSpellings[] = {
+    {"=", CmpOp::kEq},
+    {"==", CmpOp::kEq},
+    {"!=", CmpOp::kNe},
+    {"<", CmpOp::kLt},
+    {"<=", CmpOp::kLe},
+    {">", CmpOp::kGt},
+    {">=", CmpOp::kGe},
+    {"contains", CmpOp::kContains},
+    {"icontains", CmpOp::kIContains},
+    {"bcontains", CmpOp::kBContains},
+    {"startswith", CmpOp::kStartsWith},
+    {"bstartswith", CmpOp::kBStartsWith},
+    {"endswith", CmpOp::kEndsWith},
+    {"glob", CmpOp::kGlob},
+    {"iglob", CmpOp::kIGlob},
+    {"in", CmpOp::kIn},
+    {"intersects", CmpOp::kIntersects},
+    {"pmatch", CmpOp::kPMatch},
+    {"exists", CmpOp::kExists},
+};
+
+// A table lookup loses the switch's -Wswitch check that every operator has
+// a name; this puts it back at compile time. kExists is the last operator.
+constexpr bool everyOpSpelled() {
+  for (int op = 0; op <= static_cast<int>(CmpOp::kExists); ++op) {
+    bool found = false;
+    for (const CmpOpSpelling& s : kSpellings) found = found || static_cast<int>(s.op) == op;
+    if (!found) return false;
+  }
+  return true;
+}
+static_assert(everyOpSpelled(), "every CmpOp needs a spelling in kSpellings");
+
+}  // namespace
+
+std::span<const CmpOpSpelling> cmpOpSpellings() { return kSpellings; }
+
+std::optional<CmpOp> parseCmpOp(std::string_view text) {
+  for (const CmpOpSpelling& s : kSpellings) {
+    if (s.text == text) return s.op;
+  }
+  return std::nullopt;
+}
+
 std::string_view opName(CmpOp op) {
-  switch (op) {
-    case CmpOp::kEq:
-      return "=";
-    case CmpOp::kNe:
-      return "!=";
-    case CmpOp::kLt:
-      return "<";
-    case CmpOp::kLe:
-      return "<=";
-    case CmpOp::kGt:
-      return ">";
-    case CmpOp::kGe:
-      return ">=";
-    case CmpOp::kContains:
-      return "contains";
-    case CmpOp::kIContains:
-      return "icontains";
-    case CmpOp::kBContains:
-      return "bcontains";
-    case CmpOp::kStartsWith:
-      return "startswith";
-    case CmpOp::kBStartsWith:
-      return "bstartswith";
-    case CmpOp::kEndsWith:
-      return "endswith";
-    case CmpOp::kGlob:
-      return "glob";
-    case CmpOp::kIGlob:
-      return "iglob";
-    case CmpOp::kIn:
-      return "in";
-    case CmpOp::kIntersects:
-      return "intersects";
-    case CmpOp::kPMatch:
-      return "pmatch";
-    case CmpOp::kExists:
-      return "exists";
+  for (const CmpOpSpelling& s : kSpellings) {
+    if (s.op == op) return s.text;
   }
   return "?";
 }

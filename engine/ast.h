@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +30,20 @@ enum class CmpOp : uint8_t {
   kIn,
   kIntersects,
   kPMatch,
-  kExists,
+  kExists,  // stays last: ast.cpp checks that each operator up to it is spelled
 };
 
+// The one table of operator spellings, shared by the condition parser, the
+// rules file reader and the rule exceptions' `comps`. Every operator has at
+// least one spelling; "=" and "==" both spell kEq.
+struct CmpOpSpelling {
+  std::string_view text;
+  CmpOp op;
+};
+// The first spelling of each operator is its name (opName).
+std::span<const CmpOpSpelling> cmpOpSpellings();
+// The operator spelled exactly `text`; nullopt when none is.
+std::optional<CmpOp> parseCmpOp(std::string_view text);
 std::string_view opName(CmpOp op);
 // in, intersects and pmatch compare against a list of values.
 bool opTakesList(CmpOp op);

@@ -4,20 +4,9 @@
 
 #include "engine/batch_values.h"
 #include "plugin_api/event.h"
+#include "plugin_api/plugin_set.h"
 
 namespace bulkhead {
-
-namespace {
-
-bool servesSourceList(const std::vector<std::string>& sources, const std::string& source) {
-  if (sources.empty()) return true;
-  for (const std::string& s : sources) {
-    if (s == source) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> plugins,
                                std::vector<PluginHost*> hosts, size_t sourcePlugin,
@@ -130,7 +119,7 @@ void SourcePipeline::process(std::span<const EventRef> events) {
   // Parse before any extraction, every parser in load order (ABI guarantee).
   for (size_t p = 0; p < plugins_.size(); ++p) {
     if (hosts_[p] == nullptr || !plugins_[p].has(CAP_PARSING)) continue;
-    if (!servesSourceList(plugins_[p].parseEventSources, source_)) continue;
+    if (!servesSource(plugins_[p].parseEventSources, source_)) continue;
     hosts_[p]->parse(events, source_);
   }
   if (rules_ == nullptr || rules_->rules().empty()) return;

@@ -115,31 +115,23 @@ class Parser {
   }
 
   std::optional<CmpOp> scanOperator() {
-    static constexpr std::pair<std::string_view, CmpOp> kSymbols[] = {
-        {"==", CmpOp::kEq}, {"!=", CmpOp::kNe}, {"<=", CmpOp::kLe}, {">=", CmpOp::kGe},
-        {"=", CmpOp::kEq},  {"<", CmpOp::kLt},  {">", CmpOp::kGt},
-    };
-    static constexpr std::pair<std::string_view, CmpOp> kWords[] = {
-        {"contains", CmpOp::kContains},
-        {"icontains", CmpOp::kIContains},
-        {"bcontains", CmpOp::kBContains},
-        {"startswith", CmpOp::kStartsWith},
-        {"bstartswith", CmpOp::kBStartsWith},
-        {"endswith", CmpOp::kEndsWith},
-        {"glob", CmpOp::kGlob},
-        {"iglob", CmpOp::kIGlob},
-        {"in", CmpOp::kIn},
-        {"intersects", CmpOp::kIntersects},
-        {"pmatch", CmpOp::kPMatch},
-        {"exists", CmpOp::kExists},
-    };
-    for (const auto& [text, op] : kSymbols) {
-      if (cur_.tryLiteral(text)) return op;
+    // A symbol needs no space after it (`fd.num>=3`), so the longest one
+    // that is next wins: "<=" is not "<" followed by a value "=". A word
+    // must not run on into an identifier (`in` is not the start of
+    // `intersects`), so at most one word is ever next, and never together
+    // with a symbol.
+    const CmpOpSpelling* symbol = nullptr;
+    for (const CmpOpSpelling& s : cmpOpSpellings()) {
+      if (isIdentChar(s.text[0])) {
+        if (cur_.tryWord(s.text)) return s.op;
+      } else if (cur_.rest().starts_with(s.text) &&
+                 (symbol == nullptr || s.text.size() > symbol->text.size())) {
+        symbol = &s;
+      }
     }
-    for (const auto& [text, op] : kWords) {
-      if (cur_.tryWord(text)) return op;
-    }
-    return std::nullopt;
+    if (symbol == nullptr) return std::nullopt;
+    cur_.tryLiteral(symbol->text);
+    return symbol->op;
   }
 
   ExprPtr parseCheck(std::string name, SourcePos pos) {

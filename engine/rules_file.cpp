@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "engine/rule_exceptions.h"
+
 namespace bulkhead {
 
 namespace {
@@ -22,7 +24,10 @@ FilePos posOf(const YAML::Node& n) {
 
 using ReadError = RulesFileError;
 
-bool isListComp(const std::string& c) { return c == "in" || c == "intersects" || c == "pmatch"; }
+bool isListComp(const std::string& c) {
+  std::optional<CmpOp> op = comparisonOp(c);
+  return op && opTakesList(*op);
+}
 
 std::string kindName(ItemKind k) {
   switch (k) {
@@ -105,10 +110,6 @@ namespace {
 
 ExceptionDef exception(const YAML::Node& n) {
   static const std::set<std::string> kKeys = {"name", "fields", "comps", "values"};
-  static const std::set<std::string> kComps = {
-      "=",        "==",       "!=",        "<",         "<=",         ">",
-      ">=",       "contains", "icontains", "bcontains", "startswith", "bstartswith",
-      "endswith", "glob",     "iglob",     "in",        "intersects", "pmatch"};
   if (!n.IsMap()) throw ReadError{posOf(n), "an exception must be a mapping"};
   ExceptionDef e;
   e.pos = posOf(n);
@@ -144,7 +145,7 @@ ExceptionDef exception(const YAML::Node& n) {
     throw ReadError{posOf(comps),
                     "exception '" + e.name + "': 'fields' and 'comps' differ in length"};
   for (const auto& c : e.comps) {
-    if (!kComps.count(c))
+    if (!comparisonOp(c))
       throw ReadError{posOf(comps),
                       "exception '" + e.name + "': unsupported comparison '" + c + "'"};
   }

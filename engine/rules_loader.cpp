@@ -4,7 +4,7 @@
 #include <charconv>
 #include <set>
 
-#include "engine/exceptions.h"
+#include "engine/rule_exceptions.h"
 #include "engine/parser.h"
 
 namespace bulkhead {

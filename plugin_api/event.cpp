@@ -1,4 +1,4 @@
-#include "event.h"
+#include "plugin_api/event.h"
 
 #include <chrono>
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugin_info.h"
+#include "plugin_api/plugin_info.h"
 
 namespace bulkhead {
 

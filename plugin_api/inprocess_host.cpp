@@ -1,4 +1,4 @@
-#include "inprocess_host.h"
+#include "plugin_api/inprocess_host.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "event.h"
+#include "plugin_api/event.h"
 
 namespace bulkhead {
 
@@ -56,9 +56,9 @@ InProcessHost::InProcessHost(const PluginSpec& spec)
   ss_plugin_init_input in{};
   in.config = config.c_str();
   in.owner = owner_.owner();
-  in.get_owner_last_error = &Framework::getOwnerLastError;
+  in.get_owner_last_error = &PluginOwner::getOwnerLastError;
   in.tables = info_.has(CAP_EXTRACTION) || info_.has(CAP_PARSING) ? owner_.tablesInput() : nullptr;
-  in.log_fn = &Framework::log;
+  in.log_fn = &PluginOwner::log;
   ss_plugin_rc rc = SS_PLUGIN_FAILURE;
   state_ = sym_.init(&in, &rc);
   if (rc != SS_PLUGIN_SUCCESS) {
@@ -268,7 +268,7 @@ ss_plugin_rc InProcessHost::extract(std::span<const EventRef> events, std::strin
   setSource(source);
   ss_plugin_field_extract_input in{};
   in.owner = owner_.owner();
-  in.get_owner_last_error = &Framework::getOwnerLastError;
+  in.get_owner_last_error = &PluginOwner::getOwnerLastError;
   in.num_fields = static_cast<uint32_t>(requests.size());
   in.fields = fieldSlots_.data();
   in.table_reader = owner_.reader();
@@ -297,7 +297,7 @@ ss_plugin_rc InProcessHost::parse(std::span<const EventRef> events, std::string_
   setSource(source);
   ss_plugin_event_parse_input in{};
   in.owner = owner_.owner();
-  in.get_owner_last_error = &Framework::getOwnerLastError;
+  in.get_owner_last_error = &PluginOwner::getOwnerLastError;
   in.table_reader = owner_.reader();
   in.table_writer = owner_.writer();
   in.table_reader_ext = owner_.readerExt();
@@ -314,7 +314,7 @@ ss_plugin_rc InProcessHost::parse(std::span<const EventRef> events, std::string_
 
 ss_plugin_rc InProcessHost::onAsyncEvent(ss_plugin_owner_t* o, const ss_plugin_event* evt,
                                          char* err) {
-  auto* owner = static_cast<Owner*>(Framework::from(o));
+  auto* owner = static_cast<Owner*>(PluginOwner::from(o));
   InProcessHost* h = owner->host;
   const uint32_t len = evt != nullptr ? eventLen(evt) : 0;
   std::string bad = checkAsyncEvent(evt, len, h->info_.asyncEvents);

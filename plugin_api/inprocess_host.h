@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "framework.h"
-#include "plugin_host.h"
-#include "plugin_library.h"
+#include "plugin_api/plugin_host.h"
+#include "plugin_api/plugin_library.h"
+#include "plugin_api/plugin_owner.h"
 
 namespace bulkhead {
 
@@ -58,8 +58,8 @@ class InProcessHost final : public PluginHost {
   static constexpr size_t kMaxResultBytes = 256u << 20;
 
  private:
-  struct Owner : Framework {
-    Owner(std::string name, InProcessHost* h) : Framework(std::move(name)), host(h) {}
+  struct Owner : PluginOwner {
+    Owner(std::string name, InProcessHost* h) : PluginOwner(std::move(name)), host(h) {}
     InProcessHost* host;
   };
   static ss_plugin_rc onAsyncEvent(ss_plugin_owner_t* o, const ss_plugin_event* evt, char* err);

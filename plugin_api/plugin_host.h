@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "plugin_api.h"
-#include "plugin_info.h"
+#include "plugin_api/plugin_api.h"
+#include "plugin_api/plugin_info.h"
 
 namespace bulkhead {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin_api.h"
+#include "plugin_api/plugin_api.h"
 
 namespace bulkhead {
 

@@ -1,9 +1,9 @@
-#include "plugin_library.h"
+#include "plugin_api/plugin_library.h"
 
 #include <dlfcn.h>
 
-#include "field_schema.h"
-#include "version.h"
+#include "plugin_api/field_schema.h"
+#include "plugin_api/version.h"
 
 namespace bulkhead {
 

@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "plugin_api.h"
-#include "plugin_info.h"
+#include "plugin_api/plugin_api.h"
+#include "plugin_api/plugin_info.h"
 
 namespace bulkhead {
 

@@ -1,4 +1,4 @@
-#include "plugin_set.h"
+#include "plugin_api/plugin_set.h"
 
 #include <algorithm>
 #include <map>
@@ -18,6 +18,13 @@ constexpr const char* kReservedSources[] = {"syscall", "internal", "plugins"};
 
 bool servesSource(const std::vector<std::string>& sources, const std::string& source) {
   return sources.empty() || std::find(sources.begin(), sources.end(), source) != sources.end();
+}
+
+bool attachesToSource(const PluginInfo& info, const std::string& source) {
+  if (info.has(CAP_SOURCING)) return false;
+  return (info.has(CAP_EXTRACTION) && servesSource(info.extractEventSources, source)) ||
+         (info.has(CAP_PARSING) && servesSource(info.parseEventSources, source)) ||
+         (info.has(CAP_ASYNC) && servesSource(info.asyncEventSources, source));
 }
 
 std::vector<std::string> checkPluginSet(std::span<const LoadedPlugin> plugins) {
@@ -75,9 +82,7 @@ std::vector<std::string> checkPluginSet(std::span<const LoadedPlugin> plugins) {
     if (info.has(CAP_SOURCING)) continue;
     bool used = false;
     for (const auto& [source, provider] : bySource) {
-      used = used || (info.has(CAP_EXTRACTION) && servesSource(info.extractEventSources, source)) ||
-             (info.has(CAP_PARSING) && servesSource(info.parseEventSources, source)) ||
-             (info.has(CAP_ASYNC) && servesSource(info.asyncEventSources, source));
+      used = used || attachesToSource(info, source);
     }
     if (!used) {
       warnings.push_back(describe(p) + " is loaded but serves none of the loaded event sources");

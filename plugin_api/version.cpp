@@ -1,8 +1,8 @@
-#include "version.h"
+#include "plugin_api/version.h"
 
 #include <charconv>
 
-#include "plugin_api.h"
+#include "plugin_api/plugin_api.h"
 
 namespace bulkhead {
 

@@ -238,12 +238,7 @@ Sources buildSources(const Config& config, const RunnerServices& ctx,
     std::vector<PluginHost*> sourceHosts(infos.size(), nullptr);
     for (size_t p = 0; p < infos.size(); ++p) {
       const PluginInfo& i = infos[p];
-      const bool serves = p == s || (i.has(CAP_EXTRACTION) && !i.has(CAP_SOURCING) &&
-                                     servesSource(i.extractEventSources, source)) ||
-                          (i.has(CAP_PARSING) && !i.has(CAP_SOURCING) &&
-                           servesSource(i.parseEventSources, source)) ||
-                          (i.has(CAP_ASYNC) && !i.has(CAP_SOURCING) &&
-                           servesSource(i.asyncEventSources, source));
+      const bool serves = p == s || attachesToSource(i, source);
       if (!serves) continue;
       if (!used[p]) {
         used[p] = true;

@@ -5,7 +5,7 @@
 #include "engine/batch_values.h"
 #include "engine/evaluator.h"
 #include "engine/parser.h"
-#include "test_support.h"
+#include "tests/engine/test_support.h"
 
 namespace bulkhead {
 namespace {

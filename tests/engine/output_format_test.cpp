@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/batch_values.h"
-#include "test_support.h"
+#include "tests/engine/test_support.h"
 
 namespace bulkhead {
 namespace {

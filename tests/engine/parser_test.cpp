@@ -67,6 +67,26 @@ TEST(Parser, EveryOperator) {
   EXPECT_EQ(p("a.b = val(c.d[1])"), "a.b = val(c.d[1])");
 }
 
+TEST(Parser, OperatorTableRoundTrips) {
+  for (int i = 0; i <= static_cast<int>(CmpOp::kExists); ++i) {
+    const auto op = static_cast<CmpOp>(i);
+    EXPECT_EQ(parseCmpOp(opName(op)), op) << opName(op);
+  }
+  EXPECT_EQ(parseCmpOp("=="), CmpOp::kEq);
+  EXPECT_EQ(parseCmpOp("regex"), std::nullopt);
+  EXPECT_EQ(parseCmpOp("in "), std::nullopt);
+  EXPECT_EQ(parseCmpOp(""), std::nullopt);
+}
+
+TEST(Parser, LongestSymbolWins) {
+  EXPECT_EQ(p("a.b>=1"), "a.b >= 1");
+  EXPECT_EQ(p("a.b==1"), "a.b = 1");
+  EXPECT_EQ(p("a.b<1"), "a.b < 1");
+  // A word operator must end there: `inx` is not `in` followed by x.
+  EXPECT_THROW(parseCondition("a.b inx (y)"), ParseError);
+  EXPECT_EQ(p("a.b intersects(y)"), "a.b intersects [y]");
+}
+
 TEST(Parser, OperatorsWithoutSpaces) {
   EXPECT_EQ(p("ka.verb=get"), "ka.verb = get");
   EXPECT_EQ(p("a.b!=c"), "a.b != c");

@@ -8,8 +8,8 @@
 
 #include "engine/batch_values.h"
 #include "engine/rules_loader.h"
-#include "schema_loader.h"
-#include "test_support.h"
+#include "tests/engine/schema_loader.h"
+#include "tests/engine/test_support.h"
 
 namespace bulkhead {
 namespace {

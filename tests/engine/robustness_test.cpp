@@ -7,7 +7,7 @@
 
 #include "engine/parser.h"
 #include "engine/rules_loader.h"
-#include "test_support.h"
+#include "tests/engine/test_support.h"
 
 namespace bulkhead {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "engine/batch_values.h"
 #include "engine/evaluator.h"
-#include "test_support.h"
+#include "tests/engine/test_support.h"
 
 namespace bulkhead {
 namespace {
@@ -419,6 +419,12 @@ INSTANTIATE_TEST_SUITE_P(
                       "      comps: [regex]\n      values: [[a]]\n",
                       "r.yaml:10:14: error: rule 'R': exception 'e': unsupported comparison "
                       "'regex'"},
+        // `exists` is a condition operator but takes no value to compare with.
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
+                      "      comps: [exists]\n      values: [[a]]\n",
+                      "r.yaml:10:14: error: rule 'R': exception 'e': unsupported comparison "
+                      "'exists'"},
         LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
                       "  source: test\n  exceptions:\n    - name: e\n      fields: [t.num]\n"
                       "      values: [[abc]]\n",

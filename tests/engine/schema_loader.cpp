@@ -1,4 +1,4 @@
-#include "schema_loader.h"
+#include "tests/engine/schema_loader.h"
 
 #include <boost/json.hpp>
 #include <fstream>

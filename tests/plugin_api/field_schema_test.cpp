@@ -1,4 +1,4 @@
-#include "field_schema.h"
+#include "plugin_api/field_schema.h"
 
 #include <filesystem>
 #include <fstream>

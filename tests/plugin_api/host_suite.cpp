@@ -1,12 +1,12 @@
-#include "host_suite.h"
+#include "tests/plugin_api/host_suite.h"
 
 #include <arpa/inet.h>
 
 #include <chrono>
 #include <thread>
 
-#include "event.h"
-#include "plugin_info.h"
+#include "plugin_api/event.h"
+#include "plugin_api/plugin_info.h"
 
 namespace bulkhead {
 

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "plugin_host.h"
+#include "plugin_api/plugin_host.h"
 
 namespace bulkhead {
 

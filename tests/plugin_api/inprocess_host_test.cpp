@@ -1,6 +1,6 @@
-#include "inprocess_host.h"
+#include "plugin_api/inprocess_host.h"
 
-#include "host_suite.h"
+#include "tests/plugin_api/host_suite.h"
 
 namespace bulkhead {
 namespace {

@@ -1,9 +1,9 @@
-#include "plugin_library.h"
+#include "plugin_api/plugin_library.h"
 
 #include <gtest/gtest.h>
 
-#include "host_suite.h"
-#include "plugin_set.h"
+#include "plugin_api/plugin_set.h"
+#include "tests/plugin_api/host_suite.h"
 
 namespace bulkhead {
 namespace {

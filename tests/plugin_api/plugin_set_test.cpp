@@ -1,4 +1,4 @@
-#include "plugin_set.h"
+#include "plugin_api/plugin_set.h"
 
 #include <gtest/gtest.h>
 
@@ -102,6 +102,49 @@ TEST(PluginSet, WarnsAboutAnUnusedExtractor) {
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0], "plugin 'b' (/p/libb.so) is loaded but serves none of the loaded event "
                          "sources");
+}
+
+TEST(PluginSet, ServesSource) {
+  EXPECT_TRUE(servesSource({}, "s"));  // empty: every source
+  EXPECT_TRUE(servesSource({"t", "s"}, "s"));
+  EXPECT_FALSE(servesSource({"t"}, "s"));
+}
+
+TEST(PluginSet, AttachesToSourceByEachCapabilitysOwnList) {
+  PluginInfo e = extractor("e", {"s"}, {"e.x"});
+  EXPECT_TRUE(attachesToSource(e, "s"));
+  EXPECT_FALSE(attachesToSource(e, "t"));
+
+  // A source list counts only with its capability: parse sources alone
+  // do not make an extractor a parser.
+  e.parseEventSources = {"t"};
+  EXPECT_FALSE(attachesToSource(e, "t"));
+  e.capabilities |= CAP_PARSING;
+  EXPECT_TRUE(attachesToSource(e, "t"));
+
+  PluginInfo a;
+  a.name = "a";
+  a.capabilities = CAP_ASYNC;
+  a.asyncEventSources = {"u"};
+  EXPECT_TRUE(attachesToSource(a, "u"));
+  EXPECT_FALSE(attachesToSource(a, "s"));
+  a.asyncEventSources = {};
+  EXPECT_TRUE(attachesToSource(a, "s"));
+}
+
+TEST(PluginSet, SourcingPluginAttachesToNoOtherSource) {
+  PluginInfo s = source("a", 1, "s", {"a.x"});
+  s.extractEventSources = {};  // would otherwise match every source
+  s.capabilities |= CAP_PARSING | CAP_ASYNC;
+  EXPECT_FALSE(attachesToSource(s, "t"));
+  EXPECT_FALSE(attachesToSource(s, "s"));
+}
+
+TEST(PluginSet, NoWarningForAnExtractorOfALoadedSource) {
+  PluginInfo s = source("a", 1, "s");
+  PluginInfo e = extractor("b", {"s"}, {"b.x"});
+  std::vector<LoadedPlugin> set = {{"a", &s}, {"b", &e}};
+  EXPECT_TRUE(checkPluginSet(set).empty());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "version.h"
+#include "plugin_api/version.h"
 
 #include <gtest/gtest.h>
 

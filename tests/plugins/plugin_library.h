@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugin_api.h"
+#include "plugin_api/plugin_api.h"
 
 namespace bulkhead::test_plugins {
 

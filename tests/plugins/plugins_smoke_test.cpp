@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "plugin_library.h"
-#include "smoke_helpers.h"
+#include "tests/plugins/plugin_library.h"
+#include "tests/plugins/smoke_helpers.h"
 
 namespace bulkhead::test_plugins {
 namespace {

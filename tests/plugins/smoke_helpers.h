@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "plugin_api.h"
-#include "plugin_library.h"
+#include "plugin_api/plugin_api.h"
+#include "tests/plugins/plugin_library.h"
 
 namespace bulkhead::test_plugins {
 

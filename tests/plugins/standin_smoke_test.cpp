@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "plugin_library.h"
-#include "smoke_helpers.h"
+#include "tests/plugins/plugin_library.h"
+#include "tests/plugins/smoke_helpers.h"
 
 namespace bulkhead::test_plugins {
 namespace {

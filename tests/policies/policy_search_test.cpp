@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "policy_test_util.h"
+#include "tests/policies/policy_test_util.h"
 
 namespace bulkhead {
 namespace {

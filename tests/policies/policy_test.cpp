@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-#include "policy_test_util.h"
+#include "tests/policies/policy_test_util.h"
 
 namespace bulkhead {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <cstddef>
 
-#include "policy_test_util.h"
+#include "tests/policies/policy_test_util.h"
 
 namespace bulkhead {
 namespace {

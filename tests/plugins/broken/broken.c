@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin_api.h"
-#include "plugin_export.h"
+#include "plugin_api/plugin_api.h"
+#include "tests/plugins/common/plugin_export.h"
 
 #if defined(BROKEN_DUP_SOURCE) || defined(BROKEN_DUP_ID)
 #define BROKEN_HAS_SOURCING 1

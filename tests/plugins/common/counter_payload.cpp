@@ -1,6 +1,6 @@
-#include "counter_payload.h"
+#include "tests/plugins/common/counter_payload.h"
 
-#include "json_lite.h"
+#include "tests/plugins/common/json_lite.h"
 
 namespace bulkhead::test_plugins {
 

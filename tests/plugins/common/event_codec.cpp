@@ -1,4 +1,4 @@
-#include "event_codec.h"
+#include "tests/plugins/common/event_codec.h"
 
 #include <time.h>
 

@@ -1,4 +1,4 @@
-#include "extract_results.h"
+#include "tests/plugins/common/extract_results.h"
 
 namespace bulkhead::test_plugins {
 

@@ -1,4 +1,4 @@
-#include "json_lite.h"
+#include "tests/plugins/common/json_lite.h"
 
 #include <charconv>
 #include <utility>

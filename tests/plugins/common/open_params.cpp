@@ -1,6 +1,6 @@
-#include "open_params.h"
+#include "tests/plugins/common/open_params.h"
 
-#include "json_lite.h"
+#include "tests/plugins/common/json_lite.h"
 
 namespace bulkhead::test_plugins {
 namespace {

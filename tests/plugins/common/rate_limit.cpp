@@ -1,4 +1,4 @@
-#include "rate_limit.h"
+#include "tests/plugins/common/rate_limit.h"
 
 #include <time.h>
 

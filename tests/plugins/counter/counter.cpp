@@ -17,15 +17,15 @@
 #include <string>
 #include <vector>
 
-#include "counter_payload.h"
-#include "event_codec.h"
-#include "extract_results.h"
-#include "json_lite.h"
-#include "last_error.h"
-#include "open_params.h"
-#include "plugin_api.h"
-#include "plugin_export.h"
-#include "rate_limit.h"
+#include "plugin_api/plugin_api.h"
+#include "tests/plugins/common/counter_payload.h"
+#include "tests/plugins/common/event_codec.h"
+#include "tests/plugins/common/extract_results.h"
+#include "tests/plugins/common/json_lite.h"
+#include "tests/plugins/common/last_error.h"
+#include "tests/plugins/common/open_params.h"
+#include "tests/plugins/common/plugin_export.h"
+#include "tests/plugins/common/rate_limit.h"
 
 namespace bulkhead::test_plugins {
 namespace {

@@ -21,15 +21,15 @@
 #include <thread>
 #include <vector>
 
-#include "event_codec.h"
-#include "extract_results.h"
-#include "fault_actions.h"
-#include "fault_config.h"
-#include "json_lite.h"
-#include "open_params.h"
-#include "plugin_api.h"
-#include "plugin_export.h"
-#include "rate_limit.h"
+#include "plugin_api/plugin_api.h"
+#include "tests/plugins/common/event_codec.h"
+#include "tests/plugins/common/extract_results.h"
+#include "tests/plugins/common/json_lite.h"
+#include "tests/plugins/common/open_params.h"
+#include "tests/plugins/common/plugin_export.h"
+#include "tests/plugins/common/rate_limit.h"
+#include "tests/plugins/faults/fault_actions.h"
+#include "tests/plugins/faults/fault_config.h"
 
 namespace bulkhead::test_plugins {
 namespace {

@@ -1,4 +1,4 @@
-#include "fault_actions.h"
+#include "tests/plugins/faults/fault_actions.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fault_config.h"
+#include "tests/plugins/faults/fault_config.h"
 
 namespace bulkhead::test_plugins {
 

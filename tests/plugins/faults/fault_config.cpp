@@ -1,8 +1,8 @@
-#include "fault_config.h"
+#include "tests/plugins/faults/fault_config.h"
 
 #include <utility>
 
-#include "json_lite.h"
+#include "tests/plugins/common/json_lite.h"
 
 namespace bulkhead::test_plugins {
 

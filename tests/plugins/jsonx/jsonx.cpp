@@ -8,12 +8,12 @@
 #include <memory>
 #include <string>
 
-#include "event_codec.h"
-#include "extract_results.h"
-#include "json_lite.h"
-#include "last_error.h"
-#include "plugin_api.h"
-#include "plugin_export.h"
+#include "plugin_api/plugin_api.h"
+#include "tests/plugins/common/event_codec.h"
+#include "tests/plugins/common/extract_results.h"
+#include "tests/plugins/common/json_lite.h"
+#include "tests/plugins/common/last_error.h"
+#include "tests/plugins/common/plugin_export.h"
 
 namespace bulkhead::test_plugins {
 namespace {

@@ -11,12 +11,12 @@
 #include <optional>
 #include <string>
 
-#include "counter_payload.h"
-#include "event_codec.h"
-#include "extract_results.h"
-#include "last_error.h"
-#include "plugin_api.h"
-#include "plugin_export.h"
+#include "plugin_api/plugin_api.h"
+#include "tests/plugins/common/counter_payload.h"
+#include "tests/plugins/common/event_codec.h"
+#include "tests/plugins/common/extract_results.h"
+#include "tests/plugins/common/last_error.h"
+#include "tests/plugins/common/plugin_export.h"
 
 namespace bulkhead::test_plugins {
 namespace {

@@ -1,4 +1,4 @@
-#include "framework.h"
+#include "plugin_api/plugin_owner.h"
 
 #include <spdlog/spdlog.h>
 
@@ -49,20 +49,20 @@ ss_plugin_table_info* listTables(ss_plugin_owner_t*, uint32_t* n) {
   return &none;
 }
 ss_plugin_table_t* getTable(ss_plugin_owner_t* o, const char* name, ss_plugin_state_type) {
-  Framework::from(o)->setLastError(std::string("table '") + (name ? name : "(null)") +
-                                   "' does not exist: bulkhead exposes no state tables");
+  PluginOwner::from(o)->setLastError(std::string("table '") + (name ? name : "(null)") +
+                                     "' does not exist: bulkhead exposes no state tables");
   return nullptr;
 }
 ss_plugin_rc addTable(ss_plugin_owner_t* o, const ss_plugin_table_input* in) {
-  Framework::from(o)->setLastError(std::string("cannot add table '") +
-                                   (in && in->name ? in->name : "(null)") +
-                                   "': bulkhead does not support plugin-defined tables");
+  PluginOwner::from(o)->setLastError(std::string("cannot add table '") +
+                                     (in && in->name ? in->name : "(null)") +
+                                     "': bulkhead does not support plugin-defined tables");
   return SS_PLUGIN_FAILURE;
 }
 
 }  // namespace
 
-Framework::Framework(std::string pluginName) : pluginName_(std::move(pluginName)) {
+PluginOwner::PluginOwner(std::string pluginName) : pluginName_(std::move(pluginName)) {
   fieldsExt_ = {listFields, noField, noField};
   reader_ = {noTableName, noTableSize, noEntry, noRead};
   readerExt_ = {noTableName, noTableSize, noEntry, noRead, noRelease, noIterate};
@@ -77,13 +77,13 @@ Framework::Framework(std::string pluginName) : pluginName_(std::move(pluginName)
   tables_.writer_ext = &writerExt_;
 }
 
-const char* Framework::getOwnerLastError(ss_plugin_owner_t* o) {
-  Framework* f = from(o);
+const char* PluginOwner::getOwnerLastError(ss_plugin_owner_t* o) {
+  PluginOwner* f = from(o);
   return f == nullptr || f->lastError_.empty() ? nullptr : f->lastError_.c_str();
 }
 
-void Framework::log(ss_plugin_owner_t* o, const char* component, const char* msg,
-                    ss_plugin_log_severity sev) {
+void PluginOwner::log(ss_plugin_owner_t* o, const char* component, const char* msg,
+                      ss_plugin_log_severity sev) {
   spdlog::level::level_enum level = spdlog::level::info;
   switch (sev) {
     case SS_PLUGIN_LOG_SEV_FATAL:
@@ -107,7 +107,7 @@ void Framework::log(ss_plugin_owner_t* o, const char* component, const char* msg
       level = spdlog::level::trace;
       break;
   }
-  const Framework* f = from(o);
+  const PluginOwner* f = from(o);
   const std::string& name = f != nullptr ? f->pluginName_ : std::string();
   spdlog::log(level, "[{}] {}{}{}", name, component ? component : "", component ? ": " : "",
               msg ? msg : "");

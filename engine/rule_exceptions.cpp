@@ -1,31 +1,15 @@
-#include "engine/exceptions.h"
+#include "engine/rule_exceptions.h"
 
-#include <map>
 #include <stdexcept>
 
 namespace bulkhead {
 
-std::optional<CmpOp> comparisonOp(const std::string& c) {
-  static const std::map<std::string, CmpOp> kOps = {{"=", CmpOp::kEq},
-                                                    {"==", CmpOp::kEq},
-                                                    {"!=", CmpOp::kNe},
-                                                    {"<", CmpOp::kLt},
-                                                    {"<=", CmpOp::kLe},
-                                                    {">", CmpOp::kGt},
-                                                    {">=", CmpOp::kGe},
-                                                    {"contains", CmpOp::kContains},
-                                                    {"icontains", CmpOp::kIContains},
-                                                    {"bcontains", CmpOp::kBContains},
-                                                    {"startswith", CmpOp::kStartsWith},
-                                                    {"bstartswith", CmpOp::kBStartsWith},
-                                                    {"endswith", CmpOp::kEndsWith},
-                                                    {"glob", CmpOp::kGlob},
-                                                    {"iglob", CmpOp::kIGlob},
-                                                    {"in", CmpOp::kIn},
-                                                    {"intersects", CmpOp::kIntersects},
-                                                    {"pmatch", CmpOp::kPMatch}};
-  auto it = kOps.find(c);
-  return it == kOps.end() ? std::nullopt : std::optional(it->second);
+std::optional<CmpOp> comparisonOp(std::string_view comp) {
+  // Every condition operator but `exists`: an exception compares each field
+  // with the values it lists, and `exists` takes no value.
+  std::optional<CmpOp> op = parseCmpOp(comp);
+  if (op == CmpOp::kExists) return std::nullopt;
+  return op;
 }
 
 std::optional<FieldRef> parseFieldText(const std::string& text) {

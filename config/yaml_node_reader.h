@@ -1,4 +1,4 @@
-// ConfigReader: typed access to a parsed YAML tree that knows where every
+// YamlNodeReader: typed access to a parsed YAML tree that knows where every
 // value came from, so each error and warning names "file:line:column" (or
 // the -o override that set it) and the dotted key path.
 //
@@ -30,9 +30,9 @@ struct MapEntry {
   YAML::Node value;
 };
 
-class ConfigReader {
+class YamlNodeReader {
  public:
-  explicit ConfigReader(std::string mainFile);
+  explicit YamlNodeReader(std::string mainFile);
 
   // Values at `pathPrefix` and below came from `origin`. The longest
   // matching prefix wins; later calls for the same prefix replace earlier.

@@ -1,4 +1,4 @@
-#include "config/config_reader.h"
+#include "config/yaml_node_reader.h"
 
 #include <spdlog/spdlog.h>
 
@@ -40,10 +40,10 @@ std::string indexPath(std::string_view parent, std::size_t index) {
   return out;
 }
 
-ConfigReader::ConfigReader(std::string mainFile)
+YamlNodeReader::YamlNodeReader(std::string mainFile)
     : mainFile_(std::move(mainFile)), mainOrigin_{mainFile_, true} {}
 
-void ConfigReader::setOrigin(const std::string& pathPrefix, ValueOrigin origin) {
+void YamlNodeReader::setOrigin(const std::string& pathPrefix, ValueOrigin origin) {
   // Whatever was recorded below this prefix was replaced along with it.
   std::erase_if(origins_, [&](const auto& entry) {
     const std::string& prefix = entry.first;
@@ -60,7 +60,7 @@ void ConfigReader::setOrigin(const std::string& pathPrefix, ValueOrigin origin) 
   origins_.emplace_back(pathPrefix, std::move(origin));
 }
 
-const ValueOrigin& ConfigReader::originOf(std::string_view path) const {
+const ValueOrigin& YamlNodeReader::originOf(std::string_view path) const {
   const ValueOrigin* best = &mainOrigin_;
   std::size_t bestLength = 0;
   for (const auto& [prefix, origin] : origins_) {
@@ -75,7 +75,7 @@ const ValueOrigin& ConfigReader::originOf(std::string_view path) const {
   return *best;
 }
 
-std::string ConfigReader::locate(const YAML::Node& node, std::string_view path) const {
+std::string YamlNodeReader::locate(const YAML::Node& node, std::string_view path) const {
   const ValueOrigin& origin = originOf(path);
   if (!origin.hasMarks) return origin.label;
   std::string out = origin.label;
@@ -88,8 +88,8 @@ std::string ConfigReader::locate(const YAML::Node& node, std::string_view path) 
   return out;
 }
 
-void ConfigReader::fail(const YAML::Node& node, std::string_view path,
-                        std::string_view message) const {
+void YamlNodeReader::fail(const YAML::Node& node, std::string_view path,
+                          std::string_view message) const {
   std::string text = locate(node, path);
   text += ": ";
   if (!path.empty()) {
@@ -100,7 +100,7 @@ void ConfigReader::fail(const YAML::Node& node, std::string_view path,
   throw ConfigError(text);
 }
 
-void ConfigReader::warn(const YAML::Node& node, std::string_view path, std::string_view message) {
+void YamlNodeReader::warn(const YAML::Node& node, std::string_view path, std::string_view message) {
   std::string text = locate(node, path);
   text += ": ";
   if (!path.empty()) {
@@ -111,13 +111,13 @@ void ConfigReader::warn(const YAML::Node& node, std::string_view path, std::stri
   warnText(std::move(text));
 }
 
-void ConfigReader::warnText(std::string text) {
+void YamlNodeReader::warnText(std::string text) {
   spdlog::warn("{}", text);
   warnings_.push_back(std::move(text));
 }
 
-std::optional<MapEntry> ConfigReader::find(const YAML::Node& map, std::string_view path,
-                                           std::string_view key) const {
+std::optional<MapEntry> YamlNodeReader::find(const YAML::Node& map, std::string_view path,
+                                             std::string_view key) const {
   if (!map.IsMap()) return std::nullopt;
   std::optional<MapEntry> found;
   for (auto it = map.begin(); it != map.end(); ++it) {
@@ -133,14 +133,14 @@ std::optional<MapEntry> ConfigReader::find(const YAML::Node& map, std::string_vi
   return found;
 }
 
-void ConfigReader::expectMap(const YAML::Node& node, std::string_view path,
-                             bool nullIsEmpty) const {
+void YamlNodeReader::expectMap(const YAML::Node& node, std::string_view path,
+                               bool nullIsEmpty) const {
   if (node.IsMap() || (nullIsEmpty && node.IsNull())) return;
   fail(node, path, std::string("expected a map of settings, got ") + nodeKindName(node));
 }
 
-void ConfigReader::warnUnknownKeys(const YAML::Node& map, std::string_view path,
-                                   std::initializer_list<std::string_view> known) {
+void YamlNodeReader::warnUnknownKeys(const YAML::Node& map, std::string_view path,
+                                     std::initializer_list<std::string_view> known) {
   if (!map.IsMap()) return;
   for (auto it = map.begin(); it != map.end(); ++it) {
     YAML::Node k = it->first;
@@ -156,7 +156,7 @@ void ConfigReader::warnUnknownKeys(const YAML::Node& map, std::string_view path,
   }
 }
 
-std::string ConfigReader::string(const YAML::Node& node, std::string_view path) const {
+std::string YamlNodeReader::string(const YAML::Node& node, std::string_view path) const {
   if (node.IsNull()) return {};
   if (!node.IsScalar()) {
     fail(node, path, std::string("expected a string, got ") + nodeKindName(node));
@@ -164,13 +164,13 @@ std::string ConfigReader::string(const YAML::Node& node, std::string_view path) 
   return node.Scalar();
 }
 
-std::string ConfigReader::nonEmptyString(const YAML::Node& node, std::string_view path) const {
+std::string YamlNodeReader::nonEmptyString(const YAML::Node& node, std::string_view path) const {
   std::string value = string(node, path);
   if (value.empty()) fail(node, path, "must not be empty");
   return value;
 }
 
-bool ConfigReader::boolean(const YAML::Node& node, std::string_view path) const {
+bool YamlNodeReader::boolean(const YAML::Node& node, std::string_view path) const {
   bool value = false;
   if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
     std::string got = node.IsScalar() ? "'" + node.Scalar() + "'" : nodeKindName(node);
@@ -179,8 +179,8 @@ bool ConfigReader::boolean(const YAML::Node& node, std::string_view path) const 
   return value;
 }
 
-std::uint64_t ConfigReader::unsignedInt(const YAML::Node& node, std::string_view path,
-                                        std::uint64_t min, std::uint64_t max) const {
+std::uint64_t YamlNodeReader::unsignedInt(const YAML::Node& node, std::string_view path,
+                                          std::uint64_t min, std::uint64_t max) const {
   std::string range =
       "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max);
   if (!node.IsScalar()) fail(node, path, range + ", got " + nodeKindName(node));
@@ -194,8 +194,8 @@ std::uint64_t ConfigReader::unsignedInt(const YAML::Node& node, std::string_view
   return value;
 }
 
-std::vector<std::string> ConfigReader::stringList(const YAML::Node& node,
-                                                  std::string_view path) const {
+std::vector<std::string> YamlNodeReader::stringList(const YAML::Node& node,
+                                                    std::string_view path) const {
   std::vector<std::string> out;
   if (node.IsNull()) return out;
   if (node.IsScalar()) {

@@ -1,7 +1,7 @@
-// The framework side of the ABI: what a plugin may call back into while it
-// runs. One Framework object is the `ss_plugin_owner_t*` of one plugin state;
-// it lives at a fixed address for the state's whole lifetime, as the ABI
-// promises that owner and log_fn stay the same.
+// The plugin's owner, the `ss_plugin_owner_t*` side of the ABI: what a
+// plugin may call back into while it runs. One PluginOwner is the owner of
+// one plugin state; it lives at a fixed address for the state's whole
+// lifetime, as the ABI promises that owner and log_fn stay the same.
 //
 // Tables: bulkhead offers an empty table registry for now. Every function
 // the ABI version promises is there and answers (a plugin asking for a
@@ -11,18 +11,18 @@
 
 #include <string>
 
-#include "plugin_api.h"
+#include "plugin_api/plugin_api.h"
 
 namespace bulkhead {
 
-class Framework {
+class PluginOwner {
  public:
-  explicit Framework(std::string pluginName);
-  Framework(const Framework&) = delete;
-  Framework& operator=(const Framework&) = delete;
+  explicit PluginOwner(std::string pluginName);
+  PluginOwner(const PluginOwner&) = delete;
+  PluginOwner& operator=(const PluginOwner&) = delete;
 
   ss_plugin_owner_t* owner() { return this; }
-  static Framework* from(ss_plugin_owner_t* o) { return static_cast<Framework*>(o); }
+  static PluginOwner* from(ss_plugin_owner_t* o) { return static_cast<PluginOwner*>(o); }
 
   const std::string& pluginName() const { return pluginName_; }
   void setLastError(std::string e) { lastError_ = std::move(e); }

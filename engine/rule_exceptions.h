@@ -1,17 +1,20 @@
-// Rule exceptions as conditions: the expression a rule's exception adds as
-// `and not (...)` (see rules_loader.h for the forms).
+// Falco rule exceptions (a rule's `exceptions:` entries, not C++ exceptions)
+// as conditions: the expression each adds as `and not (...)` (see
+// rules_loader.h for the forms).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/ast.h"
 #include "engine/rules_file.h"
 
 namespace bulkhead {
 
-// The comparison named in an exception's `comps`; nullopt when unknown.
-std::optional<CmpOp> comparisonOp(const std::string& comp);
+// The comparison named in an exception's `comps`; nullopt when it is not
+// one an exception accepts. The rules file reader checks `comps` with it.
+std::optional<CmpOp> comparisonOp(std::string_view comp);
 
 // "name" or "name[arg]" as a field reference; nullopt when it is not one.
 std::optional<FieldRef> parseFieldText(const std::string& text);
