@@ -7,7 +7,7 @@ CMAKE_ARGS ?=
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # Debian 12 packages the build and the tests need.
-DEPS := cmake make g++ clang pkg-config \
+DEPS := cmake make g++ clang pkg-config python3 \
         libboost1.81-dev libboost-json1.81-dev \
         capnproto libcapnp-dev libseccomp-dev libspdlog-dev libfmt-dev \
         libyaml-cpp-dev libcli11-dev clang-tidy libgtest-dev libgmock-dev libbenchmark-dev
@@ -56,11 +56,13 @@ test-fuzz: setup
 	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_targets
 	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -L fuzz
 
+# The folder graph (no cycle, no bare include: tools/folder_deps.py), then
 # clang-tidy with the project's .clang-tidy over the product sources (not
 # the tests); any finding fails. Uses the build's compile_commands.json;
 # clang does not know some of g++'s warning options, hence the extra arg.
 LINT_DIRS := config|engine|outputs|plugin_api|policies|protocol|sandbox_runner|shm_ring|supervisor
 lint: build
+	python3 tools/folder_deps.py .
 	run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet -extra-arg=-Wno-unknown-warning-option \
 	  '$(CURDIR)/($(LINT_DIRS))/[^/]*\.cpp$$'
 

@@ -35,7 +35,7 @@ std::string yamlToJson(const YAML::Node& node, const YamlToJsonLimits& limits = 
 class YamlToJsonError : public std::runtime_error {
  public:
   YamlToJsonError(const std::string& message, YAML::Node node)
-      : std::runtime_error(message), node_(std::move(node)) {}
+      : std::runtime_error(message), node_(node) {}
   const YAML::Node& node() const { return node_; }
 
  private:

@@ -6,7 +6,7 @@
 namespace bulkhead {
 namespace {
 
-constexpr size_t kMaxText = 64 * 1024;
+constexpr size_t kMaxText = size_t{64} * 1024;
 constexpr size_t kMaxNames = 1024;
 
 std::vector<std::string> names(capnp::List<capnp::Text>::Reader l, const char* what) {
