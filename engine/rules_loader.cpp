@@ -361,7 +361,7 @@ class Loader {
   void reportCompileError(const RuleDef& r, const CompileError& e, const Segmented& where,
                           const std::string& what) {
     std::string item = "rule '" + r.name + "'";
-    std::string ctx = e.context();
+    const std::string& ctx = e.context();
     if (ctx.rfind("macro '", 0) == 0) {
       std::string macro = ctx.substr(7, ctx.size() - 8);
       const MacroDef& m = macros_.at(macro);

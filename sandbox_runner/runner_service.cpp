@@ -200,7 +200,10 @@ void RunnerService::sourceLoop() {
       return state_ != SourceState::kOpen;
     };
     size_t offset = 0;
-    for (const auto& [tag, size] : stagedRecords) {
+    for (const auto& record : stagedRecords) {
+      // Not a structured binding: clang 14 (clang-tidy) cannot capture one.
+      const auto tag = record.first;
+      const auto size = record.second;
       const bool written = writeRecord(
           source_, tag, size,
           [&](std::span<std::byte> out) { std::memcpy(out.data(), staged.data() + offset, size); },

@@ -33,14 +33,14 @@ std::string ChildStatus::describe() const {
 }
 
 ChildProcess::ChildProcess(ChildProcess&& o) noexcept
-    : pid_(std::exchange(o.pid_, -1)), pidfd_(std::move(o.pidfd_)), status_(std::move(o.status_)) {}
+    : pid_(std::exchange(o.pid_, -1)), pidfd_(std::move(o.pidfd_)), status_(o.status_) {}
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& o) noexcept {
   if (this != &o) {
     if (running()) kill();
     pid_ = std::exchange(o.pid_, -1);
     pidfd_ = std::move(o.pidfd_);
-    status_ = std::move(o.status_);
+    status_ = o.status_;
   }
   return *this;
 }
