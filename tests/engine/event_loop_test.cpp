@@ -315,6 +315,52 @@ TEST(SourcePipeline, TwoArgumentsOfOneFieldKeepTheirOwnValues) {
   EXPECT_EQ(sink.alerts[0].fields[2].value, "10.0.0.4");
 }
 
+// Two rules match seq 3 (and seq 4, "Four" only); "Below" comes first but
+// is under the minimum priority, so it takes no event from the others.
+constexpr const char* kOverlappingRules = R"yaml(
+- rule: Below
+  desc: d
+  condition: counter.seq = 3
+  output: "below %counter.seq"
+  priority: DEBUG
+  source: counter
+- rule: Three
+  desc: d
+  condition: counter.seq = 3
+  output: "three %counter.seq"
+  priority: WARNING
+  source: counter
+- rule: Three or four
+  desc: d
+  condition: counter.seq in (3, 4)
+  output: "three or four %counter.seq"
+  priority: ERROR
+  source: counter
+)yaml";
+
+std::vector<std::string> outputsFor(RuleMatching matching) {
+  CounterAndJsonx p;
+  LoadResult rules = load(kOverlappingRules, p.infos);
+  CollectingSink sink;
+  SourcePipeline pipeline("counter", p.infos, {p.counter.get(), p.jsonx.get()}, 0,
+                          rules.forSource("counter"), sink, Priority::kInformational, matching);
+  p.counter->open("count=6,batch=4");
+  runToEnd(pipeline);
+  std::vector<std::string> out;
+  for (const Alert& a : sink.alerts) out.push_back(a.output);
+  return out;
+}
+
+TEST(SourcePipeline, RuleMatchingFirstAlertsForTheEarliestMatchingRuleOnly) {
+  EXPECT_EQ(outputsFor(RuleMatching::kFirst),
+            (std::vector<std::string>{"three 3", "three or four 4"}));
+}
+
+TEST(SourcePipeline, RuleMatchingAllAlertsForEveryMatchingRule) {
+  EXPECT_EQ(outputsFor(RuleMatching::kAll),
+            (std::vector<std::string>{"three 3", "three or four 3", "three or four 4"}));
+}
+
 constexpr const char* kPriorityRules = R"yaml(
 - rule: Critical five
   desc: d
