@@ -8,7 +8,7 @@
 //   plugins: [{name, library_path, init_config, open_params}]
 //   load_plugins: absent -> every plugins entry in list order;
 //                 present -> only those names, in load_plugins order.
-//   rules_files | rules_file, priority, json_output,
+//   rules_files | rules_file, priority, rule_matching, json_output,
 //   json_include_output_property, json_include_tags_property,
 //   stdout_output.enabled, file_output.{enabled, keep_alive, filename},
 //   config_files (merged with Falco's append strategy),
@@ -22,6 +22,7 @@
 #include "config/config_error.h"
 #include "config/isolation_config.h"
 #include "engine/priority.h"
+#include "engine/rule_matching.h"
 
 namespace bulkhead {
 
@@ -66,6 +67,8 @@ struct Config {
   std::vector<PluginConfig> plugins;    // in load order
   std::vector<std::string> rulesFiles;  // absolute, in the order given
   OutputsConfig outputs;
+  // rule_matching: which of the rules matching one event alert.
+  RuleMatching ruleMatching = RuleMatching::kFirst;
   // Every warning raised while loading, also logged through spdlog.
   std::vector<std::string> warnings;
 };

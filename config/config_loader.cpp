@@ -24,6 +24,7 @@ constexpr std::string_view kUsedKeys[] = {
     "stdout_output",
     "file_output",
     "priority",
+    "rule_matching",
     "config_files",
     "bulkhead",
 };
@@ -35,7 +36,6 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "time_format_iso_8601",
     "buffered_outputs",
     "outputs",
-    "rule_matching",
     "outputs_queue",
     "syslog_output",
     "http_output",
@@ -125,6 +125,20 @@ void readRulesFiles(YamlNodeReader& reader, const YAML::Node& root, const std::s
       reader.fail(item, itemPath, "rules file path contains a control character");
     }
     config.rulesFiles.push_back(absoluteUnder(baseDir, files[i]));
+  }
+}
+
+void readRuleMatching(YamlNodeReader& reader, const YAML::Node& root, Config& config) {
+  auto e = reader.find(root, "", "rule_matching");
+  if (!e) return;
+  std::string text = reader.string(e->value, "rule_matching");
+  if (text == "first") {
+    config.ruleMatching = RuleMatching::kFirst;
+  } else if (text == "all") {
+    config.ruleMatching = RuleMatching::kAll;
+  } else {
+    reader.fail(e->value, "rule_matching",
+                "'" + text + "' is not a rule matching mode; use first or all");
   }
 }
 
@@ -231,6 +245,7 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
   checkTopLevelKeys(reader, root);
   readRulesFiles(reader, root, baseDir, config);
   readOutputs(reader, root, baseDir, config.outputs);
+  readRuleMatching(reader, root, config);
   YAML::Node bulkhead = readBulkheadPaths(reader, root, baseDir, config);
   config.plugins =
       selectLoadedPlugins(reader, root, readPluginEntries(reader, root, config.pluginsDir));

@@ -10,7 +10,8 @@ namespace bulkhead {
 
 SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> plugins,
                                std::vector<PluginHost*> hosts, size_t sourcePlugin,
-                               const RuleSet* rules, AlertSink& sink, Priority minimum)
+                               const RuleSet* rules, AlertSink& sink, Priority minimum,
+                               RuleMatching matching)
     : source_(std::move(source)),
       plugins_(plugins),
       hosts_(std::move(hosts)),
@@ -18,6 +19,7 @@ SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> p
       rules_(rules),
       sink_(sink),
       minimum_(minimum),
+      matching_(matching),
       results_(plugins.size()),
       resultPtrs_(plugins.size(), nullptr) {
   // The source plugin's own condition fields are wanted for every batch:
@@ -115,6 +117,19 @@ void SourcePipeline::evaluateConditions(std::span<const EventRef> events) {
   }
 }
 
+void SourcePipeline::keepFirstMatches() {
+  // matches_ is in event order, then rule (load) order: the first match of
+  // an event that passes the minimum is its first rule that Falco loaded.
+  size_t kept = 0;
+  size_t alerted = SIZE_MAX;  // the last event that has its alert
+  for (const Match& m : matches_) {
+    if (m.event == alerted) continue;
+    if (rules_->rules()[m.rule].priority <= minimum_) alerted = m.event;
+    matches_[kept++] = m;
+  }
+  matches_.resize(kept);
+}
+
 void SourcePipeline::process(std::span<const EventRef> events) {
   // Parse before any extraction, every parser in load order (ABI guarantee).
   for (size_t p = 0; p < plugins_.size(); ++p) {
@@ -126,6 +141,7 @@ void SourcePipeline::process(std::span<const EventRef> events) {
 
   matches_.clear();
   evaluateConditions(events);
+  if (matching_ == RuleMatching::kFirst) keepFirstMatches();
   if (matches_.empty()) return;
   counters_.matches += matches_.size();
 

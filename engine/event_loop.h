@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "plugin_api/plugin_host.h"
+#include "engine/rule_matching.h"
 #include "engine/rule_set.h"
 
 namespace bulkhead {
@@ -56,9 +57,13 @@ class SourcePipeline {
   // `hosts[p]` serves plugin p of `plugins` for this source, or is null.
   // `rules` may be null (a source with no rules still runs: parsers and
   // counters see its events). `minimum`: less severe matches are dropped.
+  // `matching`: with kFirst an event alerts for its first matching rule
+  // only (as Falco, rules below `minimum` do not count: Falco does not load
+  // them); with kAll for every one.
   SourcePipeline(std::string source, std::span<const PluginInfo> plugins,
                  std::vector<PluginHost*> hosts, size_t sourcePlugin, const RuleSet* rules,
-                 AlertSink& sink, Priority minimum = Priority::kDebug);
+                 AlertSink& sink, Priority minimum = Priority::kDebug,
+                 RuleMatching matching = RuleMatching::kFirst);
 
   // One batch, plus the async events that arrived meanwhile. Returns the
   // batch's rc: EOF or FAILURE end the source.
@@ -75,6 +80,9 @@ class SourcePipeline {
   // extraction queued up front, so that plugins in other processes extract
   // slice i+1 while this thread evaluates slice i. Appends to matches_.
   void evaluateConditions(std::span<const EventRef> events);
+  // kFirst: drops from matches_ every match of an event after the first one
+  // that alerts.
+  void keepFirstMatches();
 
   std::string source_;
   std::span<const PluginInfo> plugins_;
@@ -83,6 +91,7 @@ class SourcePipeline {
   const RuleSet* rules_;
   AlertSink& sink_;
   Priority minimum_;
+  RuleMatching matching_;
   PipelineCounters counters_;
 
   // Reused per batch so the steady state does not allocate.

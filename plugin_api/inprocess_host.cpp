@@ -246,16 +246,39 @@ ss_plugin_rc InProcessHost::extract(std::span<const EventRef> events, std::strin
     return SS_PLUGIN_FAILURE;
   }
   counters_.extractions += events.size() * requests.size();
-  fieldSlots_.resize(requests.size());
-  for (size_t r = 0; r < requests.size(); ++r) {
-    const FieldRequest& q = requests[r];
-    if (q.fieldId >= info_.fields.size()) {
+  // Plugins built on plugin-sdk-go (json, k8saudit, cloudtrail) keep one
+  // result buffer per field id: two requests of one id in one call (the
+  // same field under two arguments) would both read the value written last.
+  // Falco asks for one field per call; the requests go in rounds instead,
+  // each with every field id at most once, so the common case stays one
+  // call per event.
+  const size_t nFields = info_.fields.size();
+  idUses_.assign(nFields, 0);
+  size_t rounds = 0;  // the most requests any one field id has
+  for (const FieldRequest& q : requests) {
+    if (q.fieldId >= nFields) {
       hostError_ = "extract request for field id " + std::to_string(q.fieldId) + " of " +
-                   std::to_string(info_.fields.size());
+                   std::to_string(nFields);
       return SS_PLUGIN_FAILURE;
     }
+    rounds = std::max<size_t>(rounds, ++idUses_[q.fieldId]);
+  }
+  fieldSlots_.resize(requests.size());
+  slotRequest_.clear();
+  roundEnds_.clear();
+  for (size_t round = 0; round < rounds; ++round) {
+    std::fill(idUses_.begin(), idUses_.end(), 0);
+    for (size_t r = 0; r < requests.size(); ++r) {
+      // Request r is in the round equal to the number of earlier requests
+      // of its field id.
+      if (idUses_[requests[r].fieldId]++ == round) slotRequest_.push_back(r);
+    }
+    roundEnds_.push_back(slotRequest_.size());
+  }
+  for (size_t k = 0; k < slotRequest_.size(); ++k) {
+    const FieldRequest& q = requests[slotRequest_[k]];
     const FieldDescriptor& d = info_.fields[q.fieldId];
-    ss_plugin_extract_field& f = fieldSlots_[r];
+    ss_plugin_extract_field& f = fieldSlots_[k];
     f = ss_plugin_extract_field{};
     f.field_id = q.fieldId;
     f.field = d.name.c_str();
@@ -269,24 +292,31 @@ ss_plugin_rc InProcessHost::extract(std::span<const EventRef> events, std::strin
   ss_plugin_field_extract_input in{};
   in.owner = owner_.owner();
   in.get_owner_last_error = &PluginOwner::getOwnerLastError;
-  in.num_fields = static_cast<uint32_t>(requests.size());
-  in.fields = fieldSlots_.data();
   in.table_reader = owner_.reader();
   in.table_reader_ext = owner_.readerExt();
   in.value_offsets = nullptr;
   for (size_t e = 0; e < events.size(); ++e) {
     if (!accepts(extractTypes_, events[e].evt)) continue;
-    for (ss_plugin_extract_field& f : fieldSlots_) f.res_len = 0;
     ss_plugin_event_input ev{events[e].evt, events[e].num, source_.c_str()};
-    if (sym_.extract_fields(state_, &ev, &in) != SS_PLUGIN_SUCCESS) continue;  // no value
-    // Copy now: the plugin may reuse its result memory on the next call.
-    for (size_t r = 0; r < requests.size(); ++r) {
-      if (!copyValues(fieldSlots_[r], out, out.cell(e, r))) {
-        hostError_ = "plugin_extract_fields returned an oversized or malformed value for '" +
-                     info_.fields[requests[r].fieldId].name + "'";
-        out.reset(events.size(), requests.size());
-        return SS_PLUGIN_FAILURE;
+    size_t begin = 0;
+    for (size_t end : roundEnds_) {
+      for (size_t k = begin; k < end; ++k) fieldSlots_[k].res_len = 0;
+      in.num_fields = static_cast<uint32_t>(end - begin);
+      in.fields = fieldSlots_.data() + begin;
+      // A failed call leaves this round's cells empty: no value.
+      if (sym_.extract_fields(state_, &ev, &in) == SS_PLUGIN_SUCCESS) {
+        // Copy now: the plugin may reuse its result memory on the next call.
+        for (size_t k = begin; k < end; ++k) {
+          const size_t r = slotRequest_[k];
+          if (!copyValues(fieldSlots_[k], out, out.cell(e, r))) {
+            hostError_ = "plugin_extract_fields returned an oversized or malformed value for '" +
+                         info_.fields[requests[r].fieldId].name + "'";
+            out.reset(events.size(), requests.size());
+            return SS_PLUGIN_FAILURE;
+          }
+        }
       }
+      begin = end;
     }
   }
   return SS_PLUGIN_SUCCESS;

@@ -81,7 +81,14 @@ class InProcessHost final : public PluginHost {
   std::vector<bool> extractTypes_;  // indexed by event type; empty = all
   std::vector<bool> parseTypes_;
   std::string source_;               // NUL-terminated evtsrc for the plugin
+  // The fields of one extract() in rounds: no field id twice in a round,
+  // one extract_fields call per round (see extract()). fieldSlots_ is
+  // ordered by round, slotRequest_[k] is the request fieldSlots_[k] answers,
+  // roundEnds_[i] the end of round i in fieldSlots_.
   std::vector<ss_plugin_extract_field> fieldSlots_;
+  std::vector<size_t> slotRequest_;
+  std::vector<size_t> roundEnds_;
+  std::vector<uint32_t> idUses_;  // per field id: requests seen so far
 
   std::mutex asyncMu_;
   bool asyncStarted_ = false;

@@ -253,7 +253,8 @@ Sources buildSources(const Config& config, const RunnerServices& ctx,
     // need, so the first batch can already bring them.
     pipelines.push_back(std::make_unique<SourcePipeline>(source, infos, sourceHosts, s,
                                                          rules.forSource(source), alerts,
-                                                         config.outputs.minimumPriority));
+                                                         config.outputs.minimumPriority,
+                                                         config.ruleMatching));
     sourceHosts[s]->open(config.plugins[s].openParams);
     for (size_t p = 0; p < infos.size(); ++p) {
       if (sourceHosts[p] != nullptr && infos[p].has(CAP_ASYNC)) sourceHosts[p]->startAsync();

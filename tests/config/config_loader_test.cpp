@@ -346,6 +346,32 @@ TEST(Outputs, Errors) {
                 "alert, critical, error, warning, notice, informational (info), debug");
 }
 
+TEST(RuleMatching, FirstByDefaultAsFalco) {
+  TempConfigDir dir;
+  Config config = dir.load("plugins: []\n");
+  EXPECT_EQ(config.ruleMatching, RuleMatching::kFirst);
+  EXPECT_TRUE(config.warnings.empty());
+}
+
+TEST(RuleMatching, ReadsFirstAndAllWithoutWarning) {
+  TempConfigDir dir;
+  Config all = dir.load("rule_matching: all\n");
+  EXPECT_EQ(all.ruleMatching, RuleMatching::kAll);
+  EXPECT_TRUE(all.warnings.empty());
+  Config first = dir.load("rule_matching: first\n");
+  EXPECT_EQ(first.ruleMatching, RuleMatching::kFirst);
+  EXPECT_TRUE(first.warnings.empty());
+}
+
+TEST(RuleMatching, OtherValuesAreErrorsWithTheirPosition) {
+  TempConfigDir dir;
+  EXPECT_EQ(
+      dir.loadError("json_output: false\nrule_matching: any\n"),
+      dir.path() + ":2:16: rule_matching: 'any' is not a rule matching mode; use first or all");
+  EXPECT_EQ(dir.loadError("rule_matching: [first]\n"),
+            dir.path() + ":1:16: rule_matching: expected a string, got a sequence");
+}
+
 TEST(Priority, ParsesEveryNameAndAlias) {
   EXPECT_EQ(parsePriority("EMERGENCY"), Priority::kEmergency);
   EXPECT_EQ(parsePriority("alert"), Priority::kAlert);

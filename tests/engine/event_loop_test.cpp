@@ -21,9 +21,10 @@
 namespace bulkhead {
 namespace {
 
-std::unique_ptr<PluginHost> loadTestPlugin(const std::string& name) {
-  return std::make_unique<InProcessHost>(
-      PluginSpec{name, std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/lib" + name + ".so", ""});
+std::unique_ptr<PluginHost> loadTestPlugin(const std::string& name,
+                                           const std::string& initConfig = "") {
+  return std::make_unique<InProcessHost>(PluginSpec{
+      name, std::string(BULKHEAD_TEST_PLUGIN_DIR) + "/lib" + name + ".so", initConfig});
 }
 
 // An Alert as one line, for comparing whole streams. The time is left out
@@ -270,6 +271,94 @@ TEST(SourcePipeline, MatchingRuleEmitsAlertWithItsFields) {
   EXPECT_EQ(sink.alerts[1].timeNs - sink.alerts[0].timeNs, 10u);
   EXPECT_EQ(pipeline.counters().matches, 3u);
   EXPECT_EQ(pipeline.counters().extractFailures, 0u);
+}
+
+// Two arguments of one field are two fields: the condition and the output
+// each use several JSON pointers of jsonx.value, and every one must keep
+// its own value (the argument is part of the field's identity).
+constexpr const char* kTwoArgumentRules = R"yaml(
+- rule: Seq and parity
+  desc: d
+  condition: jsonx.value[/seq] = 4 and jsonx.value[/even] = true and jsonx.value[/tags/2] = mod3-1
+  output: "seq=%jsonx.value[/seq] even=%jsonx.value[/even] ip=%jsonx.value[/ip] tag=%jsonx.value[/tags/1] msg=%jsonx.value[/msg]"
+  priority: WARNING
+  source: counter
+- rule: Odd one
+  desc: d
+  condition: jsonx.value[/even] = false and jsonx.value[/tags/2] = mod3-2 and jsonx.value[/seq] in (1, 3, 5)
+  output: "tag=%jsonx.value[/tags/1] seq=%jsonx.value[/seq]"
+  priority: NOTICE
+  source: counter
+)yaml";
+
+TEST(SourcePipeline, TwoArgumentsOfOneFieldKeepTheirOwnValues) {
+  // jsonx keeps one result buffer per field id, as plugin-sdk-go plugins do.
+  std::unique_ptr<PluginHost> counter = loadTestPlugin("counter");
+  std::unique_ptr<PluginHost> jsonx = loadTestPlugin("jsonx", "one_buffer_per_field_id");
+  std::vector<PluginInfo> infos = {counter->info(), jsonx->info()};
+  LoadResult rules = load(kTwoArgumentRules, infos);
+  CollectingSink sink;
+  SourcePipeline pipeline("counter", infos, {counter.get(), jsonx.get()}, 0,
+                          rules.forSource("counter"), sink);
+  counter->open("count=10,batch=4");
+  runToEnd(pipeline);
+
+  // seq 4: even, 4 % 3 = 1; seq 5: odd, 5 % 3 = 2.
+  ASSERT_EQ(sink.alerts.size(), 2u);
+  EXPECT_EQ(sink.alerts[0].rule, "Seq and parity");
+  EXPECT_EQ(sink.alerts[0].output.substr(0, 38), "seq=4 even=true ip=10.0.0.4 tag=even m");
+  EXPECT_EQ(sink.alerts[1].output, "tag=odd seq=5");
+  ASSERT_EQ(sink.alerts[0].fields.size(), 5u);
+  EXPECT_EQ(sink.alerts[0].fields[0].name, "jsonx.value[/seq]");
+  EXPECT_EQ(sink.alerts[0].fields[0].value, "4");
+  EXPECT_EQ(sink.alerts[0].fields[2].name, "jsonx.value[/ip]");
+  EXPECT_EQ(sink.alerts[0].fields[2].value, "10.0.0.4");
+}
+
+// Two rules match seq 3 (and seq 4, "Four" only); "Below" comes first but
+// is under the minimum priority, so it takes no event from the others.
+constexpr const char* kOverlappingRules = R"yaml(
+- rule: Below
+  desc: d
+  condition: counter.seq = 3
+  output: "below %counter.seq"
+  priority: DEBUG
+  source: counter
+- rule: Three
+  desc: d
+  condition: counter.seq = 3
+  output: "three %counter.seq"
+  priority: WARNING
+  source: counter
+- rule: Three or four
+  desc: d
+  condition: counter.seq in (3, 4)
+  output: "three or four %counter.seq"
+  priority: ERROR
+  source: counter
+)yaml";
+
+std::vector<std::string> outputsFor(RuleMatching matching) {
+  CounterAndJsonx p;
+  LoadResult rules = load(kOverlappingRules, p.infos);
+  CollectingSink sink;
+  SourcePipeline pipeline("counter", p.infos, {p.counter.get(), p.jsonx.get()}, 0,
+                          rules.forSource("counter"), sink, Priority::kInformational, matching);
+  p.counter->open("count=6,batch=4");
+  runToEnd(pipeline);
+  std::vector<std::string> out;
+  for (const Alert& a : sink.alerts) out.push_back(a.output);
+  return out;
+}
+
+TEST(SourcePipeline, RuleMatchingFirstAlertsForTheEarliestMatchingRuleOnly) {
+  EXPECT_EQ(outputsFor(RuleMatching::kFirst),
+            (std::vector<std::string>{"three 3", "three or four 4"}));
+}
+
+TEST(SourcePipeline, RuleMatchingAllAlertsForEveryMatchingRule) {
+  EXPECT_EQ(outputsFor(RuleMatching::kAll),
+            (std::vector<std::string>{"three 3", "three or four 3", "three or four 4"}));
 }
 
 constexpr const char* kPriorityRules = R"yaml(

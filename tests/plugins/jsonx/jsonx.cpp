@@ -7,6 +7,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "plugin_api/plugin_api.h"
 #include "tests/plugins/common/event_codec.h"
@@ -25,20 +26,45 @@ constexpr const char kFields[] = R"json([
 {"name":"jsonx.raw","type":"string","desc":"The whole event payload as a string"}
 ])json";
 
+// With init config "one_buffer_per_field_id", one result buffer per field
+// id, as plugins built on plugin-sdk-go keep one ExtractRequest per field id
+// (json, k8saudit, cloudtrail): two fields of one id in one extract_fields
+// call share it, the later value overwriting the earlier. Falco asks for one
+// field per call, so it never sees this; a host that batches fields must not
+// put one id twice in a call.
+constexpr std::string_view kOneBufferPerFieldId = "one_buffer_per_field_id";
+
+struct IdResult {
+  std::string text;
+  const char* ptr = nullptr;
+};
+
 struct State {
   LastError error;
   ExtractResults results;
+  bool bufferPerFieldId = false;
+  IdResult byId[2];
 };
 
+void setNone(State* s, ss_plugin_extract_field* f) { s->results.setNone(f); }
+
+void setString(State* s, ss_plugin_extract_field* f, std::string_view value) {
+  if (!s->bufferPerFieldId) return s->results.setString(f, value);
+  IdResult& r = s->byId[f->field_id];
+  r.text.assign(value.data(), value.size());
+  r.ptr = r.text.c_str();
+  f->res.str = &r.ptr;
+  f->res_len = 1;
+}
+
 void extractOne(State* s, std::string_view payload, ss_plugin_extract_field* f) {
-  ExtractResults& r = s->results;
-  if (f->field_id == kRaw) return r.setString(f, payload);
-  if (f->field_id != kValue || !f->arg_present || f->arg_key == nullptr) return r.setNone(f);
+  if (f->field_id == kRaw) return setString(s, f, payload);
+  if (f->field_id != kValue || !f->arg_present || f->arg_key == nullptr) return setNone(s, f);
   const auto doc = JsonDocument::parse(payload);
-  if (!doc) return r.setNone(f);
+  if (!doc) return setNone(s, f);
   const JsonValue* v = resolvePointer(doc->root(), f->arg_key);
-  if (v == nullptr) return r.setNone(f);
-  r.setString(f, doc->toText(*v));
+  if (v == nullptr) return setNone(s, f);
+  setString(s, f, doc->toText(*v));
 }
 
 }  // namespace
@@ -57,10 +83,19 @@ BULKHEAD_PLUGIN_EXPORT const char* plugin_get_fields() { return tp::kFields; }
 // An empty list: compatible with every source.
 BULKHEAD_PLUGIN_EXPORT const char* plugin_get_extract_event_sources() { return "[]"; }
 
-BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input*, ss_plugin_rc* rc) {
+BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input* in, ss_plugin_rc* rc) {
   try {
+    auto* s = new tp::State();
+    const std::string_view config = in != nullptr && in->config != nullptr ? in->config : "";
+    s->bufferPerFieldId = config == tp::kOneBufferPerFieldId;
     *rc = SS_PLUGIN_SUCCESS;
-    return new tp::State();
+    if (!config.empty() && !s->bufferPerFieldId) {
+      // A non-NULL state, so that the framework can read the error.
+      s->error.text = "jsonx: init config must be empty or \"" +
+                      std::string(tp::kOneBufferPerFieldId) + "\"";
+      *rc = SS_PLUGIN_FAILURE;
+    }
+    return s;
   } catch (const std::exception&) {
     *rc = SS_PLUGIN_FAILURE;
     return nullptr;
@@ -84,7 +119,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* st,
       if (payload) {
         tp::extractOne(s, *payload, &in->fields[i]);
       } else {
-        s->results.setNone(&in->fields[i]);
+        tp::setNone(s, &in->fields[i]);
       }
     }
     return SS_PLUGIN_SUCCESS;
