@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
+#include <unordered_set>
 
 #include "config/config_error.h"
 #include "shm_ring/unique_fd.h"
@@ -53,12 +56,65 @@ std::string readWholeFile(const std::string& path) {
   return content;
 }
 
+// Expands one scalar the way Falco does: "${NAME}" becomes the variable's
+// value (or nothing when unset), "$${" stands for a literal "${", and
+// scanning stops at any other '$' or at a "${" with no closing brace.
+// Unlike Falco, a value put in is not scanned again, so a variable that
+// names itself cannot loop forever.
+std::string expandEnv(std::string value) {
+  std::size_t pos = value.find('$');
+  while (pos != std::string::npos) {
+    std::string_view rest = std::string_view(value).substr(pos);
+    if (rest.starts_with("${")) {
+      std::size_t close = rest.find('}');
+      if (close == std::string_view::npos) break;
+      std::string name(rest.substr(2, close - 2));
+      const char* env = std::getenv(name.c_str());
+      std::string put = env ? env : "";
+      value.replace(pos, close + 1, put);
+      pos += put.size();
+    } else if (rest.starts_with("$${")) {
+      if (rest.find('}') == std::string_view::npos) break;
+      value.erase(pos, 1);
+      pos += 1;
+    } else {
+      break;
+    }
+    pos = value.find('$', pos);
+  }
+  return value;
+}
+
+// Every scalar value (not key) of the tree. An aliased scalar is one node
+// reached twice: its text's address tells, so it is expanded once. Depth
+// and visits are bounded, as an anchor can hold itself or fan out ("billion
+// laughs"); the readers report such trees later.
+struct EnvWalk {
+  std::unordered_set<const std::string*> done;
+  std::size_t visits = 0;
+};
+
+void expandEnvVars(YAML::Node node, EnvWalk& walk, int depth) {
+  if (depth > 64 || ++walk.visits > (1u << 20)) return;
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) expandEnvVars(it->second, walk, depth + 1);
+  } else if (node.IsSequence()) {
+    for (auto it = node.begin(); it != node.end(); ++it) expandEnvVars(*it, walk, depth + 1);
+  } else if (node.IsScalar() && walk.done.insert(&node.Scalar()).second &&
+             node.Scalar().find('$') != std::string::npos) {
+    node = expandEnv(node.Scalar());
+  }
+}
+
 }  // namespace
 
 YAML::Node parseYamlFile(const std::string& path) {
   std::string content = readWholeFile(path);
   try {
-    return YAML::Load(content);
+    YAML::Node root = YAML::Load(content);
+    EnvWalk walk;
+    expandEnvVars(root, walk, 0);
+    return root;
   } catch (const YAML::Exception& e) {
     std::string where = path;
     if (!e.mark.is_null()) {

@@ -522,3 +522,51 @@ stdout_output:
 
 }  // namespace
 }  // namespace bulkhead
+
+namespace bulkhead {
+namespace {
+
+// Falco expands ${NAME} in every scalar value of falco.yaml.
+class EnvExpansion : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::setenv("BH_TEST_DIR", "/srv/rules", 1);
+    ::setenv("BH_TEST_SELF", "${BH_TEST_SELF}", 1);
+    ::setenv("BH_TEST_PRIO", "loud", 1);
+    ::unsetenv("BH_TEST_UNSET");
+  }
+  void TearDown() override {
+    ::unsetenv("BH_TEST_DIR");
+    ::unsetenv("BH_TEST_SELF");
+    ::unsetenv("BH_TEST_PRIO");
+  }
+  TempConfigDir dir;
+};
+
+TEST_F(EnvExpansion, VariablesInValuesAreReplaced) {
+  Config c = dir.load("rules_files:\n  - \"${BH_TEST_DIR}/a.yaml\"\n  - ${BH_TEST_DIR}/b${BH_TEST_UNSET}.yaml\n");
+  EXPECT_THAT(c.rulesFiles, ElementsAre("/srv/rules/a.yaml", "/srv/rules/b.yaml"));
+}
+
+TEST_F(EnvExpansion, DoubleDollarIsALiteralAndALoneDollarStopsTheScan) {
+  Config c = dir.load("rules_files:\n  - /x/$${BH_TEST_DIR}.yaml\n  - /x/a$b${BH_TEST_DIR}.yaml\n");
+  EXPECT_THAT(c.rulesFiles, ElementsAre("/x/${BH_TEST_DIR}.yaml", "/x/a$b${BH_TEST_DIR}.yaml"));
+}
+
+TEST_F(EnvExpansion, AValueIsNotExpandedAgain) {
+  Config c = dir.load("rules_files:\n  - /x/${BH_TEST_SELF}\n");
+  EXPECT_THAT(c.rulesFiles, ElementsAre("/x/${BH_TEST_SELF}"));
+}
+
+TEST_F(EnvExpansion, ErrorsStillNameTheLineOfTheValue) {
+  try {
+    dir.load("json_output: true\npriority: ${BH_TEST_PRIO}\n");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("falco.yaml:2:11"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("loud"));
+  }
+}
+
+}  // namespace
+}  // namespace bulkhead
