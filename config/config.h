@@ -10,6 +10,8 @@
 //                 present -> only those names, in load_plugins order.
 //   rules_files | rules_file, priority, rule_matching, json_output,
 //   json_include_output_property, json_include_tags_property,
+//   json_include_message_property, json_include_output_fields_property,
+//   time_format_iso_8601,
 //   stdout_output.enabled, file_output.{enabled, keep_alive, filename},
 //   config_files (merged with Falco's append strategy),
 //   bulkhead.{plugins_dir, runner_path, defaults, plugins.<name>}.
@@ -52,6 +54,9 @@ struct OutputsConfig {
   bool jsonOutput = false;
   bool jsonIncludeOutputProperty = true;
   bool jsonIncludeTagsProperty = true;
+  bool jsonIncludeMessageProperty = false;
+  bool jsonIncludeOutputFieldsProperty = true;
+  bool timeFormatIso8601 = false;
   bool stdoutEnabled = true;
   FileOutputConfig file;
   // Rules less severe than this are not loaded.

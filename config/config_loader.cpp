@@ -21,6 +21,9 @@ constexpr std::string_view kUsedKeys[] = {
     "json_output",
     "json_include_output_property",
     "json_include_tags_property",
+    "json_include_message_property",
+    "json_include_output_fields_property",
+    "time_format_iso_8601",
     "stdout_output",
     "file_output",
     "priority",
@@ -33,7 +36,6 @@ constexpr std::string_view kUsedKeys[] = {
 // warning instead of one each, so a stock falco.yaml stays readable.
 constexpr std::string_view kIgnoredFalcoKeys[] = {
     "watch_config_files",
-    "time_format_iso_8601",
     "buffered_outputs",
     "outputs",
     "outputs_queue",
@@ -56,8 +58,6 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "base_syscalls",
     "modern_bpf",
     "metadata_download",
-    "json_include_message_property",
-    "json_include_output_fields_property",
     "append_output",
     "static_fields",
     "plugins_hostinfo",
@@ -147,6 +147,10 @@ void readOutputs(YamlNodeReader& reader, const YAML::Node& root, const std::stri
   readBool(reader, root, "", "json_output", outputs.jsonOutput);
   readBool(reader, root, "", "json_include_output_property", outputs.jsonIncludeOutputProperty);
   readBool(reader, root, "", "json_include_tags_property", outputs.jsonIncludeTagsProperty);
+  readBool(reader, root, "", "json_include_message_property", outputs.jsonIncludeMessageProperty);
+  readBool(reader, root, "", "json_include_output_fields_property",
+           outputs.jsonIncludeOutputFieldsProperty);
+  readBool(reader, root, "", "time_format_iso_8601", outputs.timeFormatIso8601);
 
   if (auto e = reader.find(root, "", "priority")) {
     std::string text = reader.string(e->value, "priority");

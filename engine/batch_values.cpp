@@ -1,5 +1,6 @@
 #include "engine/batch_values.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 
@@ -32,10 +33,19 @@ void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   y += (m <= 2);
 }
 
+std::atomic<int32_t> gUtcOffset{0};
+
 }  // namespace
+
+void setDisplayUtcOffset(int32_t seconds) { gUtcOffset.store(seconds, std::memory_order_relaxed); }
+int32_t displayUtcOffset() { return gUtcOffset.load(std::memory_order_relaxed); }
 
 std::string formatTimestamp(uint64_t ns, TimeFormat format) {
   uint64_t secs = ns / 1000000000ULL, frac = ns % 1000000000ULL;
+  if (format != TimeFormat::kIso8601) {
+    const int64_t shifted = static_cast<int64_t>(secs) + displayUtcOffset();
+    secs = shifted < 0 ? 0 : static_cast<uint64_t>(shifted);
+  }
   uint64_t days = secs / 86400, rem = secs % 86400;
   int64_t y;
   unsigned m, d;
@@ -60,7 +70,7 @@ std::string formatTimestamp(uint64_t ns, TimeFormat format) {
       std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u", yy, m, d, hh, mm, ss);
       break;
     case TimeFormat::kIso8601:
-      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%09lluZ", yy, m, d, hh, mm,
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%09llu+0000", yy, m, d, hh, mm,
                     ss, ff);
       break;
   }

@@ -56,10 +56,16 @@ class BatchValues : public FieldValueSource {
 };
 
 enum class TimeFormat : uint8_t { kTime, kTimeS, kDateTime, kDateTimeS, kIso8601 };
-// Formats nanoseconds since the epoch in UTC: "HH:MM:SS.nnnnnnnnn",
-// "HH:MM:SS", "YYYY-MM-DD HH:MM:SS.nnnnnnnnn", "YYYY-MM-DD HH:MM:SS" or
-// "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ". UTC because local time would need the
-// time zone files, and the engine reads no files.
+// Formats nanoseconds since the epoch as Falco does: "HH:MM:SS.nnnnnnnnn",
+// "HH:MM:SS", "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" and "YYYY-MM-DD HH:MM:SS" in
+// local time (UTC shifted by displayUtcOffset()), and
+// "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000" in UTC.
 std::string formatTimestamp(uint64_t ns, TimeFormat format);
+
+// The local time zone's offset from UTC, in seconds, that the local-time
+// formats add. 0 until set: the engine reads no files (the time zone is
+// one), so the process sets it once at start, as Falco reads it once.
+void setDisplayUtcOffset(int32_t seconds);
+int32_t displayUtcOffset();
 
 }  // namespace bulkhead

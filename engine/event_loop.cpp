@@ -171,8 +171,14 @@ void SourcePipeline::process(std::span<const EventRef> events) {
       if (!part.isField) continue;
       Alert::Field f;
       f.name = part.field.text();
-      f.present = values.count(e, part.slot) > 0;
+      const size_t n = values.count(e, part.slot);
+      f.present = n > 0;
+      f.type = part.type;
+      f.isList = part.isList;
       if (f.present) f.value = renderField(part, values, e);
+      if (f.isList) {
+        for (size_t i = 0; i < n; ++i) f.items.push_back(formatValue(part.type, values.at(e, part.slot, i)));
+      }
       a.fields.push_back(std::move(f));
     }
     sink_.emit(a);

@@ -16,6 +16,7 @@
 #include "plugin_api/plugin_host.h"
 #include "engine/rule_matching.h"
 #include "engine/rule_set.h"
+#include "engine/value_type.h"
 
 namespace bulkhead {
 
@@ -24,14 +25,17 @@ struct Alert {
   Priority priority = Priority::kDebug;
   std::string rule;
   std::string source;
-  std::string output;
+  std::string output;  // the rule's output, rendered (Falco's "message")
   std::vector<std::string> tags;
-  // Each field of the output format, rendered; absent values have
-  // `present` false (Falco's "<NA>").
+  // Each field of the output format, in format order (repeats included);
+  // absent values have `present` false (Falco's "<NA>").
   struct Field {
-    std::string name;
-    std::string value;
+    std::string name;   // as written: "ka.target.name", "json.value[/a/b]"
+    std::string value;  // as the output text shows it: "(a,b)" for a list
     bool present = false;
+    ValueType type = ValueType::kString;
+    bool isList = false;
+    std::vector<std::string> items;  // a list's values, each as text
   };
   std::vector<Field> fields;
 };

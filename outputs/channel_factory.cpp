@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "outputs/file_channel.h"
 #include "outputs/stdout_channel.h"
 
@@ -12,9 +14,17 @@ AlertFormat makeAlertFormat(const OutputsConfig& config) {
   f.json = config.jsonOutput;
   f.includeOutput = config.jsonIncludeOutputProperty;
   f.includeTags = config.jsonIncludeTagsProperty;
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  f.hostname = host;
+  f.includeMessage = config.jsonIncludeMessageProperty;
+  f.includeOutputFields = config.jsonIncludeOutputFieldsProperty;
+  f.timeIso8601 = config.timeFormatIso8601;
+  // As Falco: FALCO_HOSTNAME when set, else the host's name.
+  if (const char* env = std::getenv("FALCO_HOSTNAME")) {
+    f.hostname = env;
+  } else {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    f.hostname = host;
+  }
   return f;
 }
 

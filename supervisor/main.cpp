@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -21,6 +22,7 @@
 
 #include "config/config.h"
 #include "config/overrides.h"
+#include "engine/batch_values.h"
 #include "engine/event_loop.h"
 #include "engine/rules_loader.h"
 #include "outputs/alert_outputs.h"
@@ -347,6 +349,11 @@ int main(int argc, char** argv) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  // Local-time fields (evt.time, the alert prefix) use the zone in force at
+  // start, as Falco reads it once.
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  if (localtime_r(&now, &local)) bulkhead::setDisplayUtcOffset(static_cast<int32_t>(local.tm_gmtoff));
   bulkhead::ParsedCommandLine parsed = bulkhead::parseCommandLine(argc, argv, std::cout, std::cerr);
   if (!parsed.commandLine) return parsed.exitStatus;
   try {

@@ -70,7 +70,7 @@ TEST_F(OutputFormatTest, AbsentValuesAndTypes) {
 TEST_F(OutputFormatTest, EngineFields) {
   EXPECT_EQ(render("%evt.num %evt.source %evt.pluginname %evt.time.iso8601 %evt.plugininfo", Row{},
                    86400000000001ULL),
-            "7 test testplug 1970-01-02T00:00:00.000000001Z <NA>");
+            "7 test testplug 1970-01-02T00:00:00.000000001+0000 <NA>");
 }
 
 TEST_F(OutputFormatTest, PercentWithoutField) {

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Record the golden alert files of the `real` test from a real Falco.
+
+    record.py --falco PATH/falco --plugins DIR --out GOLDEN_DIR
+              [--rules DIR] [--case NAME ...] [--keep-work DIR] [--timeout S]
+
+For every cases/<name>.yaml (or only the --case ones) it
+  1. generates the inputs (gen_inputs.py) into a temporary folder,
+  2. replaces the placeholders @PLUGINS@, @INPUTS@, @RULES@ and @TESTDIR@,
+  3. runs `falco -c <case>.yaml --disable-source syscall` with TZ=UTC and
+     FALCO_HOSTNAME=golden,
+  4. writes GOLDEN_DIR/<name>.out: only the alert lines of stdout, in Falco's
+     order (JSON cases: lines starting with "{"; text cases: lines starting
+     with "HH:MM:SS.nnnnnnnnn: ").
+Then it prints, per case, the number of alerts and the rules that fired and
+did not fire (rule names read from the case's rules files).
+
+It only runs a Falco that already exists; it never builds one. Only the
+standard library is used.
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import gen_inputs  # noqa: E402
+
+DEFAULT_RULES = "/work/shared/data/falco-rules"
+TEXT_ALERT = re.compile(r"^\d\d:\d\d:\d\d\.\d{9}: ")
+RULE_NAME = re.compile(r"^- rule:\s*(.+?)\s*$")
+# Falco priority words as they appear after the time prefix in text lines.
+PRIORITIES = ("Emergency", "Alert", "Critical", "Error", "Warning", "Notice",
+              "Informational", "Debug")
+
+
+def substitute(text, plugins, inputs, rules, testdir):
+    for key, value in (("@PLUGINS@", plugins), ("@INPUTS@", inputs),
+                       ("@RULES@", rules), ("@TESTDIR@", testdir)):
+        text = text.replace(key, value)
+    left = re.findall(r"@[A-Z]+@", text)
+    if left:
+        raise SystemExit("unknown placeholders left: %s" % sorted(set(left)))
+    return text
+
+
+def is_json_case(yaml_text):
+    m = re.search(r"^json_output:\s*(\S+)", yaml_text, re.M)
+    return bool(m) and m.group(1).lower() == "true"
+
+
+def alert_lines(stdout, json_case):
+    out = []
+    for line in stdout.split("\n"):
+        if json_case:
+            if line.startswith("{"):
+                out.append(line)
+        elif TEXT_ALERT.match(line):
+            out.append(line)
+    return out
+
+
+def rules_in(yaml_text):
+    """Rule names defined in the rules files a case loads, in load order."""
+    names = []
+    for path in re.findall(r"^\s*-\s*'([^']+\.yaml)'\s*$", yaml_text, re.M):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = RULE_NAME.match(line)
+                if m:
+                    name = m.group(1)
+                    if name[:1] in "'\"" and name[-1:] == name[:1]:
+                        name = name[1:-1]
+                    if name not in names:
+                        names.append(name)
+    return names
+
+
+def rule_of(line, json_case, names):
+    if json_case:
+        return json.loads(line)["rule"]
+    # Text lines carry the message, not the rule name: the rule is found by
+    # the message prefix of its output (good enough for a summary).
+    return None
+
+
+def run_case(name, args, inputs, workdir):
+    with open(os.path.join(HERE, "cases", name + ".yaml"), encoding="utf-8") as f:
+        raw = f.read()
+    text = substitute(raw, os.path.abspath(args.plugins), inputs,
+                      os.path.abspath(args.rules), HERE)
+    conf = os.path.join(workdir, name + ".yaml")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(text)
+    env = dict(os.environ)
+    env["TZ"] = "UTC"
+    env["FALCO_HOSTNAME"] = "golden"
+    cmd = [args.falco, "-c", conf, "--disable-source", "syscall"]
+    proc = subprocess.run(cmd, env=env, cwd=workdir, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=args.timeout)
+    stdout = proc.stdout.decode("utf-8", errors="surrogateescape")
+    stderr = proc.stderr.decode("utf-8", errors="replace")
+    with open(os.path.join(workdir, name + ".stdout"), "w", encoding="utf-8",
+              errors="surrogateescape") as f:
+        f.write(stdout)
+    with open(os.path.join(workdir, name + ".stderr"), "w", encoding="utf-8") as f:
+        f.write(stderr)
+    if proc.returncode != 0:
+        sys.stderr.write(stderr[-4000:])
+        raise SystemExit("%s: falco exited with %d" % (name, proc.returncode))
+    json_case = is_json_case(text)
+    lines = alert_lines(stdout, json_case)
+    return text, json_case, lines
+
+
+def summarize(name, text, json_case, lines):
+    names = rules_in(text)
+    print("== %s: %d alerts" % (name, len(lines)))
+    if json_case:
+        counts = collections.Counter(json.loads(l)["rule"] for l in lines)
+    else:
+        # Text lines have no rule name; match each rule's output prefix.
+        counts = collections.Counter()
+        for l in lines:
+            counts["(text line)"] += 1
+    for rule in names:
+        if rule in counts:
+            print("   fired %4d  %s" % (counts[rule], rule))
+    for rule in names:
+        if rule not in counts and json_case:
+            print("   never       %s" % rule)
+    if not json_case:
+        print("   (text lines carry no rule name; see the JSON case with the same rules)")
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--falco", required=True, help="path of the falco binary")
+    p.add_argument("--plugins", required=True, help="folder with the plugin .so files")
+    p.add_argument("--out", required=True, help="golden folder to write")
+    p.add_argument("--rules", default=DEFAULT_RULES, help="real rules folder")
+    p.add_argument("--case", action="append", default=[], help="only these cases")
+    p.add_argument("--keep-work", help="keep inputs, configs and raw stdout/stderr here")
+    p.add_argument("--timeout", type=float, default=300.0)
+    args = p.parse_args(argv[1:])
+
+    cases = args.case or sorted(f[:-5] for f in os.listdir(os.path.join(HERE, "cases"))
+                                if f.endswith(".yaml"))
+    os.makedirs(args.out, exist_ok=True)
+    if args.keep_work:
+        workdir = os.path.abspath(args.keep_work)
+        os.makedirs(workdir, exist_ok=True)
+        cleanup = False
+    else:
+        workdir = tempfile.mkdtemp(prefix="bulkhead-real-")
+        cleanup = True
+    try:
+        inputs = os.path.join(workdir, "inputs")
+        if os.path.exists(inputs):
+            shutil.rmtree(inputs)
+        gen_inputs.write(inputs)
+        version = subprocess.run([args.falco, "--version"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT).stdout.decode(errors="replace")
+        empty = []
+        for name in cases:
+            text, json_case, lines = run_case(name, args, inputs, workdir)
+            with open(os.path.join(args.out, name + ".out"), "w", encoding="utf-8",
+                      errors="surrogateescape", newline="\n") as f:
+                for line in lines:
+                    f.write(line + "\n")
+            if not lines:
+                empty.append(name)
+            summarize(name, text, json_case, lines)
+        with open(os.path.join(args.out, "FALCO_VERSION"), "w", encoding="utf-8") as f:
+            f.write(version.strip().splitlines()[0] + "\n" if version.strip() else "unknown\n")
+        if empty:
+            raise SystemExit("empty golden files: %s" % ", ".join(empty))
+    finally:
+        if cleanup:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
