@@ -162,6 +162,7 @@ void IsolatedHost::fault(RunnerEnd::Kind kind, const char* during, const std::st
     if (!detail.empty()) inPlugin += "; " + detail;
   }
   countRunnerEnd(end, counters_);
+  inPlugin += seccompAdvice(end, config_.policy, spec_.name);
   // Reaped: nothing else maps its rings now.
   if (!runner_->child.running()) spareRings_ = std::move(runner_->rings);
   runner_.reset();

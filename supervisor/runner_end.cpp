@@ -67,4 +67,12 @@ void countRunnerEnd(const RunnerEnd& end, HostCounters& counters) {
   }
 }
 
+std::string seccompAdvice(const RunnerEnd& end, const std::string& policy,
+                          const std::string& plugin) {
+  if (end.kind != RunnerEnd::Kind::kSeccompKill) return "";
+  return "; the '" + policy + "' profile does not allow that call: choose one that does with " +
+         "bulkhead.plugins." + plugin + ".policy (policies/README.md lists the profile each " +
+         "known plugin needs)";
+}
+
 }  // namespace bulkhead

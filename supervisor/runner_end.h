@@ -57,4 +57,9 @@ RunnerEnd classifyExit(const ChildStatus& status, KernelLogCursor& log, pid_t pi
 // Adds the end to the counters it belongs to.
 void countRunnerEnd(const RunnerEnd& end, HostCounters& counters);
 
+// What to change after a seccomp kill: "; the '<policy>' profile does not
+// allow that call: ...". Empty for any other end.
+std::string seccompAdvice(const RunnerEnd& end, const std::string& policy,
+                          const std::string& plugin);
+
 }  // namespace bulkhead

@@ -222,7 +222,12 @@ RunnerHello RunnerLauncher::activate(Runner& r) const {
   } catch (const ControlError& e) {
     std::string why = e.what();
     if (auto st = r.child.waitFor(50)) {
-      why += "; the runner " + classifyExit(*st, r.kernelLog, r.child.pid()).describe();
+      const RunnerEnd end = classifyExit(*st, r.kernelLog, r.child.pid());
+      const std::string call = r.pluginCall();
+      why += "; the runner " + end.describe() + " in " +
+             (call == wire::pluginCallName(0) ? "start-up, before any plugin call (loading the library)"
+                                              : call);
+      why += seccompAdvice(end, config_.policy, spec_.name);
     }
     throw PluginError(who + ": runner start-up failed: " + why);
   }

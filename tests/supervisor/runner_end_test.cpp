@@ -75,3 +75,18 @@ TEST(RunnerEnd, TheSupervisorsVerdictsSayWhat) {
 
 }  // namespace
 }  // namespace bulkhead
+
+namespace bulkhead {
+namespace {
+
+TEST(RunnerEnd, SeccompAdviceNamesTheProfileAndTheKeyToChange) {
+  RunnerEnd seccomp{RunnerEnd::Kind::kSeccompKill, SIGSYS, "socket"};
+  const std::string advice = seccompAdvice(seccomp, "default", "okta");
+  EXPECT_THAT(advice, HasSubstr("the 'default' profile does not allow that call"));
+  EXPECT_THAT(advice, HasSubstr("bulkhead.plugins.okta.policy"));
+  RunnerEnd crash{RunnerEnd::Kind::kSignalled, SIGSEGV, ""};
+  EXPECT_EQ(seccompAdvice(crash, "default", "okta"), "");
+}
+
+}  // namespace
+}  // namespace bulkhead
