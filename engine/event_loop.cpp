@@ -8,6 +8,16 @@
 
 namespace bulkhead {
 
+namespace {
+
+bool usesEngineField(const RequestPlan& plan, EngineField f) {
+  return std::any_of(plan.slots().begin(), plan.slots().end(), [f](const Slot& s) {
+    return s.plugin == kEnginePlugin && s.index == static_cast<uint32_t>(f);
+  });
+}
+
+}  // namespace
+
 SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> plugins,
                                std::vector<PluginHost*> hosts, size_t sourcePlugin,
                                const RuleSet* rules, AlertSink& sink, Priority minimum,
@@ -155,7 +165,13 @@ void SourcePipeline::process(std::span<const EventRef> events) {
     }
   }
   extractFor(rules_->outputPlan(), matched_);
-  BatchValues values(rules_->outputPlan(), matched_, source_, plugins_, resultPtrs_);
+  // evt.plugininfo: the source plugin's text for the event, as Falco asks
+  // its plugin_event_to_string; only for outputs, only for matched events.
+  pluginInfo_.clear();
+  if (usesEngineField(rules_->outputPlan(), EngineField::kPluginInfo)) {
+    for (const EventRef& e : matched_) pluginInfo_.push_back(sourceHost().eventToString(e, source_));
+  }
+  BatchValues values(rules_->outputPlan(), matched_, source_, plugins_, resultPtrs_, pluginInfo_);
   for (const Match& m : matches_) {
     const CompiledRule& rule = rules_->rules()[m.rule];
     if (rule.priority > minimum_) continue;

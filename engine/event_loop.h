@@ -106,6 +106,7 @@ class SourcePipeline {
   std::vector<uint8_t> queued_;  // per slice x plugin: submitExtract() took it
   std::vector<EventRef> matched_;
   std::vector<size_t> matchedIndex_;
+  std::vector<std::string> pluginInfo_;  // evt.plugininfo per matched event
 };
 
 }  // namespace bulkhead

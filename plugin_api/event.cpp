@@ -78,9 +78,11 @@ std::vector<uint8_t> makePluginEvent(uint32_t pluginId, std::string_view payload
 }
 
 uint64_t wallClockNs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+  // Whole microseconds, as Falco stamps events (gettimeofday), so a
+  // stamped event reads the same in both.
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return static_cast<uint64_t>(us.count()) * 1000;
 }
 
 }  // namespace bulkhead

@@ -53,6 +53,8 @@ std::string checkAsyncEvent(const void* evt, size_t size, const std::vector<std:
 // Builds a type-322 event with the given payload (tests, benchmarks).
 std::vector<uint8_t> makePluginEvent(uint32_t pluginId, std::string_view payload, uint64_t ts = 0);
 
+// The stamp of an event its plugin left without a timestamp: the wall clock
+// in ns, in whole microseconds as Falco stamps them.
 uint64_t wallClockNs();
 
 }  // namespace bulkhead

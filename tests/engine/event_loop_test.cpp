@@ -273,6 +273,36 @@ TEST(SourcePipeline, MatchingRuleEmitsAlertWithItsFields) {
   EXPECT_EQ(pipeline.counters().extractFailures, 0u);
 }
 
+// evt.plugininfo in an output is the source plugin's text for the event
+// (plugin_event_to_string), as Falco shows it; typed fields keep their type.
+TEST(SourcePipeline, PluginInfoInAnOutputIsTheSourcePluginsText) {
+  CounterAndJsonx p;
+  LoadResult rules = load(R"yaml(
+- rule: Third
+  desc: d
+  condition: counter.seq = 3
+  output: "info=%evt.plugininfo seq=%counter.seq"
+  priority: NOTICE
+  source: counter
+)yaml",
+                          p.infos);
+  CollectingSink sink;
+  SourcePipeline pipeline("counter", p.infos, {p.counter.get(), p.jsonx.get()}, 0,
+                          rules.forSource("counter"), sink);
+  p.counter->open("count=5,batch=2");
+  runToEnd(pipeline);
+  ASSERT_EQ(sink.alerts.size(), 1u);
+  const Alert& a = sink.alerts[0];
+  ASSERT_EQ(a.fields.size(), 2u);
+  ASSERT_TRUE(a.fields[0].present) << a.output;
+  // counter's text for an event is its JSON payload.
+  EXPECT_EQ(a.fields[0].value.rfind("{", 0), 0u) << a.output;
+  EXPECT_NE(a.fields[0].value.find("\"seq\":3"), std::string::npos) << a.output;
+  EXPECT_EQ(a.output, "info=" + a.fields[0].value + " seq=3");
+  EXPECT_EQ(a.fields[1].type, ValueType::kUint64);
+  EXPECT_FALSE(a.fields[1].isList);
+}
+
 // Two arguments of one field are two fields: the condition and the output
 // each use several JSON pointers of jsonx.value, and every one must keep
 // its own value (the argument is part of the field's identity).
