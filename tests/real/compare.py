@@ -122,14 +122,14 @@ def main(argv):
         same = False
         note = None
         if g is not None and a is not None:
-            gn, gp, gerr = normalize(g, args.mask_time)
-            an, ap_, aerr = normalize(a, args.mask_time)
+            gn, gjson, gerr = normalize(g, args.mask_time)
+            an, ajson, aerr = normalize(a, args.mask_time)
             if gerr or aerr:
                 note = "golden: %s; actual: %s" % (gerr or "ok", aerr or "ok")
             elif gn == an:
                 same = True
-            elif gp is not None and ap_ is not None and \
-                    semantic(gp, args.mask_time) == semantic(ap_, args.mask_time):
+            elif gjson is not None and ajson is not None and \
+                    semantic(gjson, args.mask_time) == semantic(ajson, args.mask_time):
                 note = "same JSON value, different text (key order, escaping or number format)"
         if same:
             equal += 1

@@ -331,14 +331,16 @@ def make_k8saudit():
     pod_create(k, ADMIN, "apiserver-x4", "kube-public",
                [container("apiserver", "registry.k8s.io/kube-apiserver:v1.29.0")])
     # One allowed and one other image in kube-system: what `in` means for a
-    # list-valued field decides whether this fires.
+    # list-valued field decides whether this fires (Falco: it fires, `in` on a
+    # list field is true only when every element is in the set).
     pod_create(k, ADMIN, "mixed-images", "kube-system",
                [container("apiserver", "registry.k8s.io/kube-apiserver:v1.29.0"),
                 container("shell", "busybox:1.36")])
     # Pod create at Metadata level (no requestObject, no responseObject).
     k.add("create", ADMIN, "pods", name="meta-only", namespace="default",
           level="Metadata")
-    # Pod create that failed.
+    # Pod create that failed (409): Create Privileged Pod does not look at the
+    # response code, so it fires anyway.
     pod_create(k, ADMIN, "dup-pod", "default",
                [container("app", "nginx:1.25", **priv())], code=409)
 

@@ -30,6 +30,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import gen_inputs  # noqa: E402
 
@@ -83,14 +84,6 @@ def rules_in(yaml_text):
     return names
 
 
-def rule_of(line, json_case, names):
-    if json_case:
-        return json.loads(line)["rule"]
-    # Text lines carry the message, not the rule name: the rule is found by
-    # the message prefix of its output (good enough for a summary).
-    return None
-
-
 def run_case(name, args, inputs, workdir):
     with open(os.path.join(HERE, "cases", name + ".yaml"), encoding="utf-8") as f:
         raw = f.read()
@@ -121,23 +114,24 @@ def run_case(name, args, inputs, workdir):
 
 
 def summarize(name, text, json_case, lines):
-    names = rules_in(text)
     print("== %s: %d alerts" % (name, len(lines)))
-    if json_case:
-        counts = collections.Counter(json.loads(l)["rule"] for l in lines)
-    else:
-        # Text lines have no rule name; match each rule's output prefix.
-        counts = collections.Counter()
-        for l in lines:
-            counts["(text line)"] += 1
+    if not json_case:
+        # Text lines carry no rule name: count them by priority word.
+        counts = collections.Counter(l.split(" ", 2)[1] for l in lines)
+        for prio in PRIORITIES:
+            if prio in counts:
+                print("   %4d  %s" % (counts[prio], prio))
+        return
+    counts = collections.Counter(json.loads(l)["rule"] for l in lines)
+    names = rules_in(text)
     for rule in names:
         if rule in counts:
             print("   fired %4d  %s" % (counts[rule], rule))
     for rule in names:
-        if rule not in counts and json_case:
+        if rule not in counts:
             print("   never       %s" % rule)
-    if not json_case:
-        print("   (text lines carry no rule name; see the JSON case with the same rules)")
+    for rule in sorted(set(counts) - set(names)):
+        print("   fired %4d  %s (not found in the rules files)" % (counts[rule], rule))
 
 
 def main(argv):

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""One `real` test: bulkhead on a case of cases/, compared with Falco's golden.
+
+    run_real.py --bulkhead BIN --case NAME --isolation process|inprocess
+
+Opt-in: the real plugins come from $BULKHEAD_REAL_PLUGINS (a folder of
+lib<name>.so built from falcosecurity/plugins) and the real rules files from
+$BULKHEAD_REAL_RULES (default: ../shared/data/falco-rules beside the
+checkout). Without either the test is skipped (exit 77, ctest's SKIP).
+The inputs are generated afresh (gen_inputs.py) into a folder the runners,
+which run as another user, can read.
+"""
+
+import argparse
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import record  # noqa: E402  (substitute, alert_lines, is_json_case)
+
+SKIP = 77
+
+
+def skip(why):
+    print(f"SKIP: {why}")
+    sys.exit(SKIP)
+
+
+def readable_tree(root):
+    for dirpath, dirnames, filenames in os.walk(root):
+        os.chmod(dirpath, 0o755)
+        for f in filenames:
+            os.chmod(os.path.join(dirpath, f), 0o644)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bulkhead", required=True)
+    ap.add_argument("--case", required=True)
+    ap.add_argument("--isolation", choices=("process", "inprocess"), required=True)
+    args = ap.parse_args()
+
+    plugins = os.environ.get("BULKHEAD_REAL_PLUGINS", "")
+    if not plugins:
+        skip("set BULKHEAD_REAL_PLUGINS to a folder of real plugin .so files to run it")
+    if not os.path.isdir(plugins):
+        skip(f"BULKHEAD_REAL_PLUGINS={plugins} is not a folder")
+    rules = os.environ.get("BULKHEAD_REAL_RULES",
+                           str(HERE.parents[2] / "shared" / "data" / "falco-rules"))
+    if not os.path.isdir(rules):
+        skip(f"no real rules folder at {rules} (set BULKHEAD_REAL_RULES)")
+
+    case_text = (HERE / "cases" / f"{args.case}.yaml").read_text()
+    golden = HERE / "golden" / f"{args.case}.out"
+    with tempfile.TemporaryDirectory(prefix="bulkhead-real-") as tmp:
+        inputs = pathlib.Path(tmp) / "inputs"
+        subprocess.run([sys.executable, str(HERE / "gen_inputs.py"), str(inputs)], check=True,
+                       stdout=subprocess.DEVNULL)
+        config = pathlib.Path(tmp) / "falco.yaml"
+        config.write_text(record.substitute(case_text, plugins, str(inputs), rules, str(HERE)))
+        readable_tree(tmp)
+        env = dict(os.environ, TZ="UTC", FALCO_HOSTNAME="golden")
+        run = subprocess.run(
+            [args.bulkhead, "-c", str(config), "-o", f"bulkhead.defaults.isolation={args.isolation}"],
+            env=env, capture_output=True, text=True, errors="surrogateescape", timeout=300)
+        if run.returncode != 0:
+            sys.stderr.write(run.stderr[-4000:])
+            print(f"bulkhead exited {run.returncode}")
+            return 1
+        actual = pathlib.Path(tmp) / "actual.out"
+        lines = record.alert_lines(run.stdout, record.is_json_case(case_text))
+        actual.write_text("".join(line + "\n" for line in lines), errors="surrogateescape")
+        cmd = [sys.executable, str(HERE / "compare.py"), "--golden", str(golden), "--actual",
+               str(actual)]
+        if args.case.startswith("dummy"):
+            cmd.append("--mask-time")
+        return subprocess.run(cmd).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
