@@ -11,7 +11,7 @@
 //   rules_files | rules_file, priority, rule_matching, json_output,
 //   json_include_output_property, json_include_tags_property,
 //   json_include_message_property, json_include_output_fields_property,
-//   time_format_iso_8601,
+//   time_format_iso_8601, append_output,
 //   stdout_output.enabled, file_output.{enabled, keep_alive, filename},
 //   config_files (merged with Falco's append strategy),
 //   bulkhead.{plugins_dir, runner_path, defaults, plugins.<name>}.
@@ -23,6 +23,7 @@
 
 #include "config/config_error.h"
 #include "config/isolation_config.h"
+#include "engine/append_output.h"
 #include "engine/priority.h"
 #include "engine/rule_matching.h"
 
@@ -72,6 +73,8 @@ struct Config {
   std::vector<PluginConfig> plugins;    // in load order
   std::vector<std::string> rulesFiles;  // absolute, in the order given
   OutputsConfig outputs;
+  // append_output: extra output and fields for the rules each entry matches.
+  std::vector<AppendOutput> appendOutput;
   // rule_matching: which of the rules matching one event alert.
   RuleMatching ruleMatching = RuleMatching::kFirst;
   // Every warning raised while loading, also logged through spdlog.

@@ -2,6 +2,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "config/append_output_reader.h"
 #include "config/config.h"
 #include "config/config_files.h"
 #include "config/overrides.h"
@@ -28,6 +29,7 @@ constexpr std::string_view kUsedKeys[] = {
     "file_output",
     "priority",
     "rule_matching",
+    "append_output",
     "config_files",
     "bulkhead",
 };
@@ -58,7 +60,6 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "base_syscalls",
     "modern_bpf",
     "metadata_download",
-    "append_output",
     "static_fields",
     "plugins_hostinfo",
     "engine",
@@ -250,6 +251,7 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
   readRulesFiles(reader, root, baseDir, config);
   readOutputs(reader, root, baseDir, config.outputs);
   readRuleMatching(reader, root, config);
+  config.appendOutput = readAppendOutput(reader, root);
   YAML::Node bulkhead = readBulkheadPaths(reader, root, baseDir, config);
   config.plugins =
       selectLoadedPlugins(reader, root, readPluginEntries(reader, root, config.pluginsDir));

@@ -16,6 +16,20 @@ bool usesEngineField(const RequestPlan& plan, EngineField f) {
   });
 }
 
+Alert::Field alertField(const OutputPart& part, const FieldValueSource& values, size_t e) {
+  Alert::Field f;
+  f.name = part.field.text();
+  const size_t n = values.count(e, part.slot);
+  f.present = n > 0;
+  f.type = part.type;
+  f.isList = part.isList;
+  if (f.present) f.value = renderField(part, values, e);
+  if (f.isList) {
+    for (size_t i = 0; i < n; ++i) f.items.push_back(formatValue(part.type, values.at(e, part.slot, i)));
+  }
+  return f;
+}
+
 }  // namespace
 
 SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> plugins,
@@ -184,18 +198,19 @@ void SourcePipeline::process(std::span<const EventRef> events) {
     a.tags = rule.tags;
     a.output = rules_->renderOutput(m.rule, values, e);
     for (const OutputPart& part : rule.output.parts()) {
-      if (!part.isField) continue;
+      if (part.isField) a.fields.push_back(alertField(part, values, e));
+    }
+    for (const CompiledRule::ExtraField& x : rule.extraFields) {
       Alert::Field f;
-      f.name = part.field.text();
-      const size_t n = values.count(e, part.slot);
-      f.present = n > 0;
-      f.type = part.type;
-      f.isList = part.isList;
-      if (f.present) f.value = renderField(part, values, e);
-      if (f.isList) {
-        for (size_t i = 0; i < n; ++i) f.items.push_back(formatValue(part.type, values.at(e, part.slot, i)));
+      const auto& parts = x.format.parts();
+      if (x.raw && parts.size() == 1 && parts[0].isField) {
+        f = alertField(parts[0], values, e);
+      } else {
+        f.present = true;
+        f.value = x.format.render(values, e);
       }
-      a.fields.push_back(std::move(f));
+      f.name = x.key;
+      a.extraFields.push_back(std::move(f));
     }
     sink_.emit(a);
   }

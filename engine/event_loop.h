@@ -38,6 +38,8 @@ struct Alert {
     std::vector<std::string> items;  // a list's values, each as text
   };
   std::vector<Field> fields;
+  // append_output's extra_fields: JSON output_fields only, after the rest.
+  std::vector<Field> extraFields;
 };
 
 class AlertSink {

@@ -25,17 +25,17 @@ namespace bulkhead {
 // Fields the engine computes from the event header and the source itself.
 enum class EngineField : uint32_t {
   kNum,          // evt.num: the framework event number
-  kTime,         // evt.time: "HH:MM:SS.nnnnnnnnn" (UTC)
-  kDateTime,     // evt.datetime: "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" (UTC)
+  kTime,         // evt.time: "HH:MM:SS.nnnnnnnnn" (local time)
+  kDateTime,     // evt.datetime: "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" (local time)
   kRawTime,      // evt.rawtime: nanoseconds since the epoch
   kSource,       // evt.source
   kPluginName,   // evt.pluginname: the plugin whose id the event carries
   kPluginInfo,   // evt.plugininfo: the plugin's text for the event, if the caller gives it
   kIsAsync,      // evt.is_async
   kAsyncType,    // evt.asynctype: the async event's name
-  kTimeS,        // evt.time.s: "HH:MM:SS" (UTC)
-  kTimeIso8601,  // evt.time.iso8601: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ"
-  kDateTimeS,    // evt.datetime.s: "YYYY-MM-DD HH:MM:SS" (UTC)
+  kTimeS,        // evt.time.s: "HH:MM:SS" (local time)
+  kTimeIso8601,  // evt.time.iso8601: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000"
+  kDateTimeS,    // evt.datetime.s: "YYYY-MM-DD HH:MM:SS" (local time)
 };
 
 constexpr int32_t kEnginePlugin = -1;

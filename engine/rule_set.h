@@ -33,6 +33,14 @@ struct CompiledRule {
   bool enabled = true;
   CompiledFilter condition;
   OutputFormat output;
+  // append_output's extra_fields for this rule (JSON output_fields only),
+  // unique by key, the last entry winning as in Falco.
+  struct ExtraField {
+    std::string key;
+    OutputFormat format;
+    bool raw = false;  // typed value of a single field, else rendered text
+  };
+  std::vector<ExtraField> extraFields;
   std::string file;
   uint32_t line = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <set>
 
 #include "engine/rule_exceptions.h"
@@ -63,8 +64,9 @@ struct RuleDef {
 
 class Loader {
  public:
-  Loader(std::span<const RulesText> files, std::span<const PluginInfo> plugins)
-      : files_(files), plugins_(plugins) {}
+  Loader(std::span<const RulesText> files, std::span<const PluginInfo> plugins,
+         std::span<const AppendOutput> appends)
+      : files_(files), plugins_(plugins), appends_(appends) {}
 
   LoadResult run() {
     for (const auto& f : files_) {
@@ -373,6 +375,66 @@ class Loader {
            what + e.detail());
   }
 
+  static bool appendMatches(const AppendOutput& a, const RuleDef& r) {
+    if (!a.source.empty() && a.source != r.source) return false;
+    if (!a.rule.empty() && a.rule != r.name) return false;
+    return std::all_of(a.tags.begin(), a.tags.end(), [&](const std::string& t) {
+      return std::find(r.tags.begin(), r.tags.end(), t) != r.tags.end();
+    });
+  }
+
+  // "name_with_underscores=%name" for each field of the source a plugin
+  // marks as suggested, in plugin and field order, as Falco lists them.
+  std::string suggestedOutput(const FieldCatalog& catalog) const {
+    std::string out;
+    for (size_t p = 0; p < plugins_.size(); ++p) {
+      for (const FieldDescriptor& d : plugins_[p].fields) {
+        const FieldInfo* f = catalog.find(d.name);
+        if (!d.addOutput || f == nullptr || f->plugin != static_cast<int32_t>(p)) continue;
+        std::string key = d.name;
+        std::replace(key.begin(), key.end(), '.', '_');
+        out += " " + key + "=%" + d.name;
+      }
+    }
+    return out;
+  }
+
+  // append_output: the matching entries' extra output goes after the
+  // rule's own, their extra fields beside it. A format that does not
+  // compile is the rule's error, named as coming from append_output.
+  bool applyAppends(const RuleDef& r, const FieldCatalog& catalog, RequestPlan& plan,
+                    CompiledRule& out) {
+    std::string extra;
+    std::map<std::string, std::pair<std::string, bool>> fields;
+    for (const AppendOutput& a : appends_) {
+      if (!appendMatches(a, r)) continue;
+      if (!a.extraOutput.empty()) extra += " " + a.extraOutput;
+      if (a.suggestedOutput) extra += suggestedOutput(catalog);
+      for (const AppendOutput::Field& f : a.extraFields) {
+        if (!f.raw && f.format.empty()) continue;  // Falco skips an empty format
+        fields[f.key] = {f.raw ? "%" + f.key : f.format, f.raw};
+      }
+    }
+    const std::string item = "rule '" + r.name + "'";
+    try {
+      if (!extra.empty()) out.output = OutputFormat::compile(r.output.joined() + extra, catalog, plan);
+    } catch (const CompileError& e) {
+      report(Severity::kError, r.file, r.pos, item,
+             "in append_output's extra_output '" + extra.substr(1) + "': " + e.detail());
+      return false;
+    }
+    for (const auto& [key, value] : fields) {
+      try {
+        out.extraFields.push_back({key, OutputFormat::compile(value.first, catalog, plan), value.second});
+      } catch (const CompileError& e) {
+        report(Severity::kError, r.file, r.pos, item,
+               "in append_output's extra_fields '" + key + "': " + e.detail());
+        return false;
+      }
+    }
+    return true;
+  }
+
   void compileRule(const RuleDef& r, const FieldCatalog& catalog, RuleSet& set) {
     std::string item = "rule '" + r.name + "'";
     auto priority = parsePriority(r.priority);
@@ -443,6 +505,7 @@ class Loader {
       reportCompileError(r, e, r.output, "in output: ");
       return;
     }
+    if (!applyAppends(r, catalog, outPlan, out)) return;
     out.name = r.name;
     out.description = r.desc;
     out.source = r.source;
@@ -481,6 +544,7 @@ class Loader {
 
   std::span<const RulesText> files_;
   std::span<const PluginInfo> plugins_;
+  std::span<const AppendOutput> appends_;
   LoadResult result_;
   std::map<std::string, std::string> fileText_;
   std::vector<PluginRequirement> requirements_;
@@ -522,8 +586,9 @@ const RuleSet* LoadResult::forSource(std::string_view source) const {
   return nullptr;
 }
 
-LoadResult loadRules(std::span<const RulesText> files, std::span<const PluginInfo> plugins) {
-  return Loader(files, plugins).run();
+LoadResult loadRules(std::span<const RulesText> files, std::span<const PluginInfo> plugins,
+                     std::span<const AppendOutput> appends) {
+  return Loader(files, plugins, appends).run();
 }
 
 }  // namespace bulkhead

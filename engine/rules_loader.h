@@ -27,6 +27,7 @@
 
 #include "engine/diagnostic.h"
 #include "engine/rule_set.h"
+#include "engine/append_output.h"
 #include "engine/rules_file.h"
 #include "plugin_api/plugin_info.h"
 
@@ -47,6 +48,9 @@ struct LoadResult {
   const RuleSet* forSource(std::string_view source) const;
 };
 
-LoadResult loadRules(std::span<const RulesText> files, std::span<const PluginInfo> plugins);
+// `appends`: falco.yaml's append_output entries, applied to every rule they
+// match, in order.
+LoadResult loadRules(std::span<const RulesText> files, std::span<const PluginInfo> plugins,
+                     std::span<const AppendOutput> appends = {});
 
 }  // namespace bulkhead

@@ -94,6 +94,7 @@ std::string formatAlertJson(const Alert& a, const AlertFormat& f) {
     } else {
       fields["evt.time"] = std::to_string(a.timeNs);
     }
+    for (const Alert::Field& field : a.extraFields) fields[field.name] = fieldJson(field);
     appendKey(out, "output_fields");
     std::string obj = "{";
     for (const auto& [name, value] : fields) {

@@ -196,8 +196,9 @@ LoadedPlugins loadPlugins(const Config& config, const RunnerServices& ctx) {
 // Compiles the rules against the loaded plugins' fields and logs every
 // diagnostic, with its file and line.
 LoadResult loadAndLogRules(const std::vector<RulesText>& texts,
-                           const std::vector<PluginInfo>& infos) {
-  LoadResult rules = loadRules(texts, infos);
+                           const std::vector<PluginInfo>& infos,
+                           const std::vector<AppendOutput>& appends) {
+  LoadResult rules = loadRules(texts, infos, appends);
   for (const Diagnostic& d : rules.diagnostics) {
     if (d.severity == Diagnostic::Severity::kError) {
       spdlog::error("{}", d.toString());
@@ -318,7 +319,7 @@ int run(const CommandLine& cli) {
   const bool validating = !cli.validate.empty();
   std::vector<RulesText> texts =
       readRules(validating ? cli.validate : (cli.rules.empty() ? config.rulesFiles : cli.rules));
-  LoadResult rules = loadAndLogRules(texts, infos);
+  LoadResult rules = loadAndLogRules(texts, infos, config.appendOutput);
   if (validating) return printValidation(texts, rules);
   if (!rules.ok()) return 1;
 

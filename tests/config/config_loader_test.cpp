@@ -570,3 +570,46 @@ TEST_F(EnvExpansion, ErrorsStillNameTheLineOfTheValue) {
 
 }  // namespace
 }  // namespace bulkhead
+
+namespace bulkhead {
+namespace {
+
+TEST(AppendOutputConfig, ReadsFalcosShape) {
+  TempConfigDir dir;
+  Config c = dir.load(R"(append_output:
+  - match: {source: k8s_audit, rule: R, tags: [a, b]}
+    extra_output: "verb=%ka.verb"
+    extra_fields:
+      - ka.user.name
+      - combo: "%ka.verb on %ka.uri"
+  - suggested_output: true
+)");
+  ASSERT_EQ(c.appendOutput.size(), 2u);
+  const AppendOutput& a = c.appendOutput[0];
+  EXPECT_EQ(a.source, "k8s_audit");
+  EXPECT_EQ(a.rule, "R");
+  EXPECT_THAT(a.tags, ElementsAre("a", "b"));
+  EXPECT_EQ(a.extraOutput, "verb=%ka.verb");
+  ASSERT_EQ(a.extraFields.size(), 2u);
+  EXPECT_EQ(a.extraFields[0].key, "ka.user.name");
+  EXPECT_TRUE(a.extraFields[0].raw);
+  EXPECT_EQ(a.extraFields[1].key, "combo");
+  EXPECT_EQ(a.extraFields[1].format, "%ka.verb on %ka.uri");
+  EXPECT_FALSE(a.extraFields[1].raw);
+  EXPECT_TRUE(c.appendOutput[1].suggestedOutput);
+  EXPECT_THAT(c.warnings, IsEmpty());
+}
+
+TEST(AppendOutputConfig, RefusesWhatFalcoRefusesWithTheLine) {
+  TempConfigDir dir;
+  EXPECT_THAT(dir.loadError("append_output: {a: 1}\n"), HasSubstr("falco.yaml:1:16: append_output: must be a list"));
+  EXPECT_THAT(dir.loadError("append_output:\n  - extra_fields: x\n"),
+              HasSubstr("falco.yaml:2:19: append_output[0].extra_fields: must be a list"));
+  EXPECT_THAT(dir.loadError("append_output:\n  - extra_fields: [{a: x, b: y}]\n"),
+              HasSubstr("append_output[0].extra_fields[0]: must be a field name or a map"));
+  EXPECT_THAT(dir.loadError("append_output:\n  - extra_fields: [k, k]\n"),
+              HasSubstr("'k' is given twice in this entry"));
+}
+
+}  // namespace
+}  // namespace bulkhead

@@ -1,5 +1,6 @@
 #include "engine/rules_loader.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "engine/batch_values.h"
@@ -445,6 +446,119 @@ INSTANTIATE_TEST_SUITE_P(
                       "    alternatives:\n      - name: alsonot\n        version: 2.0.0\n",
                       "r.yaml:2:5: error: required_plugin_versions: plugin requirement not "
                       "satisfied, must load one of: nothere (>= 1.0.0), alsonot (>= 2.0.0)"}));
+
+}  // namespace
+}  // namespace bulkhead
+
+namespace bulkhead {
+namespace {
+
+std::string firstErrorText(const LoadResult& r) {
+  auto e = r.errors();
+  return e.empty() ? "no error" : e[0].toString();
+}
+
+// The output format as written back: literals, and fields as %name[arg].
+std::string formatText(const OutputFormat& f) {
+  std::string out;
+  for (const OutputPart& p : f.parts()) out += p.isField ? "%" + p.field.text() : p.literal;
+  return out;
+}
+
+constexpr const char* kTwoRules = R"(
+- rule: A
+  desc: d
+  condition: t.str = a
+  output: rule a %t.str
+  priority: WARNING
+  source: test
+  tags: [x, y]
+- rule: B
+  desc: d
+  condition: t.str = b
+  output: rule b
+  priority: NOTICE
+  source: test
+  tags: [y]
+)";
+
+class AppendOutputTest : public ::testing::Test {
+ protected:
+  LoadResult load(std::vector<AppendOutput> appends) {
+    appends_ = std::move(appends);
+    const std::vector<RulesText> files = {{"r.yaml", kTwoRules}};
+    return loadRules(files, plugins_, appends_);
+  }
+  const CompiledRule& rule(const LoadResult& r, const std::string& name) {
+    for (const CompiledRule& c : r.forSource("test")->rules()) {
+      if (c.name == name) return c;
+    }
+    throw std::runtime_error("no rule " + name);
+  }
+  std::vector<PluginInfo> plugins_{test::testPlugin()};
+  std::vector<AppendOutput> appends_;
+};
+
+TEST_F(AppendOutputTest, EntriesApplyInOrderToTheRulesTheyMatch) {
+  AppendOutput all;
+  all.extraOutput = "n=%t.num";
+  AppendOutput tagged;
+  tagged.tags = {"x", "y"};  // only A has both
+  tagged.extraOutput = "(xy)";
+  AppendOutput named;
+  named.rule = "B";
+  named.source = "test";
+  named.extraOutput = "only b";
+  AppendOutput elsewhere;
+  elsewhere.source = "other";
+  elsewhere.extraOutput = "never";
+  LoadResult r = load({all, tagged, named, elsewhere});
+  ASSERT_TRUE(r.ok()) << firstErrorText(r);
+  EXPECT_EQ(formatText(rule(r, "A").output), "rule a %t.str n=%t.num (xy)");
+  EXPECT_EQ(formatText(rule(r, "B").output), "rule b n=%t.num only b");
+}
+
+TEST_F(AppendOutputTest, ExtraFieldsAreKeptApartFromTheOutput) {
+  AppendOutput a;
+  a.extraFields = {{"t.num", "", true}, {"label", "n=%t.num", false}, {"empty", "", false}};
+  AppendOutput later;
+  later.rule = "A";
+  later.extraFields = {{"label", "again %t.str", false}};
+  LoadResult r = load({a, later});
+  ASSERT_TRUE(r.ok()) << firstErrorText(r);
+  const CompiledRule& ra = rule(r, "A");
+  EXPECT_EQ(formatText(ra.output), "rule a %t.str");
+  ASSERT_EQ(ra.extraFields.size(), 2u);  // sorted by key; the empty format is dropped
+  EXPECT_EQ(ra.extraFields[0].key, "label");
+  EXPECT_EQ(formatText(ra.extraFields[0].format), "again %t.str");  // the later entry wins
+  EXPECT_FALSE(ra.extraFields[0].raw);
+  EXPECT_EQ(ra.extraFields[1].key, "t.num");
+  EXPECT_TRUE(ra.extraFields[1].raw);
+  EXPECT_EQ(formatText(rule(r, "B").extraFields[0].format), "n=%t.num");
+}
+
+TEST_F(AppendOutputTest, SuggestedOutputAddsTheFieldsPluginsMark) {
+  plugins_[0].fields[1].addOutput = true;  // t.num
+  AppendOutput a;
+  a.suggestedOutput = true;
+  LoadResult r = load({a});
+  ASSERT_TRUE(r.ok()) << firstErrorText(r);
+  EXPECT_EQ(formatText(rule(r, "B").output), "rule b t_num=%t.num");
+}
+
+TEST_F(AppendOutputTest, AnUnknownFieldIsTheRulesErrorNamingAppendOutput) {
+  AppendOutput a;
+  a.extraOutput = "x=%t.nosuch";
+  LoadResult r = load({a});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(firstErrorText(r), ::testing::HasSubstr("rule 'A'"));
+  EXPECT_THAT(firstErrorText(r), ::testing::HasSubstr("in append_output's extra_output 'x=%t.nosuch'"));
+  AppendOutput f;
+  f.extraFields = {{"bad", "%t.nosuch", false}};
+  LoadResult r2 = load({f});
+  ASSERT_FALSE(r2.ok());
+  EXPECT_THAT(firstErrorText(r2), ::testing::HasSubstr("in append_output's extra_fields 'bad'"));
+}
 
 }  // namespace
 }  // namespace bulkhead

@@ -103,6 +103,20 @@ TEST(AlertFormat, JsonLeavesOutWhatIsNotAskedFor) {
             R"("time":"2023-11-14T22:13:20.123456789Z"})");
 }
 
+TEST(AlertFormat, ExtraFieldsGoToOutputFieldsOnlyAndWinOverTheRest) {
+  Alert a = sampleAlert();
+  a.fields = {field("k.user", "bob", true)};
+  a.extraFields = {field("k.user", "from append_output", true), field("n", "3", true, ValueType::kUint64)};
+  AlertFormat f = jsonFormat();
+  f.includeTags = false;
+  EXPECT_EQ(formatAlertJson(a, f),
+            R"({"hostname":"h","output":"22:13:20.123456789: Warning something happened",)"
+            R"("output_fields":{"evt.time":1700000000123456789,"k.user":"from append_output","n":3},)"
+            R"("priority":"Warning","rule":"r","source":"counter",)"
+            R"("time":"2023-11-14T22:13:20.123456789Z"})");
+  EXPECT_EQ(formatAlertText(a, f), "22:13:20.123456789: Warning something happened");
+}
+
 std::string asJson(std::string_view s) {
   std::string out;
   appendJsonText(out, s);
