@@ -34,11 +34,23 @@ void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
 }
 
 std::atomic<int32_t> gUtcOffset{0};
+std::string& engineHostname() {
+  static std::string name;
+  return name;
+}
+
+// Falco prints these nanosecond counts zero-padded to nine digits.
+std::string padded9(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%09llu", static_cast<unsigned long long>(v));
+  return buf;
+}
 
 }  // namespace
 
 void setDisplayUtcOffset(int32_t seconds) { gUtcOffset.store(seconds, std::memory_order_relaxed); }
 int32_t displayUtcOffset() { return gUtcOffset.load(std::memory_order_relaxed); }
+void setEngineHostname(std::string name) { engineHostname() = std::move(name); }
 
 std::string formatTimestamp(uint64_t ns, TimeFormat format) {
   uint64_t secs = ns / 1000000000ULL, frac = ns % 1000000000ULL;
@@ -80,13 +92,14 @@ std::string formatTimestamp(uint64_t ns, TimeFormat format) {
 BatchValues::BatchValues(const RequestPlan& plan, std::span<const EventRef> events,
                          std::string_view source, std::span<const PluginInfo> plugins,
                          std::span<const ExtractResults* const> results,
-                         std::span<const std::string> pluginInfo)
+                         std::span<const std::string> pluginInfo, uint64_t firstEventTs)
     : plan_(plan),
       events_(events),
       source_(source),
       plugins_(plugins),
       results_(results),
       pluginInfo_(pluginInfo),
+      firstEventTs_(firstEventTs),
       engine_(plan.slots().size()),
       resolved_(plan.slots().size()) {
   for (size_t s = 0; s < plan.slots().size(); ++s) {
@@ -143,6 +156,31 @@ void BatchValues::computeEngineField(size_t slot, EngineField f) {
       case EngineField::kRawTime:
         col.present[i] = header;
         col.num[i] = ts;
+        break;
+      case EngineField::kRawTimeS:
+        col.present[i] = header;
+        col.num[i] = ts / 1000000000ULL;
+        break;
+      case EngineField::kRawTimeNs:
+        col.present[i] = header;
+        col.num[i] = ts % 1000000000ULL;
+        col.text[i] = padded9(col.num[i]);
+        break;
+      case EngineField::kRelTime:
+      case EngineField::kRelTimeS:
+      case EngineField::kRelTimeNs: {
+        // Unsigned, as Falco: an event older than the first wraps around.
+        const uint64_t rel = ts - firstEventTs_;
+        col.present[i] = header;
+        col.num[i] = f == EngineField::kRelTimeS ? rel / 1000000000ULL
+                     : f == EngineField::kRelTimeNs ? rel % 1000000000ULL
+                                                   : rel;
+        if (f != EngineField::kRelTimeS) col.text[i] = padded9(col.num[i]);
+        break;
+      }
+      case EngineField::kHostname:
+        col.text[i] = engineHostname();
+        col.present[i] = !col.text[i].empty();
         break;
       case EngineField::kSource:
         col.text[i] = source_;

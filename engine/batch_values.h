@@ -17,11 +17,12 @@ class BatchValues : public FieldValueSource {
  public:
   // `results[p]` holds plugin p's results for `plan.requests(p)` and these
   // events, or is null when the plugin was not asked (its slots then have no
-  // value). `pluginInfo`, when not empty, gives evt.plugininfo per event.
+  // value). `pluginInfo`, when not empty, gives evt.plugininfo per event;
+  // `firstEventTs` is the source's first event time (evt.reltime).
   // Everything is borrowed and must outlive this object.
   BatchValues(const RequestPlan& plan, std::span<const EventRef> events, std::string_view source,
               std::span<const PluginInfo> plugins, std::span<const ExtractResults* const> results,
-              std::span<const std::string> pluginInfo = {});
+              std::span<const std::string> pluginInfo = {}, uint64_t firstEventTs = 0);
 
   size_t count(size_t event, uint32_t slot) const override;
   Value at(size_t event, uint32_t slot, size_t i) const override;
@@ -35,6 +36,7 @@ class BatchValues : public FieldValueSource {
   std::span<const PluginInfo> plugins_;
   std::span<const ExtractResults* const> results_;
   std::span<const std::string> pluginInfo_;
+  uint64_t firstEventTs_;
   // Per slot, per event: the engine field's value; empty vectors for plugin
   // slots. `present` is false where the field has no value for the event.
   struct Column {
@@ -67,5 +69,9 @@ std::string formatTimestamp(uint64_t ns, TimeFormat format);
 // one), so the process sets it once at start, as Falco reads it once.
 void setDisplayUtcOffset(int32_t seconds);
 int32_t displayUtcOffset();
+
+// evt.hostname's value, set once at start for the same reason (before any
+// pipeline runs; read-only after).
+void setEngineHostname(std::string name);
 
 }  // namespace bulkhead

@@ -131,7 +131,7 @@ void SourcePipeline::evaluateConditions(std::span<const EventRef> events) {
       resultPtrs_[p] = &results_[p];
     }
     sliceMatches_.clear();
-    BatchValues values(plan, part, source_, plugins_, resultPtrs_);
+    BatchValues values(plan, part, source_, plugins_, resultPtrs_, {}, firstEventTs_);
     rules_->evaluate(values, part.size(), sliceMatches_);
     const size_t base = static_cast<size_t>(part.data() - events.data());
     for (Match m : sliceMatches_) {
@@ -155,6 +155,7 @@ void SourcePipeline::keepFirstMatches() {
 }
 
 void SourcePipeline::process(std::span<const EventRef> events) {
+  if (firstEventTs_ == 0 && !events.empty()) firstEventTs_ = eventTs(events[0].evt);
   // Parse before any extraction, every parser in load order (ABI guarantee).
   for (size_t p = 0; p < plugins_.size(); ++p) {
     if (hosts_[p] == nullptr || !plugins_[p].has(CAP_PARSING)) continue;
@@ -185,7 +186,8 @@ void SourcePipeline::process(std::span<const EventRef> events) {
   if (usesEngineField(rules_->outputPlan(), EngineField::kPluginInfo)) {
     for (const EventRef& e : matched_) pluginInfo_.push_back(sourceHost().eventToString(e, source_));
   }
-  BatchValues values(rules_->outputPlan(), matched_, source_, plugins_, resultPtrs_, pluginInfo_);
+  BatchValues values(rules_->outputPlan(), matched_, source_, plugins_, resultPtrs_, pluginInfo_,
+                     firstEventTs_);
   for (const Match& m : matches_) {
     const CompiledRule& rule = rules_->rules()[m.rule];
     if (rule.priority > minimum_) continue;

@@ -109,6 +109,7 @@ class SourcePipeline {
   std::vector<EventRef> matched_;
   std::vector<size_t> matchedIndex_;
   std::vector<std::string> pluginInfo_;  // evt.plugininfo per matched event
+  uint64_t firstEventTs_ = 0;            // evt.reltime's origin; 0 until the first event
 };
 
 }  // namespace bulkhead

@@ -25,6 +25,12 @@ constexpr EngineFieldDef kEngineFields[] = {
     {"evt.time.s", ValueType::kString, EngineField::kTimeS},
     {"evt.time.iso8601", ValueType::kString, EngineField::kTimeIso8601},
     {"evt.datetime.s", ValueType::kString, EngineField::kDateTimeS},
+    {"evt.rawtime.s", ValueType::kAbsTime, EngineField::kRawTimeS},
+    {"evt.rawtime.ns", ValueType::kAbsTime, EngineField::kRawTimeNs},
+    {"evt.reltime", ValueType::kRelTime, EngineField::kRelTime},
+    {"evt.reltime.s", ValueType::kRelTime, EngineField::kRelTimeS},
+    {"evt.reltime.ns", ValueType::kRelTime, EngineField::kRelTimeNs},
+    {"evt.hostname", ValueType::kString, EngineField::kHostname},
 };
 
 }  // namespace

@@ -36,6 +36,12 @@ enum class EngineField : uint32_t {
   kTimeS,        // evt.time.s: "HH:MM:SS" (local time)
   kTimeIso8601,  // evt.time.iso8601: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+0000"
   kDateTimeS,    // evt.datetime.s: "YYYY-MM-DD HH:MM:SS" (local time)
+  kRawTimeS,     // evt.rawtime.s: whole seconds since the epoch
+  kRawTimeNs,    // evt.rawtime.ns: the nanoseconds within the second
+  kRelTime,      // evt.reltime: nanoseconds since the source's first event
+  kRelTimeS,     // evt.reltime.s: whole seconds of evt.reltime
+  kRelTimeNs,    // evt.reltime.ns: the nanoseconds within that second
+  kHostname,     // evt.hostname: FALCO_HOSTNAME, else the host's name
 };
 
 constexpr int32_t kEnginePlugin = -1;

@@ -81,7 +81,9 @@ std::string formatValue(ValueType type, const Value& v) {
     case ValueType::kUint64:
     case ValueType::kRelTime:
     case ValueType::kAbsTime:
-      return std::to_string(v.u64);
+      // Numbers carry no text, but for the engine's evt.* fields that
+      // Falco prints zero-padded (evt.rawtime.ns, evt.reltime): their text.
+      return v.bytes.empty() ? std::to_string(v.u64) : std::string(v.bytes);
     case ValueType::kIpAddr:
     case ValueType::kIpNet: {
       std::string s = formatIp(v.bytes);

@@ -1,6 +1,7 @@
 #include "outputs/alert_format.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -23,14 +24,29 @@ bool isNumber(ValueType t) {
          t == ValueType::kAbsTime;
 }
 
-// One value as Falco's output_fields hold it: numbers and booleans bare,
-// everything else a string.
+// One value as Falco's output_fields hold it: numbers (without the zero
+// padding some evt.* texts have) and booleans bare, everything else a string.
 void appendTyped(std::string& out, ValueType type, const std::string& text) {
-  if (isNumber(type) || type == ValueType::kBool) {
+  uint64_t u = 0;
+  int64_t i = 0;
+  const char* end = text.data() + text.size();
+  if (type == ValueType::kBool && (text == "true" || text == "false")) {
     out += text;
+  } else if (isNumber(type) && type != ValueType::kInt64 &&
+             std::from_chars(text.data(), end, u).ptr == end && !text.empty()) {
+    out += std::to_string(u);
+  } else if (type == ValueType::kInt64 && std::from_chars(text.data(), end, i).ptr == end &&
+             !text.empty()) {
+    out += std::to_string(i);
   } else {
     appendJsonText(out, text);
   }
+}
+
+// The engine's time texts that Falco's JSON gives as the raw timestamp.
+bool isTimestampText(const std::string& name) {
+  return name == "evt.time" || name == "evt.time.s" || name == "evt.time.iso8601" ||
+         name == "evt.datetime" || name == "evt.datetime.s";
 }
 
 std::string fieldJson(const Alert::Field& field) {
@@ -83,17 +99,10 @@ std::string formatAlertJson(const Alert& a, const AlertFormat& f) {
     // time field is added last and wins over the output's own.
     std::map<std::string, std::string> fields;
     for (const Alert::Field& field : a.fields) {
-      // evt.time is the one field Falco writes as the raw timestamp.
-      const bool rawTime = field.name == "evt.time" && field.present;
+      const bool rawTime = isTimestampText(field.name) && field.present;
       fields[field.name] = rawTime ? std::to_string(a.timeNs) : fieldJson(field);
     }
-    if (f.timeIso8601) {
-      std::string iso;
-      appendJsonText(iso, formatTimestamp(a.timeNs, TimeFormat::kIso8601));
-      fields["evt.time.iso8601"] = iso;
-    } else {
-      fields["evt.time"] = std::to_string(a.timeNs);
-    }
+    fields[f.timeIso8601 ? "evt.time.iso8601" : "evt.time"] = std::to_string(a.timeNs);
     for (const Alert::Field& field : a.extraFields) fields[field.name] = fieldJson(field);
     appendKey(out, "output_fields");
     std::string obj = "{";

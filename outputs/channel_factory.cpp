@@ -9,6 +9,13 @@
 
 namespace bulkhead {
 
+std::string alertHostname() {
+  if (const char* env = std::getenv("FALCO_HOSTNAME")) return env;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return host;
+}
+
 AlertFormat makeAlertFormat(const OutputsConfig& config) {
   AlertFormat f;
   f.json = config.jsonOutput;
@@ -17,14 +24,7 @@ AlertFormat makeAlertFormat(const OutputsConfig& config) {
   f.includeMessage = config.jsonIncludeMessageProperty;
   f.includeOutputFields = config.jsonIncludeOutputFieldsProperty;
   f.timeIso8601 = config.timeFormatIso8601;
-  // As Falco: FALCO_HOSTNAME when set, else the host's name.
-  if (const char* env = std::getenv("FALCO_HOSTNAME")) {
-    f.hostname = env;
-  } else {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    f.hostname = host;
-  }
+  f.hostname = alertHostname();
   return f;
 }
 

@@ -13,6 +13,9 @@ namespace bulkhead {
 
 // json_output and its json_include_* keys, with this machine's hostname.
 AlertFormat makeAlertFormat(const OutputsConfig& config);
+// As Falco: FALCO_HOSTNAME when set, else the host's name (the alert's
+// "hostname" and evt.hostname).
+std::string alertHostname();
 
 // The enabled channels, in Falco's order (stdout, then file). Throws
 // std::system_error when a channel cannot be opened.

@@ -323,6 +323,7 @@ int run(const CommandLine& cli) {
   if (validating) return printValidation(texts, rules);
   if (!rules.ok()) return 1;
 
+  setEngineHostname(alertHostname());
   AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
   Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts);
   if (sources.pipelines.empty()) {

@@ -15,7 +15,8 @@ class OutputFormatTest : public ::testing::Test {
   OutputFormatTest()
       : plugins_{test::testPlugin(), test::anySourcePlugin()}, catalog_("test", plugins_) {}
 
-  std::string render(std::string_view format, const Row& row, uint64_t ts = 0) {
+  std::string render(std::string_view format, const Row& row, uint64_t ts = 0,
+                     uint64_t firstTs = 0) {
     RequestPlan plan(plugins_.size());
     OutputFormat f = OutputFormat::compile(format, catalog_, plan);
     auto ev = test::pluginEvent(ts, 999, "x");
@@ -24,7 +25,7 @@ class OutputFormatTest : public ::testing::Test {
     for (size_t p = 0; p < plugins_.size(); ++p)
       res.push_back(test::extractRows(plan, p, plugins_[p], {row}));
     std::vector<const ExtractResults*> ptrs{&res[0], &res[1]};
-    BatchValues values(plan, std::span(&ref, 1), "test", plugins_, ptrs);
+    BatchValues values(plan, std::span(&ref, 1), "test", plugins_, ptrs, {}, firstTs);
     return f.render(values, 0);
   }
 
@@ -71,6 +72,24 @@ TEST_F(OutputFormatTest, EngineFields) {
   EXPECT_EQ(render("%evt.num %evt.source %evt.pluginname %evt.time.iso8601 %evt.plugininfo", Row{},
                    86400000000001ULL),
             "7 test testplug 1970-01-02T00:00:00.000000001+0000 <NA>");
+}
+
+// Falco's texts: nanosecond parts zero-padded to nine digits, relative
+// times from the source's first event, local time shifted by the offset.
+TEST_F(OutputFormatTest, EngineTimeFieldsAsFalcoPrintsThem) {
+  const uint64_t ts = 86400000000001ULL + 3600ULL * 1000000000ULL;  // 1970-01-02 01:00:00.000000001
+  EXPECT_EQ(render("%evt.rawtime %evt.rawtime.s %evt.rawtime.ns", Row{}, ts),
+            "90000000000001 90000 000000001");
+  EXPECT_EQ(render("%evt.reltime %evt.reltime.s %evt.reltime.ns", Row{}, ts, ts - 2000000123ULL),
+            "2000000123 2 000000123");
+  setDisplayUtcOffset(-3600);
+  EXPECT_EQ(render("%evt.time %evt.time.s %evt.datetime.s %evt.time.iso8601", Row{}, ts),
+            "00:00:00.000000001 00:00:00 1970-01-02 00:00:00 1970-01-02T01:00:00.000000001+0000");
+  setDisplayUtcOffset(0);
+  setEngineHostname("node-7");
+  EXPECT_EQ(render("%evt.hostname", Row{}), "node-7");
+  setEngineHostname("");
+  EXPECT_EQ(render("%evt.hostname", Row{}), "<NA>");
 }
 
 TEST_F(OutputFormatTest, PercentWithoutField) {

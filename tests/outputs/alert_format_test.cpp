@@ -74,21 +74,24 @@ TEST(AlertFormat, JsonMessageAndIsoTimeField) {
   EXPECT_EQ(formatAlertJson(a, f),
             R"({"hostname":"h","message":"something happened",)"
             R"("output":"2023-11-14T22:13:20.123456789+0000: Warning something happened",)"
-            R"("output_fields":{"evt.time.iso8601":"2023-11-14T22:13:20.123456789+0000"},)"
+            R"("output_fields":{"evt.time.iso8601":1700000000123456789},)"
             R"("priority":"Warning","rule":"r","source":"counter",)"
             R"("time":"2023-11-14T22:13:20.123456789Z"})");
 }
 
 TEST(AlertFormat, JsonOutputFieldTimeIsTheRawTimestamp) {
   Alert a = sampleAlert();
-  a.fields = {field("evt.time", "22:13:20.123456789", true)};
+  a.fields = {field("evt.time", "22:13:20.123456789", true),
+              field("evt.datetime.s", "2023-11-14 22:13:20", true),
+              field("evt.reltime", "000001102", true, ValueType::kRelTime)};
   AlertFormat f = jsonFormat();
   f.timeIso8601 = true;
   f.includeOutput = false;
   f.includeTags = false;
   EXPECT_EQ(formatAlertJson(a, f),
-            R"({"hostname":"h","output_fields":{"evt.time":1700000000123456789,)"
-            R"("evt.time.iso8601":"2023-11-14T22:13:20.123456789+0000"},)"
+            R"({"hostname":"h","output_fields":{"evt.datetime.s":1700000000123456789,)"
+            R"("evt.reltime":1102,"evt.time":1700000000123456789,)"
+            R"("evt.time.iso8601":1700000000123456789},)"
             R"("priority":"Warning","rule":"r","source":"counter",)"
             R"("time":"2023-11-14T22:13:20.123456789Z"})");
 }
