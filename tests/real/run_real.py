@@ -8,7 +8,14 @@ lib<name>.so built from falcosecurity/plugins) and the real rules files from
 $BULKHEAD_REAL_RULES (default: ../shared/data/falco-rules beside the
 checkout). Without either the test is skipped (exit 77, ctest's SKIP).
 The inputs are generated afresh (gen_inputs.py) into a folder the runners,
-which run as another user, can read.
+which run as another user, can read. Lines of a case starting with
+"#bulkhead# " are uncommented for bulkhead (Falco never sees them).
+
+The okta case runs bulkhead beside okta_api.py's stand-in of the Okta API,
+in private mount and network namespaces (skipped unless root with unshare and
+openssl), and stops it with SIGINT once the golden's number of alert lines
+appeared and 2 s passed without another (or 5 s without any new alert after
+the stand-in served its last event).
 """
 
 import argparse
@@ -20,7 +27,8 @@ import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import record  # noqa: E402  (substitute, alert_lines, is_json_case)
+import record  # noqa: E402  (substitute, alert_lines, is_json_case, bulkhead_config)
+import okta_api  # noqa: E402
 
 SKIP = 77
 
@@ -61,18 +69,34 @@ def main():
         subprocess.run([sys.executable, str(HERE / "gen_inputs.py"), str(inputs)], check=True,
                        stdout=subprocess.DEVNULL)
         config = pathlib.Path(tmp) / "falco.yaml"
-        config.write_text(record.substitute(case_text, plugins, str(inputs), rules, str(HERE)))
+        config.write_text(record.bulkhead_config(
+            record.substitute(case_text, plugins, str(inputs), rules, str(HERE))))
         readable_tree(tmp)
         env = dict(os.environ, TZ="UTC", FALCO_HOSTNAME="golden")
-        run = subprocess.run(
-            [args.bulkhead, "-c", str(config), "-o", f"bulkhead.defaults.isolation={args.isolation}"],
-            env=env, capture_output=True, text=True, errors="surrogateescape", timeout=300)
+        cmd = [args.bulkhead, "-c", str(config), "-o",
+               f"bulkhead.defaults.isolation={args.isolation}"]
+        json_case = record.is_json_case(case_text)
+        if record.uses_okta_api(case_text):
+            expect = len(golden.read_text(errors="surrogateescape").splitlines())
+            try:
+                run = okta_api.run(cmd, env, tmp, json_case, expect=expect)
+            except okta_api.Skip as e:
+                skip(str(e))
+            problem = run.problem()
+            if problem:
+                sys.stderr.write(run.stderr[-4000:])
+                sys.stderr.write(run.server_log[-2000:])
+                print(f"bulkhead: {problem}")
+                return 1
+        else:
+            run = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                                 errors="surrogateescape", timeout=300)
         if run.returncode != 0:
             sys.stderr.write(run.stderr[-4000:])
             print(f"bulkhead exited {run.returncode}")
             return 1
         actual = pathlib.Path(tmp) / "actual.out"
-        lines = record.alert_lines(run.stdout, record.is_json_case(case_text))
+        lines = record.alert_lines(run.stdout, json_case)
         actual.write_text("".join(line + "\n" for line in lines), errors="surrogateescape")
         cmd = [sys.executable, str(HERE / "compare.py"), "--golden", str(golden), "--actual",
                str(actual)]
