@@ -23,6 +23,7 @@ constexpr CmpOpSpelling kSpellings[] = {
     {"in", CmpOp::kIn},
     {"intersects", CmpOp::kIntersects},
     {"pmatch", CmpOp::kPMatch},
+    {"regex", CmpOp::kRegex},
     {"exists", CmpOp::kExists},
 };
 

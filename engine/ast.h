@@ -30,6 +30,7 @@ enum class CmpOp : uint8_t {
   kIn,
   kIntersects,
   kPMatch,
+  kRegex,
   kExists,  // stays last: ast.cpp checks that each operator up to it is spelled
 };
 

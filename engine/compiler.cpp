@@ -1,5 +1,7 @@
 #include "engine/compiler.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <charconv>
 #include <set>
@@ -42,6 +44,7 @@ bool opAllowedForType(ValueType t, CmpOp op) {
     case CmpOp::kGlob:
     case CmpOp::kIGlob:
     case CmpOp::kPMatch:
+    case CmpOp::kRegex:
       return t == ValueType::kString;
   }
   return false;
@@ -163,7 +166,8 @@ class Compiler {
       compileRhsField(e, field, check);
     } else if (e.op != CmpOp::kExists) {
       bool hex = e.op == CmpOp::kBContains || e.op == CmpOp::kBStartsWith;
-      for (const auto& v : expandValues(e)) {
+      std::vector<ValueText> values = expandValues(e);
+      for (const auto& v : values) {
         std::string why;
         auto lit = parseLiteral(field.type, v.text, hex, why);
         if (!lit)
@@ -175,12 +179,24 @@ class Compiler {
         std::sort(check.values.begin(), check.values.end(),
                   [](const Literal& a, const Literal& b) { return a.bytes < b.bytes; });
       }
+      if (e.op == CmpOp::kRegex)
+        check.regex = compileRegex(check.values.at(0).bytes, values[0].pos);
     }
     CompiledNode n;
     n.kind = CompiledNode::Kind::kCheck;
     n.check = static_cast<uint32_t>(out_.checks.size());
     out_.checks.push_back(std::move(check));
     return n;
+  }
+
+  // As libsinsp compiles a regex operand: RE2 with its POSIX options
+  // (egrep syntax, leftmost-longest), once per rule at load time.
+  std::shared_ptr<const re2::RE2> compileRegex(const std::string& pattern, SourcePos pos) {
+    re2::RE2::Options options(re2::RE2::POSIX);
+    options.set_log_errors(false);  // the error is reported as a CompileError
+    auto re = std::make_shared<const re2::RE2>(pattern, options);
+    if (!re->ok()) throw CompileError("invalid regex pattern: " + re->error(), pos, context());
+    return re;
   }
 
   void compileRhsField(const Expr& e, const FieldInfo& lhs, CompiledCheck& check) {

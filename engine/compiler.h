@@ -8,7 +8,7 @@
 // Operator rules (what Falco's libsinsp accepts, checked here at compile time
 // rather than at evaluation):
 // - strings: = != contains icontains bcontains startswith bstartswith
-//   endswith glob iglob in intersects pmatch exists;
+//   endswith glob iglob regex in intersects pmatch exists;
 // - numbers and times: = != < <= > >= in intersects exists;
 // - bool, ipaddr, ipnet: = != in intersects exists;
 // - byte buffers: = != bcontains bstartswith exists;
@@ -18,6 +18,8 @@
 //   list flag whatever the argument;
 // - on a single-valued field `in` and `intersects` both mean "the value is in
 //   the set"; pmatch means "the path is, or is under, one of the prefixes";
+// - regex: strings only, one pattern, compiled here with RE2's POSIX
+//   options (an invalid one is an error); it must match the whole value;
 // - field-to-field (`f1 op val(f2)`): both single-valued, same type (not
 //   ipnet), operators = != < <= > >= contains icontains startswith endswith
 //   glob iglob as the type allows.
@@ -33,6 +35,10 @@
 #include "engine/ast.h"
 #include "engine/field_catalog.h"
 #include "engine/request_plan.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
 
 namespace bulkhead {
 
@@ -61,6 +67,9 @@ struct CompiledCheck {
   CmpOp op = CmpOp::kExists;
   std::vector<Literal> values;  // sorted by bytes for string sets
   std::optional<uint32_t> rhsSlot;
+  // `regex`: the pattern, compiled once here. Shared so that compiled rules
+  // stay copyable; RE2 matching is safe from several threads.
+  std::shared_ptr<const re2::RE2> regex;
 };
 
 struct CompiledNode {

@@ -1,5 +1,7 @@
 #include "engine/evaluator.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -77,6 +79,10 @@ bool compareOne(const CompiledCheck& c, const Value& v, const Rhs& lit) {
           return globMatch(l, s, true);
         case CmpOp::kPMatch:
           return pathPrefixMatch(l, s);
+        case CmpOp::kRegex:
+          // A full match, as libsinsp asks RE2 for one (ANCHOR_BOTH).
+          return c.regex && c.regex->Match(re2::StringPiece(s.data(), s.size()), 0, s.size(),
+                                           re2::RE2::ANCHOR_BOTH, nullptr, 0);
         default:
           return false;
       }

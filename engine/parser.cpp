@@ -139,7 +139,6 @@ class Parser {
     node->field = finishField(std::move(name), pos);
     cur_.skipSpace();
     SourcePos opPos = cur_.pos();
-    if (cur_.tryWord("regex")) throw ParseError("operator 'regex' is not supported", opPos);
     auto op = scanOperator();
     if (!op) {
       if (cur_.atEnd())

@@ -16,7 +16,7 @@
 //   Ident      ::= [A-Za-z_][A-Za-z0-9_]*
 //   CmpOp      ::= "=" | "==" | "!=" | "<" | "<=" | ">" | ">="
 //                | "contains" | "icontains" | "bcontains" | "startswith"
-//                | "bstartswith" | "endswith" | "glob" | "iglob"
+//                | "bstartswith" | "endswith" | "glob" | "iglob" | "regex"
 //   ListOp     ::= "in" | "intersects" | "pmatch"
 //   Value      ::= Quoted | Bare | "val" "(" Field ")"
 //   ListValue  ::= "(" ( Item ( "," Item )* )? ")" | Ident   (a list name)
@@ -28,8 +28,8 @@
 // Precedence: not > and > or; and/or are left-associative.
 // A bare item of a ListValue that names a list is expanded at compile time.
 // Constructs of Falco's language this parser rejects with a clear message:
-// the `regex` operator, field transformers (tolower(), toupper(), b64(),
-// basename(), len()) and the `== anyof`/`!= allof` modifiers.
+// field transformers (tolower(), toupper(), b64(), basename(), len()) and
+// the `== anyof`/`!= allof` modifiers.
 #pragma once
 
 #include <string_view>

@@ -65,6 +65,8 @@ TEST(Parser, EveryOperator) {
   EXPECT_EQ(p("a.b in ()"), "a.b in []");
   EXPECT_EQ(p("a.b in my_list"), "a.b in list:my_list");
   EXPECT_EQ(p("a.b = val(c.d[1])"), "a.b = val(c.d[1])");
+  EXPECT_EQ(p("a.b regex '[a-z]+/x'"), "a.b regex '[a-z]+/x");
+  EXPECT_EQ(p("a.b regex x|y"), "a.b regex x|y");
 }
 
 TEST(Parser, OperatorTableRoundTrips) {
@@ -73,7 +75,8 @@ TEST(Parser, OperatorTableRoundTrips) {
     EXPECT_EQ(parseCmpOp(opName(op)), op) << opName(op);
   }
   EXPECT_EQ(parseCmpOp("=="), CmpOp::kEq);
-  EXPECT_EQ(parseCmpOp("regex"), std::nullopt);
+  EXPECT_EQ(parseCmpOp("regex"), CmpOp::kRegex);
+  EXPECT_EQ(parseCmpOp("Regex"), std::nullopt);
   EXPECT_EQ(parseCmpOp("in "), std::nullopt);
   EXPECT_EQ(parseCmpOp(""), std::nullopt);
 }
@@ -183,7 +186,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"and a.b exists", "expected a field, a macro or '(' before 'and'", 1},
         ErrorCase{"()", "unexpected ')': expected a field, a macro or '('", 2},
         ErrorCase{"= x", "expected a field, a macro or '(', found '= x'", 1},
-        ErrorCase{"a.b regex x", "operator 'regex' is not supported", 5},
+        ErrorCase{"a.b regex", "expected a value after operator 'regex'", 10},
+        ErrorCase{"a.b regex (x, y)", "operator 'regex' takes one value, not a list", 11},
         ErrorCase{"a.b", "expected an operator after field 'a.b'", 4},
         ErrorCase{"a.b foo", "expected an operator after field 'a.b', found 'foo'", 5},
         ErrorCase{"a.b = anyof (x)", "operator modifiers 'anyof'/'allof' are not supported", 5},

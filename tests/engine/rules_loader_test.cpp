@@ -250,6 +250,34 @@ TEST_F(RulesLoaderTest, SkipIfUnknownFilter) {
   EXPECT_NE(r.warnings()[0].message.find("skip-if-unknown-filter"), std::string::npos);
 }
 
+TEST_F(RulesLoaderTest, Regex) {
+  LoadResult r = load(R"yaml(
+- macro: shell_binary
+  condition: t.str regex '.*/(ba|z)?sh'
+- rule: Shell
+  desc: d
+  condition: shell_binary
+  output: "%t.str"
+  priority: INFO
+  source: test
+  exceptions:
+    - name: vendor
+      fields: [t.str]
+      comps: [regex]
+      values: [['/opt/[a-z]+/bin/.*']]
+)yaml");
+  ASSERT_TRUE(r.ok()) << dump(r);
+  auto row = [](const std::string& path) { return Row{{"t.str", {path}}}; };
+  EXPECT_TRUE(matches(r, "Shell", row("/bin/bash")));
+  EXPECT_TRUE(matches(r, "Shell", row("/opt/X/bin/sh")));  // not [a-z]+
+  EXPECT_FALSE(matches(r, "Shell", row("/bin/fish")));
+  EXPECT_FALSE(matches(r, "Shell", row("/opt/acme/bin/sh")));  // the exception
+  const CompiledRule& rule = r.forSource("test")->rules()[0];
+  ASSERT_EQ(rule.condition.checks.size(), 2u);
+  EXPECT_NE(rule.condition.checks[0].regex, nullptr);  // compiled with the rule
+  EXPECT_NE(rule.condition.checks[1].regex, nullptr);
+}
+
 TEST_F(RulesLoaderTest, Versions) {
   EXPECT_TRUE(load("- required_engine_version: 15\n").ok());
   EXPECT_TRUE(load("- required_engine_version: 0.40.0\n").ok());
@@ -416,9 +444,25 @@ INSTANTIATE_TEST_SUITE_P(
                       "fields"},
         LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
                       "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
-                      "      comps: [regex]\n      values: [[a]]\n",
+                      "      comps: [matches]\n      values: [[a]]\n",
                       "r.yaml:10:14: error: rule 'R': exception 'e': unsupported comparison "
-                      "'regex'"},
+                      "'matches'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
+                      "      comps: [regex]\n      values: [['(']]\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e': invalid regex pattern: "
+                      "missing ): ("},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.str regex '(a'\n  output: o\n"
+                      "  priority: INFO\n  source: test\n",
+                      "r.yaml:3:26: error: rule 'R': invalid regex pattern: missing ): (a"},
+        LoadErrorCase{"- macro: m\n  condition: t.str regex '*a'\n- rule: R\n  desc: d\n"
+                      "  condition: m\n  output: o\n  priority: INFO\n  source: test\n",
+                      "r.yaml:2:26: error: rule 'R': in macro 'm': invalid regex pattern: no "
+                      "argument for repetition operator: *"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num regex x\n  output: o\n"
+                      "  priority: INFO\n  source: test\n",
+                      "r.yaml:3:14: error: rule 'R': operator 'regex' does not apply to field "
+                      "'t.num' of type uint64"},
         // `exists` is a condition operator but takes no value to compare with.
         LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
                       "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
