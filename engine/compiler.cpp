@@ -149,44 +149,48 @@ class Compiler {
     const FieldInfo& field = resolve(e.field);
     CompiledCheck check;
     check.slot = plan_.add(field, makeRequest(field, e.field, context()));
-    check.type = field.type;
-    check.isList = field.isList;
+    check.lhs = makeChain(field, e.field, context());
+    check.type = check.lhs.output.type;
+    check.isList = check.lhs.output.isList;
     check.op = e.op;
     std::string fieldText = "field '" + e.field.text() + "'";
-    if (field.isList && e.op != CmpOp::kExists && e.op != CmpOp::kIn && e.op != CmpOp::kIntersects)
+    if (check.isList && e.op != CmpOp::kExists && e.op != CmpOp::kIn && e.op != CmpOp::kIntersects)
       throw CompileError(fieldText +
                              " is a list: only 'exists', 'in' and 'intersects' apply, not '" +
                              std::string(opName(e.op)) + "'",
                          e.pos, context());
-    if (!opAllowedForType(field.type, e.op))
+    if (!opAllowedForType(check.type, e.op))
       throw CompileError("operator '" + std::string(opName(e.op)) + "' does not apply to " +
-                             fieldText + " of type " + std::string(typeName(field.type)),
+                             fieldText + " of type " + std::string(typeName(check.type)),
                          e.pos, context());
     if (e.rhsField) {
-      compileRhsField(e, field, check);
+      compileRhsField(e, check);
     } else if (e.op != CmpOp::kExists) {
-      bool hex = e.op == CmpOp::kBContains || e.op == CmpOp::kBStartsWith;
-      std::vector<ValueText> values = expandValues(e);
-      for (const auto& v : values) {
-        std::string why;
-        auto lit = parseLiteral(field.type, v.text, hex, why);
-        if (!lit)
-          throw CompileError("type mismatch: " + fieldText + " compared with " + why, v.pos,
-                             context());
-        check.values.push_back(std::move(*lit));
-      }
-      if (opTakesList(e.op) && field.type == ValueType::kString) {
-        std::sort(check.values.begin(), check.values.end(),
-                  [](const Literal& a, const Literal& b) { return a.bytes < b.bytes; });
-      }
-      if (e.op == CmpOp::kRegex)
-        check.regex = compileRegex(check.values.at(0).bytes, values[0].pos);
+      compileValues(e, fieldText, check);
     }
     CompiledNode n;
     n.kind = CompiledNode::Kind::kCheck;
     n.check = static_cast<uint32_t>(out_.checks.size());
     out_.checks.push_back(std::move(check));
     return n;
+  }
+
+  void compileValues(const Expr& e, const std::string& fieldText, CompiledCheck& check) {
+    bool hex = e.op == CmpOp::kBContains || e.op == CmpOp::kBStartsWith;
+    std::vector<ValueText> values = expandValues(e);
+    for (const auto& v : values) {
+      std::string why;
+      auto lit = parseLiteral(check.type, v.text, hex, why);
+      if (!lit)
+        throw CompileError("type mismatch: " + fieldText + " compared with " + why, v.pos,
+                           context());
+      check.values.push_back(std::move(*lit));
+    }
+    if (opTakesList(e.op) && check.type == ValueType::kString) {
+      std::sort(check.values.begin(), check.values.end(),
+                [](const Literal& a, const Literal& b) { return a.bytes < b.bytes; });
+    }
+    if (e.op == CmpOp::kRegex) check.regex = compileRegex(check.values.at(0).bytes, values[0].pos);
   }
 
   // As libsinsp compiles a regex operand: RE2 with its POSIX options
@@ -199,7 +203,7 @@ class Compiler {
     return re;
   }
 
-  void compileRhsField(const Expr& e, const FieldInfo& lhs, CompiledCheck& check) {
+  void compileRhsField(const Expr& e, CompiledCheck& check) {
     const FieldRef& ref = *e.rhsField;
     const FieldInfo& rhs = resolve(ref);
     static constexpr CmpOp kAllowed[] = {CmpOp::kEq,       CmpOp::kNe,        CmpOp::kLt,
@@ -210,14 +214,16 @@ class Compiler {
       throw CompileError("operator '" + std::string(opName(e.op)) +
                              "' does not take a field on its right-hand side",
                          ref.pos, context());
-    if (lhs.isList || rhs.isList)
+    check.rhs = makeChain(rhs, ref, context());
+    const FieldShape lhsShape = check.lhs.output, rhsShape = check.rhs.output;
+    if (lhsShape.isList || rhsShape.isList)
       throw CompileError("list fields cannot be compared with another field", ref.pos, context());
-    if (lhs.type == ValueType::kIpNet || rhs.type == ValueType::kIpNet)
+    if (lhsShape.type == ValueType::kIpNet || rhsShape.type == ValueType::kIpNet)
       throw CompileError("ipnet fields cannot be compared with another field", ref.pos, context());
-    if (lhs.type != rhs.type)
+    if (lhsShape.type != rhsShape.type)
       throw CompileError("type mismatch: field '" + e.field.text() + "' (" +
-                             std::string(typeName(lhs.type)) + ") compared with field '" +
-                             ref.text() + "' (" + std::string(typeName(rhs.type)) + ")",
+                             std::string(typeName(lhsShape.type)) + ") compared with field '" +
+                             ref.text() + "' (" + std::string(typeName(rhsShape.type)) + ")",
                          ref.pos, context());
     check.rhsSlot = plan_.add(rhs, makeRequest(rhs, ref, context()));
   }
@@ -272,6 +278,26 @@ FieldRequest makeRequest(const FieldInfo& field, const FieldRef& ref, const std:
   if (ref.arg.empty())
     throw CompileError("field '" + field.name + "' has an empty argument", ref.pos, context);
   return r;
+}
+
+TransformChain makeChain(const FieldInfo& field, const FieldRef& ref, const std::string& context) {
+  TransformChain chain;
+  chain.input = FieldShape{field.type, field.isList};
+  chain.output = chain.input;
+  for (const TransformerUse& t : ref.transformers) {
+    auto next = transformedShape(t.kind, chain.output);
+    // libsinsp's wording, with bulkhead's type names.
+    if (!next)
+      throw CompileError("can't add field transformer: type '" +
+                             std::string(typeName(chain.output.type)) + "' is not supported by '" +
+                             std::string(transformerName(t.kind)) + "' transformer applied on " +
+                             (chain.output.isList ? "list " : "") + "field '" + ref.plainText() +
+                             "'",
+                         t.pos, context);
+    chain.steps.push_back(t.kind);
+    chain.output = *next;
+  }
+  return chain;
 }
 
 CompiledFilter compileCondition(const Expr& expr, const Definitions& defs,

@@ -19,6 +19,8 @@ const char* kSeeds[] = {
     "ka.uri=/healthz or ka.uri startswith /healthz?",
     "json.value[/requestParameters/publicAccessBlock]=\"\" and (a.b = 'x\\'y' or not c.d exists)",
     "t.str = val(t.other) and t.num >= 3 and t.ip in (10.0.0.1, ::1)",
+    "tolower(basename(t.str)) regex '(ba|z)?sh' and len(t.list) > 1 and t.str = toupper(t.other)",
+    "b64(t.key[/a]) regex \"[[:alpha:]]+[0-9]{2,}\" or not len( toupper(t.idx[0]) ) in (1, 2)",
 };
 
 std::string mutate(std::string s, std::mt19937& rng) {

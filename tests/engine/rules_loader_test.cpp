@@ -250,14 +250,14 @@ TEST_F(RulesLoaderTest, SkipIfUnknownFilter) {
   EXPECT_NE(r.warnings()[0].message.find("skip-if-unknown-filter"), std::string::npos);
 }
 
-TEST_F(RulesLoaderTest, Regex) {
+TEST_F(RulesLoaderTest, RegexAndTransformers) {
   LoadResult r = load(R"yaml(
 - macro: shell_binary
-  condition: t.str regex '.*/(ba|z)?sh'
+  condition: basename(t.str) regex '(ba|z)?sh'
 - rule: Shell
   desc: d
-  condition: shell_binary
-  output: "%t.str"
+  condition: shell_binary and tolower(t.other) != root
+  output: "%t.str by %t.other"
   priority: INFO
   source: test
   exceptions:
@@ -265,17 +265,44 @@ TEST_F(RulesLoaderTest, Regex) {
       fields: [t.str]
       comps: [regex]
       values: [['/opt/[a-z]+/bin/.*']]
+    - name: admin_short_paths
+      fields: [toupper(t.other), len(t.str)]
+      comps: [=, <]
+      values: [[ADMIN, 9]]
 )yaml");
   ASSERT_TRUE(r.ok()) << dump(r);
-  auto row = [](const std::string& path) { return Row{{"t.str", {path}}}; };
-  EXPECT_TRUE(matches(r, "Shell", row("/bin/bash")));
-  EXPECT_TRUE(matches(r, "Shell", row("/opt/X/bin/sh")));  // not [a-z]+
-  EXPECT_FALSE(matches(r, "Shell", row("/bin/fish")));
-  EXPECT_FALSE(matches(r, "Shell", row("/opt/acme/bin/sh")));  // the exception
+  auto row = [](const std::string& path, const std::string& user) {
+    return Row{{"t.str", {path}}, {"t.other", {user}}};
+  };
+  EXPECT_TRUE(matches(r, "Shell", row("/bin/bash", "alice")));
+  EXPECT_TRUE(matches(r, "Shell", row("/usr/bin/zsh", "alice")));
+  EXPECT_TRUE(matches(r, "Shell", row("/opt/X/bin/sh", "alice")));  // not [a-z]+
+  EXPECT_FALSE(matches(r, "Shell", row("/bin/fish", "alice")));
+  EXPECT_FALSE(matches(r, "Shell", row("/bin/bash", "Root")));
+  EXPECT_FALSE(matches(r, "Shell", row("/opt/acme/bin/sh", "alice")));  // vendor
+  EXPECT_FALSE(matches(r, "Shell", row("/bin/sh", "Admin")));           // admin_short_paths
+  EXPECT_TRUE(matches(r, "Shell", row("/usr/bin/zsh", "admin")));       // 12 is not < 9
   const CompiledRule& rule = r.forSource("test")->rules()[0];
-  ASSERT_EQ(rule.condition.checks.size(), 2u);
+  ASSERT_EQ(rule.condition.checks.size(), 5u);
   EXPECT_NE(rule.condition.checks[0].regex, nullptr);  // compiled with the rule
-  EXPECT_NE(rule.condition.checks[1].regex, nullptr);
+  EXPECT_NE(rule.condition.checks[2].regex, nullptr);
+}
+
+TEST_F(RulesLoaderTest, TransformersAndSkipIfUnknownFilter) {
+  LoadResult r = load(R"(
+- rule: Maybe
+  desc: d
+  condition: tolower(t.missing) = x
+  output: o
+  priority: INFO
+  source: test
+  skip-if-unknown-filter: true
+)");
+  EXPECT_TRUE(r.ok()) << dump(r);
+  ASSERT_EQ(r.warnings().size(), 1u);
+  EXPECT_EQ(r.warnings()[0].toString(),
+            "r.yaml:2:3: warning: rule 'Maybe': skipped (skip-if-unknown-filter): unknown field "
+            "'t.missing' for source 'test'");
 }
 
 TEST_F(RulesLoaderTest, Versions) {
@@ -452,6 +479,18 @@ INSTANTIATE_TEST_SUITE_P(
                       "      comps: [regex]\n      values: [['(']]\n",
                       "r.yaml:8:7: error: rule 'R': exception 'e': invalid regex pattern: "
                       "missing ): ("},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [len(t.num)]\n"
+                      "      values: [[1]]\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e': can't add field transformer: "
+                      "type 'uint64' is not supported by 'len' transformer applied on field "
+                      "'t.num'"},
+        LoadErrorCase{
+            "- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+            "  source: test\n  exceptions:\n    - name: e\n      fields: [tolower t.str]\n"
+            "      values: [[a]]\n",
+            "r.yaml:8:7: error: rule 'R': exception 'e': 'tolower t.str' is not a "
+            "field"},
         LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.str regex '(a'\n  output: o\n"
                       "  priority: INFO\n  source: test\n",
                       "r.yaml:3:26: error: rule 'R': invalid regex pattern: missing ): (a"},
@@ -463,6 +502,14 @@ INSTANTIATE_TEST_SUITE_P(
                       "  priority: INFO\n  source: test\n",
                       "r.yaml:3:14: error: rule 'R': operator 'regex' does not apply to field "
                       "'t.num' of type uint64"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: foo(t.str) = x\n  output: o\n"
+                      "  priority: INFO\n  source: test\n",
+                      "r.yaml:3:14: error: rule 'R': invalid condition: unknown field transformer "
+                      "'foo': expected one of 'tolower', 'toupper', 'b64', 'basename', 'len'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num = 1 and len(t.num) > 1\n"
+                      "  output: o\n  priority: INFO\n  source: test\n",
+                      "r.yaml:3:28: error: rule 'R': can't add field transformer: type 'uint64' "
+                      "is not supported by 'len' transformer applied on field 't.num'"},
         // `exists` is a condition operator but takes no value to compare with.
         LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
                       "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
