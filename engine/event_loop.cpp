@@ -8,6 +8,26 @@
 
 namespace bulkhead {
 
+namespace {
+
+Alert::Field alertField(const OutputPart& part, const FieldValueSource& values, size_t event) {
+  Alert::Field f;
+  f.name = part.field.text();
+  const FieldReader field(values, event, part.slot, part.chain);
+  const size_t n = field.count();
+  f.present = n > 0;
+  f.type = part.type;
+  f.isList = part.isList;
+  f.transformed = part.transformed;
+  if (f.present) f.value = renderField(part, values, event);
+  if (f.isList) {
+    for (size_t i = 0; i < n; ++i) f.items.push_back(formatValue(part.type, field.at(i)));
+  }
+  return f;
+}
+
+}  // namespace
+
 SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> plugins,
                                std::vector<PluginHost*> hosts, size_t sourcePlugin,
                                const RuleSet* rules, AlertSink& sink, Priority minimum,
@@ -169,17 +189,10 @@ void SourcePipeline::process(std::span<const EventRef> events) {
     a.output = rules_->renderOutput(m.rule, values, e);
     for (const OutputPart& part : rule.output.parts()) {
       if (!part.isField) continue;
-      Alert::Field f;
-      f.name = part.field.text();
-      const size_t n = values.count(e, part.slot);
-      f.present = n > 0;
-      f.type = part.type;
-      f.isList = part.isList;
-      if (f.present) f.value = renderField(part, values, e);
-      if (f.isList) {
-        for (size_t i = 0; i < n; ++i) f.items.push_back(formatValue(part.type, values.at(e, part.slot, i)));
-      }
-      a.fields.push_back(std::move(f));
+      // As libsinsp's formatter lists them: the plain field a transformer
+      // wraps, then the transformed one.
+      if (part.transformed) a.fields.push_back(alertField(part.untransformed(), values, e));
+      a.fields.push_back(alertField(part, values, e));
     }
     sink_.emit(a);
   }

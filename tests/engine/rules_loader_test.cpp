@@ -257,7 +257,7 @@ TEST_F(RulesLoaderTest, RegexAndTransformers) {
 - rule: Shell
   desc: d
   condition: shell_binary and tolower(t.other) != root
-  output: "%t.str by %t.other"
+  output: "%toupper(basename(t.str)) by %t.other (%len(t.list) tags)"
   priority: INFO
   source: test
   exceptions:
@@ -286,6 +286,11 @@ TEST_F(RulesLoaderTest, RegexAndTransformers) {
   ASSERT_EQ(rule.condition.checks.size(), 5u);
   EXPECT_NE(rule.condition.checks[0].regex, nullptr);  // compiled with the rule
   EXPECT_NE(rule.condition.checks[2].regex, nullptr);
+  std::vector<std::string> transformed;
+  for (const OutputPart& p : rule.output.parts()) {
+    if (p.transformed) transformed.push_back(p.field.text());
+  }
+  EXPECT_EQ(transformed, (std::vector<std::string>{"toupper(basename(t.str))", "len(t.list)"}));
 }
 
 TEST_F(RulesLoaderTest, TransformersAndSkipIfUnknownFilter) {
@@ -510,6 +515,14 @@ INSTANTIATE_TEST_SUITE_P(
                       "  output: o\n  priority: INFO\n  source: test\n",
                       "r.yaml:3:28: error: rule 'R': can't add field transformer: type 'uint64' "
                       "is not supported by 'len' transformer applied on field 't.num'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num = 1\n"
+                      "  output: \"x %tolower(t.num)\"\n  priority: INFO\n  source: test\n",
+                      "r.yaml:4:15: error: rule 'R': in output: can't add field transformer: type "
+                      "'uint64' is not supported by 'tolower' transformer applied on field "
+                      "'t.num'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num = 1\n"
+                      "  output: \"%toupper(t.str\"\n  priority: INFO\n  source: test\n",
+                      "r.yaml:4:26: error: rule 'R': in output: expected ')' to close toupper("},
         // `exists` is a condition operator but takes no value to compare with.
         LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
                       "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
