@@ -10,7 +10,7 @@ SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
 DEPS := cmake make g++ clang pkg-config python3 \
         libboost1.81-dev libboost-json1.81-dev \
         capnproto libcapnp-dev libseccomp-dev libspdlog-dev libfmt-dev \
-        libyaml-cpp-dev libcli11-dev clang-tidy libgtest-dev libgmock-dev libbenchmark-dev
+        libyaml-cpp-dev libcli11-dev libre2-dev clang-tidy libgtest-dev libgmock-dev libbenchmark-dev
 
 .PHONY: all setup build run test test-sanitize test-fuzz lint bench clean
 

@@ -1,5 +1,7 @@
 #include "engine/ast.h"
 
+#include <iterator>
+
 namespace bulkhead {
 
 namespace {
@@ -23,8 +25,14 @@ constexpr CmpOpSpelling kSpellings[] = {
     {"in", CmpOp::kIn},
     {"intersects", CmpOp::kIntersects},
     {"pmatch", CmpOp::kPMatch},
+    {"regex", CmpOp::kRegex},
     {"exists", CmpOp::kExists},
 };
+
+// In Falco's order; the index is the Transformer's value.
+constexpr std::string_view kTransformerNames[] = {"tolower", "toupper", "b64", "basename", "len"};
+static_assert(std::size(kTransformerNames) == static_cast<size_t>(Transformer::kLen) + 1,
+              "every Transformer needs a name in kTransformerNames");
 
 // A table lookup loses the switch's -Wswitch check that every operator has
 // a name; this puts it back at compile time. kExists is the last operator.
@@ -54,6 +62,26 @@ std::string_view opName(CmpOp op) {
     if (s.op == op) return s.text;
   }
   return "?";
+}
+
+std::optional<Transformer> parseTransformer(std::string_view name) {
+  for (size_t i = 0; i < std::size(kTransformerNames); ++i) {
+    if (kTransformerNames[i] == name) return static_cast<Transformer>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view transformerName(Transformer t) {
+  return kTransformerNames[static_cast<size_t>(t)];
+}
+
+std::span<const std::string_view> transformerNames() { return kTransformerNames; }
+
+std::string FieldRef::text() const {
+  std::string out = plainText();
+  for (const TransformerUse& t : transformers)
+    out = std::string(transformerName(t.kind)) + "(" + out + ")";
+  return out;
 }
 
 bool opTakesList(CmpOp op) {

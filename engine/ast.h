@@ -30,6 +30,7 @@ enum class CmpOp : uint8_t {
   kIn,
   kIntersects,
   kPMatch,
+  kRegex,
   kExists,  // stays last: ast.cpp checks that each operator up to it is spelled
 };
 
@@ -48,13 +49,34 @@ std::string_view opName(CmpOp op);
 // in, intersects and pmatch compare against a list of values.
 bool opTakesList(CmpOp op);
 
+// Falco's field transformers, `tolower(f)` and so on (see transformers.h
+// for what each does and which types it takes).
+enum class Transformer : uint8_t { kToLower, kToUpper, kB64, kBasename, kLen };
+
+// The transformer spelled `name`; nullopt when none is.
+std::optional<Transformer> parseTransformer(std::string_view name);
+std::string_view transformerName(Transformer t);
+// Every transformer's name, in Falco's order.
+std::span<const std::string_view> transformerNames();
+
+struct TransformerUse {
+  Transformer kind = Transformer::kToLower;
+  SourcePos pos;  // of its name
+};
+
 struct FieldRef {
   std::string name;
   std::string arg;  // raw text between the brackets
   bool hasArg = false;
   SourcePos pos;
+  // The transformers applied to the field, innermost first:
+  // `tolower(basename(f))` holds basename, then tolower.
+  std::vector<TransformerUse> transformers;
 
-  std::string text() const { return hasArg ? name + "[" + arg + "]" : name; }
+  // The field as written, without its transformers: "f", "f[arg]".
+  std::string plainText() const { return hasArg ? name + "[" + arg + "]" : name; }
+  // As written, transformers included: "tolower(basename(f[arg]))".
+  std::string text() const;
 };
 
 struct ValueText {

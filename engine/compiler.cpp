@@ -1,5 +1,7 @@
 #include "engine/compiler.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <charconv>
 #include <set>
@@ -42,6 +44,7 @@ bool opAllowedForType(ValueType t, CmpOp op) {
     case CmpOp::kGlob:
     case CmpOp::kIGlob:
     case CmpOp::kPMatch:
+    case CmpOp::kRegex:
       return t == ValueType::kString;
   }
   return false;
@@ -146,35 +149,24 @@ class Compiler {
     const FieldInfo& field = resolve(e.field);
     CompiledCheck check;
     check.slot = plan_.add(field, makeRequest(field, e.field, context()));
-    check.type = field.type;
-    check.isList = field.isList;
+    check.lhs = makeChain(field, e.field, context());
+    check.type = check.lhs.output.type;
+    check.isList = check.lhs.output.isList;
     check.op = e.op;
     std::string fieldText = "field '" + e.field.text() + "'";
-    if (field.isList && e.op != CmpOp::kExists && e.op != CmpOp::kIn && e.op != CmpOp::kIntersects)
+    if (check.isList && e.op != CmpOp::kExists && e.op != CmpOp::kIn && e.op != CmpOp::kIntersects)
       throw CompileError(fieldText +
                              " is a list: only 'exists', 'in' and 'intersects' apply, not '" +
                              std::string(opName(e.op)) + "'",
                          e.pos, context());
-    if (!opAllowedForType(field.type, e.op))
+    if (!opAllowedForType(check.type, e.op))
       throw CompileError("operator '" + std::string(opName(e.op)) + "' does not apply to " +
-                             fieldText + " of type " + std::string(typeName(field.type)),
+                             fieldText + " of type " + std::string(typeName(check.type)),
                          e.pos, context());
     if (e.rhsField) {
-      compileRhsField(e, field, check);
+      compileRhsField(e, check);
     } else if (e.op != CmpOp::kExists) {
-      bool hex = e.op == CmpOp::kBContains || e.op == CmpOp::kBStartsWith;
-      for (const auto& v : expandValues(e)) {
-        std::string why;
-        auto lit = parseLiteral(field.type, v.text, hex, why);
-        if (!lit)
-          throw CompileError("type mismatch: " + fieldText + " compared with " + why, v.pos,
-                             context());
-        check.values.push_back(std::move(*lit));
-      }
-      if (opTakesList(e.op) && field.type == ValueType::kString) {
-        std::sort(check.values.begin(), check.values.end(),
-                  [](const Literal& a, const Literal& b) { return a.bytes < b.bytes; });
-      }
+      compileValues(e, fieldText, check);
     }
     CompiledNode n;
     n.kind = CompiledNode::Kind::kCheck;
@@ -183,7 +175,35 @@ class Compiler {
     return n;
   }
 
-  void compileRhsField(const Expr& e, const FieldInfo& lhs, CompiledCheck& check) {
+  void compileValues(const Expr& e, const std::string& fieldText, CompiledCheck& check) {
+    bool hex = e.op == CmpOp::kBContains || e.op == CmpOp::kBStartsWith;
+    std::vector<ValueText> values = expandValues(e);
+    for (const auto& v : values) {
+      std::string why;
+      auto lit = parseLiteral(check.type, v.text, hex, why);
+      if (!lit)
+        throw CompileError("type mismatch: " + fieldText + " compared with " + why, v.pos,
+                           context());
+      check.values.push_back(std::move(*lit));
+    }
+    if (opTakesList(e.op) && check.type == ValueType::kString) {
+      std::sort(check.values.begin(), check.values.end(),
+                [](const Literal& a, const Literal& b) { return a.bytes < b.bytes; });
+    }
+    if (e.op == CmpOp::kRegex) check.regex = compileRegex(check.values.at(0).bytes, values[0].pos);
+  }
+
+  // As libsinsp compiles a regex operand: RE2 with its POSIX options
+  // (egrep syntax, leftmost-longest), once per rule at load time.
+  std::shared_ptr<const re2::RE2> compileRegex(const std::string& pattern, SourcePos pos) {
+    re2::RE2::Options options(re2::RE2::POSIX);
+    options.set_log_errors(false);  // the error is reported as a CompileError
+    auto re = std::make_shared<const re2::RE2>(pattern, options);
+    if (!re->ok()) throw CompileError("invalid regex pattern: " + re->error(), pos, context());
+    return re;
+  }
+
+  void compileRhsField(const Expr& e, CompiledCheck& check) {
     const FieldRef& ref = *e.rhsField;
     const FieldInfo& rhs = resolve(ref);
     static constexpr CmpOp kAllowed[] = {CmpOp::kEq,       CmpOp::kNe,        CmpOp::kLt,
@@ -194,14 +214,16 @@ class Compiler {
       throw CompileError("operator '" + std::string(opName(e.op)) +
                              "' does not take a field on its right-hand side",
                          ref.pos, context());
-    if (lhs.isList || rhs.isList)
+    check.rhs = makeChain(rhs, ref, context());
+    const FieldShape lhsShape = check.lhs.output, rhsShape = check.rhs.output;
+    if (lhsShape.isList || rhsShape.isList)
       throw CompileError("list fields cannot be compared with another field", ref.pos, context());
-    if (lhs.type == ValueType::kIpNet || rhs.type == ValueType::kIpNet)
+    if (lhsShape.type == ValueType::kIpNet || rhsShape.type == ValueType::kIpNet)
       throw CompileError("ipnet fields cannot be compared with another field", ref.pos, context());
-    if (lhs.type != rhs.type)
+    if (lhsShape.type != rhsShape.type)
       throw CompileError("type mismatch: field '" + e.field.text() + "' (" +
-                             std::string(typeName(lhs.type)) + ") compared with field '" +
-                             ref.text() + "' (" + std::string(typeName(rhs.type)) + ")",
+                             std::string(typeName(lhsShape.type)) + ") compared with field '" +
+                             ref.text() + "' (" + std::string(typeName(rhsShape.type)) + ")",
                          ref.pos, context());
     check.rhsSlot = plan_.add(rhs, makeRequest(rhs, ref, context()));
   }
@@ -256,6 +278,26 @@ FieldRequest makeRequest(const FieldInfo& field, const FieldRef& ref, const std:
   if (ref.arg.empty())
     throw CompileError("field '" + field.name + "' has an empty argument", ref.pos, context);
   return r;
+}
+
+TransformChain makeChain(const FieldInfo& field, const FieldRef& ref, const std::string& context) {
+  TransformChain chain;
+  chain.input = FieldShape{field.type, field.isList};
+  chain.output = chain.input;
+  for (const TransformerUse& t : ref.transformers) {
+    auto next = transformedShape(t.kind, chain.output);
+    // libsinsp's wording, with bulkhead's type names.
+    if (!next)
+      throw CompileError("can't add field transformer: type '" +
+                             std::string(typeName(chain.output.type)) + "' is not supported by '" +
+                             std::string(transformerName(t.kind)) + "' transformer applied on " +
+                             (chain.output.isList ? "list " : "") + "field '" + ref.plainText() +
+                             "'",
+                         t.pos, context);
+    chain.steps.push_back(t.kind);
+    chain.output = *next;
+  }
+  return chain;
 }
 
 CompiledFilter compileCondition(const Expr& expr, const Definitions& defs,

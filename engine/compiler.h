@@ -8,7 +8,7 @@
 // Operator rules (what Falco's libsinsp accepts, checked here at compile time
 // rather than at evaluation):
 // - strings: = != contains icontains bcontains startswith bstartswith
-//   endswith glob iglob in intersects pmatch exists;
+//   endswith glob iglob regex in intersects pmatch exists;
 // - numbers and times: = != < <= > >= in intersects exists;
 // - bool, ipaddr, ipnet: = != in intersects exists;
 // - byte buffers: = != bcontains bstartswith exists;
@@ -18,9 +18,15 @@
 //   list flag whatever the argument;
 // - on a single-valued field `in` and `intersects` both mean "the value is in
 //   the set"; pmatch means "the path is, or is under, one of the prefixes";
-// - field-to-field (`f1 op val(f2)`): both single-valued, same type (not
-//   ipnet), operators = != < <= > >= contains icontains startswith endswith
-//   glob iglob as the type allows.
+// - regex: strings only, one pattern, compiled here with RE2's POSIX
+//   options (an invalid one is an error); it must match the whole value;
+// - transformers (transformers.h) change the type the rules above see:
+//   `len(f) > 3` compares a uint64; one that does not apply to the field's
+//   type is an error, as in Falco;
+// - field-to-field (`f1 op val(f2)`, or `f1 op tolower(f2)`): both
+//   single-valued, same type (not ipnet) once transformed, operators
+//   = != < <= > >= contains icontains startswith endswith glob iglob as the
+//   type allows.
 #pragma once
 
 #include <map>
@@ -33,6 +39,11 @@
 #include "engine/ast.h"
 #include "engine/field_catalog.h"
 #include "engine/request_plan.h"
+#include "engine/transformers.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
 
 namespace bulkhead {
 
@@ -56,11 +67,16 @@ class CompileError : public std::runtime_error {
 
 struct CompiledCheck {
   uint32_t slot = 0;
-  ValueType type = ValueType::kString;
-  bool isList = false;
+  ValueType type = ValueType::kString;  // after the transformers
+  bool isList = false;                  // after the transformers
   CmpOp op = CmpOp::kExists;
   std::vector<Literal> values;  // sorted by bytes for string sets
   std::optional<uint32_t> rhsSlot;
+  TransformChain lhs;  // the left field's transformers (often none)
+  TransformChain rhs;  // the right field's, with rhsSlot
+  // `regex`: the pattern, compiled once here. Shared so that compiled rules
+  // stay copyable; RE2 matching is safe from several threads.
+  std::shared_ptr<const re2::RE2> regex;
 };
 
 struct CompiledNode {
@@ -88,6 +104,10 @@ std::vector<std::string> expandList(const Definitions& defs, const std::string& 
 // Builds the FieldRequest for a field reference; throws CompileError when the
 // argument does not fit the field's declaration.
 FieldRequest makeRequest(const FieldInfo& field, const FieldRef& ref, const std::string& context);
+
+// The transformers of a field reference checked against the field's type;
+// throws CompileError when one does not apply.
+TransformChain makeChain(const FieldInfo& field, const FieldRef& ref, const std::string& context);
 
 CompiledFilter compileCondition(const Expr& expr, const Definitions& defs,
                                 const FieldCatalog& catalog, RequestPlan& plan);

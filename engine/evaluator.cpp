@@ -1,5 +1,7 @@
 #include "engine/evaluator.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -77,6 +79,10 @@ bool compareOne(const CompiledCheck& c, const Value& v, const Rhs& lit) {
           return globMatch(l, s, true);
         case CmpOp::kPMatch:
           return pathPrefixMatch(l, s);
+        case CmpOp::kRegex:
+          // A full match, as libsinsp asks RE2 for one (ANCHOR_BOTH).
+          return c.regex && c.regex->Match(re2::StringPiece(s.data(), s.size()), 0, s.size(),
+                                           re2::RE2::ANCHOR_BOTH, nullptr, 0);
         default:
           return false;
       }
@@ -132,29 +138,49 @@ bool compareFields(const CompiledCheck& c, const Value& a, const Value& b) {
   return compareOne(c, a, Rhs{b.bytes, b.u64, 0});
 }
 
-bool evalCheck(const CompiledCheck& c, const FieldValueSource& src, size_t event) {
-  size_t n = src.count(event, c.slot);
+// A field without transformers, read straight from the source: what most
+// checks read, so it costs no more than the source's own calls.
+struct DirectValues {
+  const FieldValueSource& src;
+  size_t event;
+  uint32_t slot;
+
+  size_t count() const { return src.count(event, slot); }
+  Value at(size_t i) const { return src.at(event, slot, i); }
+};
+
+// `Values` is DirectValues or, for a transformed field, a FieldReader.
+template <typename Values>
+bool evalCheckOn(const CompiledCheck& c, const Values& lhs, const FieldValueSource& src,
+                 size_t event) {
+  size_t n = lhs.count();
   if (n == 0) return false;
   if (c.op == CmpOp::kExists) return true;
   if (c.rhsSlot) {
-    if (src.count(event, *c.rhsSlot) == 0) return false;
-    return compareFields(c, src.at(event, c.slot, 0), src.at(event, *c.rhsSlot, 0));
+    const FieldReader rhs(src, event, *c.rhsSlot, c.rhs);
+    if (rhs.count() == 0) return false;
+    return compareFields(c, lhs.at(0), rhs.at(0));
   }
   if (c.isList) {
     if (c.op == CmpOp::kIn) {
       for (size_t i = 0; i < n; ++i) {
-        if (!memberOf(c, src.at(event, c.slot, i))) return false;
+        if (!memberOf(c, lhs.at(i))) return false;
       }
       return true;
     }
     for (size_t i = 0; i < n; ++i) {
-      if (memberOf(c, src.at(event, c.slot, i))) return true;
+      if (memberOf(c, lhs.at(i))) return true;
     }
     return false;
   }
-  Value v = src.at(event, c.slot, 0);
+  Value v = lhs.at(0);
   if (opTakesList(c.op)) return memberOf(c, v);
   return !c.values.empty() && compareOne(c, v, rhsOf(c.values[0]));
+}
+
+bool evalCheck(const CompiledCheck& c, const FieldValueSource& src, size_t event) {
+  if (c.lhs.steps.empty()) return evalCheckOn(c, DirectValues{src, event, c.slot}, src, event);
+  return evalCheckOn(c, FieldReader(src, event, c.slot, c.lhs), src, event);
 }
 
 bool evalNode(const CompiledFilter& f, const CompiledNode& n, const FieldValueSource& src,

@@ -9,7 +9,9 @@
 // instead of one per field and event, which is what dominates (tens of
 // microseconds per wake-up against nanoseconds per extra value).
 //
-// A check on a field with no value is false (including `!=`), as in Falco.
+// A check on a field with no value is false (including `!=`), as in Falco;
+// so is one whose transformers leave the field without one (b64() of text
+// that is not base64).
 // A single-valued field for which a plugin returns several values is
 // compared through its first value.
 #pragma once

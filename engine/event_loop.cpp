@@ -16,16 +16,18 @@ bool usesEngineField(const RequestPlan& plan, EngineField f) {
   });
 }
 
-Alert::Field alertField(const OutputPart& part, const FieldValueSource& values, size_t e) {
+Alert::Field alertField(const OutputPart& part, const FieldValueSource& values, size_t event) {
   Alert::Field f;
   f.name = part.field.text();
-  const size_t n = values.count(e, part.slot);
+  const FieldReader field(values, event, part.slot, part.chain);
+  const size_t n = field.count();
   f.present = n > 0;
   f.type = part.type;
   f.isList = part.isList;
-  if (f.present) f.value = renderField(part, values, e);
+  f.transformed = part.transformed;
+  if (f.present) f.value = renderField(part, values, event);
   if (f.isList) {
-    for (size_t i = 0; i < n; ++i) f.items.push_back(formatValue(part.type, values.at(e, part.slot, i)));
+    for (size_t i = 0; i < n; ++i) f.items.push_back(formatValue(part.type, field.at(i)));
   }
   return f;
 }
@@ -200,7 +202,11 @@ void SourcePipeline::process(std::span<const EventRef> events) {
     a.tags = rule.tags;
     a.output = rules_->renderOutput(m.rule, values, e);
     for (const OutputPart& part : rule.output.parts()) {
-      if (part.isField) a.fields.push_back(alertField(part, values, e));
+      if (!part.isField) continue;
+      // As libsinsp's formatter lists them: the plain field a transformer
+      // wraps, then the transformed one.
+      if (part.transformed) a.fields.push_back(alertField(part.untransformed(), values, e));
+      a.fields.push_back(alertField(part, values, e));
     }
     for (const CompiledRule::ExtraField& x : rule.extraFields) {
       Alert::Field f;

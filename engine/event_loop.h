@@ -36,6 +36,10 @@ struct Alert {
     ValueType type = ValueType::kString;
     bool isList = false;
     std::vector<std::string> items;  // a list's values, each as text
+    // A transformed field, "tolower(ka.user.name)": Falco leaves it out of
+    // output_fields, which hold the plain field it wraps instead (the entry
+    // before it here).
+    bool transformed = false;
   };
   std::vector<Field> fields;
   // append_output's extra_fields: JSON output_fields only, after the rest.

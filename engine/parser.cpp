@@ -1,5 +1,6 @@
 #include "engine/parser.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -7,8 +8,16 @@ namespace bulkhead {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kTransformers = {"tolower", "toupper", "b64", "basename",
-                                                           "len"};
+// Falco 0.44 also takes these (libsinsp 0.25); its documentation does not
+// list them, and bulkhead does not implement them.
+constexpr std::array<std::string_view, 3> kUnsupportedTransformers = {"join", "concat", "getopt"};
+
+std::string quotedTransformerList() {
+  std::string out;
+  for (std::string_view name : transformerNames())
+    out += (out.empty() ? "'" : ", '") + std::string(name) + "'";
+  return out;
+}
 
 class Parser {
  public:
@@ -80,14 +89,20 @@ class Parser {
                          cur_.pos());
       return inner;
     }
-    if (auto name = cur_.scanFieldName()) return parseCheck(std::move(*name), pos);
+    if (auto name = cur_.scanFieldName())
+      return parseCheck(finishField(std::move(*name), pos), pos);
+    if (auto t = tryTransformerStart(cur_)) {
+      if (t->kind == ParsedTransformer::kVal)
+        throw ParseError("'val()' belongs on the right-hand side of a comparison", pos);
+      return parseCheck(parseTransformerRest(cur_, t->transformer, pos), pos);
+    }
     if (auto ident = cur_.scanIdentifier()) {
       cur_.skipSpace();
       if (cur_.peek() == '(') {
-        for (auto t : kTransformers) {
-          if (*ident == t)
-            throw ParseError("field transformer '" + *ident + "()' is not supported", pos);
-        }
+        if (parseTransformer(*ident) || *ident == "val")
+          throw ParseError("unexpected '(' after '" + *ident +
+                               "': a field transformer takes no space before its '('",
+                           cur_.pos());
         throw ParseError("unexpected '(' after '" + *ident + "'", cur_.pos());
       }
       if (*ident == "and" || *ident == "or")
@@ -134,12 +149,11 @@ class Parser {
     return symbol->op;
   }
 
-  ExprPtr parseCheck(std::string name, SourcePos pos) {
+  ExprPtr parseCheck(FieldRef field, SourcePos pos) {
     auto node = makeNode(Expr::Kind::kCheck, pos, {});
-    node->field = finishField(std::move(name), pos);
+    node->field = std::move(field);
     cur_.skipSpace();
     SourcePos opPos = cur_.pos();
-    if (cur_.tryWord("regex")) throw ParseError("operator 'regex' is not supported", opPos);
     auto op = scanOperator();
     if (!op) {
       if (cur_.atEnd())
@@ -161,28 +175,40 @@ class Parser {
     return node;
   }
 
+  // `val(field)`: the field, without transformers.
+  FieldRef parseValRest() {
+    cur_.skipSpace();
+    SourcePos fpos = cur_.pos();
+    auto name = cur_.scanFieldName();
+    if (!name) throw ParseError("expected a field name inside val()", fpos);
+    FieldRef f = finishField(std::move(*name), fpos);
+    cur_.skipSpace();
+    if (!cur_.tryChar(')')) throw ParseError("expected ')' to close val(", cur_.pos());
+    return f;
+  }
+
+  // A field on the right-hand side: `val(f)` or a transformer, `tolower(f)`.
+  // After a list operator `val` without '(' is a list's name.
+  bool tryRhsField(Expr& node, bool listOp) {
+    SourcePos pos = cur_.pos();
+    Cursor probe = cur_;
+    if (probe.tryWord("val")) {
+      probe.skipSpace();
+      if (listOp && probe.peek() != '(') return false;
+      cur_ = probe;
+      if (!cur_.tryChar('(')) throw ParseError("expected '(' after 'val'", cur_.pos());
+      node.rhsField = parseValRest();
+      return true;
+    }
+    auto t = tryTransformerStart(cur_);
+    if (!t) return false;
+    node.rhsField = parseTransformerRest(cur_, t->transformer, pos);
+    return true;
+  }
+
   void parseValue(Expr& node) {
     SourcePos pos = cur_.pos();
-    if (cur_.tryWord("val")) {
-      cur_.skipSpace();
-      if (!cur_.tryChar('(')) throw ParseError("expected '(' after 'val'", cur_.pos());
-      cur_.skipSpace();
-      SourcePos fpos = cur_.pos();
-      auto name = cur_.scanFieldName();
-      if (!name) throw ParseError("expected a field name inside val()", fpos);
-      node.rhsField = finishField(std::move(*name), fpos);
-      cur_.skipSpace();
-      if (!cur_.tryChar(')')) throw ParseError("expected ')' to close val(", cur_.pos());
-      return;
-    }
-    for (auto t : kTransformers) {
-      Cursor probe = cur_;
-      if (probe.tryWord(t)) {
-        probe.skipSpace();
-        if (probe.peek() == '(')
-          throw ParseError("field transformer '" + std::string(t) + "()' is not supported", pos);
-      }
-    }
+    if (tryRhsField(node, false)) return;
     ValueText v;
     v.pos = pos;
     if (auto q = cur_.scanQuoted()) {
@@ -203,6 +229,8 @@ class Parser {
 
   void parseListValue(Expr& node) {
     SourcePos pos = cur_.pos();
+    // Falco parses a field here too; the compiler says what it thinks of it.
+    if (tryRhsField(node, true)) return;
     if (!cur_.tryChar('(')) {
       Cursor probe = cur_;
       if (auto ident = probe.scanIdentifier(); ident && probe.peek() != '.') {
@@ -245,6 +273,66 @@ class Parser {
 };
 
 }  // namespace
+
+std::optional<ParsedTransformer> tryTransformerStart(Cursor& cur) {
+  Cursor probe = cur;
+  SourcePos pos = cur.pos();
+  auto ident = probe.scanIdentifier();
+  if (!ident || !probe.tryChar('(')) return std::nullopt;
+  ParsedTransformer out;
+  if (*ident == "val") {
+    out.kind = ParsedTransformer::kVal;
+  } else if (auto t = parseTransformer(*ident)) {
+    out.transformer = *t;
+  } else if (std::find(kUnsupportedTransformers.begin(), kUnsupportedTransformers.end(), *ident) !=
+             kUnsupportedTransformers.end()) {
+    throw ParseError("field transformer '" + *ident + "()' is not supported", pos);
+  } else {
+    throw ParseError(
+        "unknown field transformer '" + *ident + "': expected one of " + quotedTransformerList(),
+        pos);
+  }
+  cur = probe;
+  return out;
+}
+
+FieldRef parseTransformerRest(Cursor& cur, Transformer outer, SourcePos pos, bool textMayFollow) {
+  std::vector<TransformerUse> open{{outer, pos}};  // outermost first
+  cur.skipSpace();
+  SourcePos at = cur.pos();
+  while (auto t = tryTransformerStart(cur)) {
+    if (t->kind == ParsedTransformer::kVal)
+      throw ParseError("'val()' belongs on the right-hand side of a comparison", at);
+    open.push_back({t->transformer, at});
+    cur.skipSpace();
+    at = cur.pos();
+  }
+  auto name = cur.scanFieldName();
+  if (!name)
+    throw ParseError("expected a field or a nested valid transformer: " + quotedTransformerList(),
+                     at);
+  FieldRef f;
+  f.name = std::move(*name);
+  f.pos = at;
+  if (cur.tryChar('[')) {
+    f.arg = cur.scanFieldArg();
+    f.hasArg = true;
+  }
+  for (auto t = open.rbegin(); t != open.rend(); ++t) {
+    const std::string tname(transformerName(t->kind));
+    cur.skipSpace();
+    if (!cur.tryChar(')')) {
+      if (cur.peek() == ',')
+        throw ParseError("field transformer '" + tname + "()' takes one field", cur.pos());
+      throw ParseError("expected ')' to close " + tname + "(", cur.pos());
+    }
+    const bool outermost = t + 1 == open.rend();
+    if (cur.peek() == '[' && !(outermost && textMayFollow))
+      throw ParseError("transformer '" + tname + "' does not support field arguments", cur.pos());
+    f.transformers.push_back(*t);
+  }
+  return f;
+}
 
 ExprPtr parseCondition(std::string_view text) { return Parser(text).parseAll(); }
 

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "engine/parser.h"
+
 namespace bulkhead {
 
 std::optional<CmpOp> comparisonOp(std::string_view comp) {
@@ -15,14 +17,21 @@ std::optional<CmpOp> comparisonOp(std::string_view comp) {
 std::optional<FieldRef> parseFieldText(const std::string& text) {
   Cursor c(text);
   c.skipSpace();
-  auto name = c.scanFieldName();
-  if (!name) return std::nullopt;
   FieldRef f;
-  f.name = *name;
   try {
-    if (c.tryChar('[')) {
-      f.arg = c.scanFieldArg();
-      f.hasArg = true;
+    // As Falco 0.44 takes them: a field in transformers, `tolower(f)`.
+    const SourcePos pos = c.pos();
+    if (auto t = tryTransformerStart(c)) {
+      if (t->kind == ParsedTransformer::kVal) return std::nullopt;
+      f = parseTransformerRest(c, t->transformer, pos);
+    } else {
+      auto name = c.scanFieldName();
+      if (!name) return std::nullopt;
+      f.name = *name;
+      if (c.tryChar('[')) {
+        f.arg = c.scanFieldArg();
+        f.hasArg = true;
+      }
     }
   } catch (const ParseError&) {
     return std::nullopt;

@@ -16,7 +16,8 @@ namespace bulkhead {
 // one an exception accepts. The rules file reader checks `comps` with it.
 std::optional<CmpOp> comparisonOp(std::string_view comp);
 
-// "name" or "name[arg]" as a field reference; nullopt when it is not one.
+// "name", "name[arg]" or a transformed field, "tolower(name)", as a field
+// reference; nullopt when it is not one.
 std::optional<FieldRef> parseFieldText(const std::string& text);
 
 // The `or` of the exception's value tuples; nullptr when it has no values.

@@ -99,6 +99,9 @@ std::string formatAlertJson(const Alert& a, const AlertFormat& f) {
     // time field is added last and wins over the output's own.
     std::map<std::string, std::string> fields;
     for (const Alert::Field& field : a.fields) {
+      // libsinsp leaves transformed fields out (the plain field they wrap
+      // is there).
+      if (field.transformed) continue;
       const bool rawTime = isTimestampText(field.name) && field.present;
       fields[field.name] = rawTime ? std::to_string(a.timeNs) : fieldJson(field);
     }

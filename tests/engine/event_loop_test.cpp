@@ -303,6 +303,48 @@ TEST(SourcePipeline, PluginInfoInAnOutputIsTheSourcePluginsText) {
   EXPECT_FALSE(a.fields[1].isList);
 }
 
+// regex and transformers through the whole pipeline. An output's
+// transformed field comes with the plain field it wraps, as libsinsp's
+// formatter lists them (the JSON output_fields then skip the transformed).
+constexpr const char* kTransformerRules = R"yaml(
+- rule: Fives
+  desc: d
+  condition: toupper(counter.msg) regex 'COUNTER [0-9]*5' and len(counter.tags) = 3
+  output: "%toupper(counter.msg) n=%len(counter.tags) tags=%toupper(counter.tags) seq=%counter.seq"
+  priority: INFO
+  source: counter
+)yaml";
+
+TEST(SourcePipeline, RegexAndTransformersInConditionsAndOutputs) {
+  CounterAndJsonx p;
+  LoadResult rules = load(kTransformerRules, p.infos);
+  CollectingSink sink;
+  SourcePipeline pipeline("counter", p.infos, {p.counter.get(), p.jsonx.get()}, 0,
+                          rules.forSource("counter"), sink);
+  p.counter->open("count=30,batch=8");
+  runToEnd(pipeline);
+
+  ASSERT_EQ(sink.alerts.size(), 3u);  // seq 5, 15, 25
+  const Alert& a = sink.alerts[1];
+  EXPECT_EQ(a.output, "COUNTER 15 n=3 tags=(COUNTER,ODD,MOD3-0) seq=15");
+  EXPECT_EQ(show(a),
+            "Fives|Informational|counter|COUNTER 15 n=3 tags=(COUNTER,ODD,MOD3-0) seq=15|"
+            "counter.msg=counter 15;toupper(counter.msg)=COUNTER 15;"
+            "counter.tags=(counter,odd,mod3-0);len(counter.tags)=3;"
+            "counter.tags=(counter,odd,mod3-0);toupper(counter.tags)=(COUNTER,ODD,MOD3-0);"
+            "counter.seq=15;");
+  std::vector<bool> transformed;
+  for (const Alert::Field& f : a.fields) transformed.push_back(f.transformed);
+  EXPECT_EQ(transformed, (std::vector<bool>{false, true, false, true, false, true, false}));
+  const Alert::Field& len = a.fields[3];
+  EXPECT_EQ(len.type, ValueType::kUint64);
+  EXPECT_FALSE(len.isList);
+  const Alert::Field& upper = a.fields[5];
+  EXPECT_TRUE(upper.isList);
+  EXPECT_EQ(upper.items, (std::vector<std::string>{"COUNTER", "ODD", "MOD3-0"}));
+  EXPECT_EQ(a.fields[4].items, (std::vector<std::string>{"counter", "odd", "mod3-0"}));
+}
+
 // Two arguments of one field are two fields: the condition and the output
 // each use several JSON pointers of jsonx.value, and every one must keep
 // its own value (the argument is part of the field's identity).

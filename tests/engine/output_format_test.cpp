@@ -96,6 +96,72 @@ TEST_F(OutputFormatTest, PercentWithoutField) {
   EXPECT_EQ(render("100% sure %", Row{}), "100% sure %");
 }
 
+TEST_F(OutputFormatTest, TransformedFields) {
+  Row r{{"t.str", {std::string("/usr/bin/Bash")}},
+        {"t.list", {std::string("/a/X"), std::string("y")}},
+        {"t.key[/a]", {std::string("aGk=")}},
+        {"t.other", {std::string("not base64!")}}};
+  EXPECT_EQ(render("%tolower(t.str) %toupper(t.str) %t.str", r),
+            "/usr/bin/bash /USR/BIN/BASH /usr/bin/Bash");
+  EXPECT_EQ(render("exe=%basename(t.str)!", r), "exe=Bash!");
+  EXPECT_EQ(render("%tolower(basename(t.str))sh", r), "bashsh");  // text right after ')'
+  EXPECT_EQ(render("%len(t.str)/%len(t.list)/%len(basename(t.str))", r), "13/2/4");
+  EXPECT_EQ(render("%toupper(basename(t.list))", r), "(X,Y)");
+  EXPECT_EQ(render("%b64(t.key[/a]) %(toupper(b64(t.key[/a])))", r), "hi HI");
+  EXPECT_EQ(render("%toupper( t.str )", r), "/USR/BIN/BASH");
+  // Text after the last ')' is text, a '[' too (libsinsp reads it so).
+  EXPECT_EQ(render("%basename(t.str)[0]", r), "Bash[0]");
+  // No value, or one that does not transform: <NA>, as for any field.
+  EXPECT_EQ(render("%b64(t.other) %tolower(t.idx[0]) %len(t.list) %len(t.key[/none])",
+                   Row{{"t.other", {std::string("?")}}}),
+            "<NA> <NA> <NA> <NA>");
+}
+
+TEST_F(OutputFormatTest, TransformedPartsAreMarked) {
+  RequestPlan plan(plugins_.size());
+  OutputFormat f = OutputFormat::compile("%t.str %len(tolower(t.list))", catalog_, plan);
+  ASSERT_EQ(f.parts().size(), 3u);
+  const OutputPart& plain = f.parts()[0];
+  const OutputPart& len = f.parts()[2];
+  EXPECT_FALSE(plain.transformed);
+  EXPECT_TRUE(len.transformed);
+  EXPECT_EQ(len.field.text(), "len(tolower(t.list))");
+  EXPECT_EQ(len.type, ValueType::kUint64);
+  EXPECT_FALSE(len.isList);
+  const OutputPart inner = len.untransformed();
+  EXPECT_FALSE(inner.transformed);
+  EXPECT_EQ(inner.field.text(), "t.list");
+  EXPECT_EQ(inner.type, ValueType::kString);
+  EXPECT_TRUE(inner.isList);
+  EXPECT_EQ(inner.slot, len.slot);  // one request serves both
+  EXPECT_EQ(plan.requests(0).size(), 2u);
+}
+
+TEST_F(OutputFormatTest, TransformerErrors) {
+  EXPECT_EQ(error("x %tolower(t.num)"),
+            "1:4: can't add field transformer: type 'uint64' is not supported by 'tolower' "
+            "transformer applied on field 't.num'");
+  EXPECT_EQ(error("%basename(len(t.str))"),
+            "1:2: can't add field transformer: type 'uint64' is not supported by 'basename' "
+            "transformer applied on field 't.str'");
+  EXPECT_EQ(error("%foo(t.str)"),
+            "1:2: unknown field transformer 'foo': expected one of 'tolower', 'toupper', 'b64', "
+            "'basename', 'len'");
+  EXPECT_EQ(error("%getopt(t.str, \"a:\")"), "1:2: field transformer 'getopt()' is not supported");
+  EXPECT_EQ(error("%val(t.str)"), "1:2: 'val()' belongs on the right-hand side of a comparison");
+  EXPECT_EQ(error("%tolower(t.strx)"), "1:10: unknown field 't.strx' in output for source 'test'");
+  EXPECT_EQ(error("%tolower(t.str"), "1:15: expected ')' to close tolower(");
+  EXPECT_EQ(error("%toupper(tolower(t.str)[0])"),
+            "1:24: transformer 'tolower' does not support field arguments");
+  EXPECT_EQ(error("%tolower(tolower)"),
+            "1:10: expected a field or a nested valid transformer: 'tolower', 'toupper', 'b64', "
+            "'basename', 'len'");
+  EXPECT_EQ(error("%(tolower(t.str)"), "1:17: expected ')' to close '%(' in output");
+  EXPECT_EQ(error("%tolower(t.key)"), "1:10: field 't.key' requires an argument: t.key[<key>]");
+  // A space before '(' makes it a field name, which it is not.
+  EXPECT_EQ(error("%tolower (t.str)"), "1:1: unknown field 'tolower' in output for source 'test'");
+}
+
 TEST_F(OutputFormatTest, Errors) {
   EXPECT_EQ(error("x=%t.nope"), "1:3: unknown field 't.nope' in output for source 'test'");
   EXPECT_EQ(error("%(t.str"), "1:8: expected ')' to close '%(' in output");

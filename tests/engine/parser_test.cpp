@@ -24,7 +24,9 @@ std::string show(const Expr& e) {
     case Expr::Kind::kCheck: {
       std::string out = e.field.text() + " " + std::string(opName(e.op));
       if (e.op == CmpOp::kExists) return out;
-      if (e.rhsField) return out + " val(" + e.rhsField->text() + ")";
+      if (e.rhsField && e.rhsField->transformers.empty())
+        return out + " val(" + e.rhsField->text() + ")";
+      if (e.rhsField) return out + " " + e.rhsField->text();
       if (!e.listName.empty()) return out + " list:" + e.listName;
       if (opTakesList(e.op)) {
         out += " [";
@@ -65,6 +67,36 @@ TEST(Parser, EveryOperator) {
   EXPECT_EQ(p("a.b in ()"), "a.b in []");
   EXPECT_EQ(p("a.b in my_list"), "a.b in list:my_list");
   EXPECT_EQ(p("a.b = val(c.d[1])"), "a.b = val(c.d[1])");
+  EXPECT_EQ(p("a.b regex '[a-z]+/x'"), "a.b regex '[a-z]+/x");
+  EXPECT_EQ(p("a.b regex x|y"), "a.b regex x|y");
+}
+
+TEST(Parser, Transformers) {
+  EXPECT_EQ(p("tolower(a.b) = x"), "tolower(a.b) = x");
+  EXPECT_EQ(p("toupper(a.b[k]) exists"), "toupper(a.b[k]) exists");
+  EXPECT_EQ(p("tolower(basename(a.b)) in (x, y)"), "tolower(basename(a.b)) in [x|y]");
+  EXPECT_EQ(p("len( b64( a.b ) ) > 3"), "len(b64(a.b)) > 3");
+  EXPECT_EQ(p("a.b = toupper(c.d)"), "a.b = toupper(c.d)");
+  EXPECT_EQ(p("tolower(a.b) = tolower(c.d)"), "tolower(a.b) = tolower(c.d)");
+  EXPECT_EQ(p("len(a.b)>=len(c.d)"), "len(a.b) >= len(c.d)");
+  EXPECT_EQ(p("a.b in tolower(c.d)"), "a.b in tolower(c.d)");
+  EXPECT_EQ(p("a.b in val(c.d)"), "a.b in val(c.d)");
+  EXPECT_EQ(p("a.b in val"), "a.b in list:val");  // a list may be called val
+  EXPECT_EQ(p("not basename(a.b) = x and len(c.d) = 0"),
+            "(not basename(a.b) = x and len(c.d) = 0)");
+  // Names without '(' stay what they were: macros and values.
+  EXPECT_EQ(p("len or tolower"), "(@len or @tolower)");
+  EXPECT_EQ(p("a.b = tolower"), "a.b = tolower");
+  EXPECT_EQ(p("a.b = 'tolower(c.d)'"), "a.b = 'tolower(c.d)");
+
+  auto e = parseCondition("tolower(\n  basename(a.b)) = x");
+  ASSERT_EQ(e->field.transformers.size(), 2u);
+  EXPECT_EQ(e->field.transformers[0].kind, Transformer::kBasename);  // innermost first
+  EXPECT_EQ(e->field.transformers[0].pos.line, 2u);
+  EXPECT_EQ(e->field.transformers[0].pos.column, 3u);
+  EXPECT_EQ(e->field.transformers[1].kind, Transformer::kToLower);
+  EXPECT_EQ(e->field.pos.column, 12u);
+  EXPECT_EQ(e->field.plainText(), "a.b");
 }
 
 TEST(Parser, OperatorTableRoundTrips) {
@@ -73,7 +105,8 @@ TEST(Parser, OperatorTableRoundTrips) {
     EXPECT_EQ(parseCmpOp(opName(op)), op) << opName(op);
   }
   EXPECT_EQ(parseCmpOp("=="), CmpOp::kEq);
-  EXPECT_EQ(parseCmpOp("regex"), std::nullopt);
+  EXPECT_EQ(parseCmpOp("regex"), CmpOp::kRegex);
+  EXPECT_EQ(parseCmpOp("Regex"), std::nullopt);
   EXPECT_EQ(parseCmpOp("in "), std::nullopt);
   EXPECT_EQ(parseCmpOp(""), std::nullopt);
 }
@@ -178,19 +211,55 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"a.b = c and", "unexpected end of condition: expected a field, a macro or '('",
                   12},
         ErrorCase{"(a.b = c", "expected ')' to close the '(' at column 1", 9},
-        ErrorCase{"tolower(a.b) = x", "field transformer 'tolower()' is not supported", 1},
-        ErrorCase{"foo(x)", "unexpected '(' after 'foo'", 4},
+        ErrorCase{"foo (x)", "unexpected '(' after 'foo'", 5},
+        ErrorCase{"foo(x)",
+                  "unknown field transformer 'foo': expected one of 'tolower', 'toupper', 'b64', "
+                  "'basename', 'len'",
+                  1},
+        ErrorCase{"tolower (a.b) = x",
+                  "unexpected '(' after 'tolower': a field transformer takes no space before its "
+                  "'('",
+                  9},
+        ErrorCase{"join(\",\", a.b) = x", "field transformer 'join()' is not supported", 1},
+        ErrorCase{"a.b = concat(c.d, e.f)", "field transformer 'concat()' is not supported", 7},
+        ErrorCase{"tolower(a.b", "expected ')' to close tolower(", 12},
+        ErrorCase{"tolower(len(a.b) = 1", "expected ')' to close tolower(", 18},
+        ErrorCase{"tolower(a.b, c.d) = x", "field transformer 'tolower()' takes one field", 12},
+        ErrorCase{"tolower(x(a.b)) = y",
+                  "unknown field transformer 'x': expected one of 'tolower', 'toupper', 'b64', "
+                  "'basename', 'len'",
+                  9},
+        ErrorCase{"tolower(x) = y",
+                  "expected a field or a nested valid transformer: 'tolower', 'toupper', 'b64', "
+                  "'basename', 'len'",
+                  9},
+        ErrorCase{"tolower(1) = y",
+                  "expected a field or a nested valid transformer: 'tolower', 'toupper', 'b64', "
+                  "'basename', 'len'",
+                  9},
+        ErrorCase{"tolower() = y",
+                  "expected a field or a nested valid transformer: 'tolower', 'toupper', 'b64', "
+                  "'basename', 'len'",
+                  9},
+        ErrorCase{"tolower(a.b)[0] = y", "transformer 'tolower' does not support field arguments",
+                  13},
+        ErrorCase{"val(a.b) = y", "'val()' belongs on the right-hand side of a comparison", 1},
+        ErrorCase{"tolower(val(a.b)) = y", "'val()' belongs on the right-hand side of a comparison",
+                  9},
+        ErrorCase{"a.b = val(tolower(c.d))", "expected a field name inside val()", 11},
+        ErrorCase{"tolower(a.b)", "expected an operator after field 'tolower(a.b)'", 13},
+        ErrorCase{"a.b regex", "expected a value after operator 'regex'", 10},
+        ErrorCase{"a.b regex (x, y)", "operator 'regex' takes one value, not a list", 11},
         ErrorCase{"and a.b exists", "expected a field, a macro or '(' before 'and'", 1},
         ErrorCase{"()", "unexpected ')': expected a field, a macro or '('", 2},
         ErrorCase{"= x", "expected a field, a macro or '(', found '= x'", 1},
-        ErrorCase{"a.b regex x", "operator 'regex' is not supported", 5},
         ErrorCase{"a.b", "expected an operator after field 'a.b'", 4},
         ErrorCase{"a.b foo", "expected an operator after field 'a.b', found 'foo'", 5},
         ErrorCase{"a.b = anyof (x)", "operator modifiers 'anyof'/'allof' are not supported", 5},
         ErrorCase{"a.b = val x", "expected '(' after 'val'", 11},
         ErrorCase{"a.b = val(x)", "expected a field name inside val()", 11},
         ErrorCase{"a.b = val(c.d", "expected ')' to close val(", 14},
-        ErrorCase{"a.b = toupper(c.d)", "field transformer 'toupper()' is not supported", 7},
+        ErrorCase{"a.b = toupper(c.d", "expected ')' to close toupper(", 18},
         ErrorCase{"a.b = (x)", "operator '=' takes one value, not a list", 7},
         ErrorCase{"a.b =", "expected a value after operator '='", 6},
         ErrorCase{"a.b in x.y", "operator 'in' expects a list: '(' or a list name", 8},

@@ -19,6 +19,8 @@ const char* kSeeds[] = {
     "ka.uri=/healthz or ka.uri startswith /healthz?",
     "json.value[/requestParameters/publicAccessBlock]=\"\" and (a.b = 'x\\'y' or not c.d exists)",
     "t.str = val(t.other) and t.num >= 3 and t.ip in (10.0.0.1, ::1)",
+    "tolower(basename(t.str)) regex '(ba|z)?sh' and len(t.list) > 1 and t.str = toupper(t.other)",
+    "b64(t.key[/a]) regex \"[[:alpha:]]+[0-9]{2,}\" or not len( toupper(t.idx[0]) ) in (1, 2)",
 };
 
 std::string mutate(std::string s, std::mt19937& rng) {
@@ -61,7 +63,7 @@ TEST(Robustness, ParserSurvivesMutatedConditions) {
 }
 
 TEST(Robustness, LoaderSurvivesMutatedFiles) {
-  const std::string base = R"(
+  const std::string base = R"yaml(
 - required_plugin_versions:
   - name: testplug
     version: 1.0.0
@@ -71,13 +73,13 @@ TEST(Robustness, LoaderSurvivesMutatedFiles) {
 - list: l2
   items: []
 - macro: m
-  condition: t.str in (l) or t.num > 3
+  condition: t.str in (l) or t.num > 3 or tolower(t.other) regex 'a[bc]+'
 - rule: R
   desc: >
     text
   condition: >
     m and not t.flag = true
-  output: "%t.str %(t.num) %t.key[/x]"
+  output: "%t.str %(t.num) %t.key[/x] %len(basename(t.str))"
   priority: WARNING
   source: test
   exceptions:
@@ -90,7 +92,7 @@ TEST(Robustness, LoaderSurvivesMutatedFiles) {
   condition: and t.ip = 10.0.0.1
   override:
     condition: append
-)";
+)yaml";
   std::vector<PluginInfo> plugins{test::testPlugin(), test::anySourcePlugin()};
   std::mt19937 rng(777);
   for (int i = 0; i < 1500; ++i) {

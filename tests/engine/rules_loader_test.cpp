@@ -251,6 +251,66 @@ TEST_F(RulesLoaderTest, SkipIfUnknownFilter) {
   EXPECT_NE(r.warnings()[0].message.find("skip-if-unknown-filter"), std::string::npos);
 }
 
+TEST_F(RulesLoaderTest, RegexAndTransformers) {
+  LoadResult r = load(R"yaml(
+- macro: shell_binary
+  condition: basename(t.str) regex '(ba|z)?sh'
+- rule: Shell
+  desc: d
+  condition: shell_binary and tolower(t.other) != root
+  output: "%toupper(basename(t.str)) by %t.other (%len(t.list) tags)"
+  priority: INFO
+  source: test
+  exceptions:
+    - name: vendor
+      fields: [t.str]
+      comps: [regex]
+      values: [['/opt/[a-z]+/bin/.*']]
+    - name: admin_short_paths
+      fields: [toupper(t.other), len(t.str)]
+      comps: [=, <]
+      values: [[ADMIN, 9]]
+)yaml");
+  ASSERT_TRUE(r.ok()) << dump(r);
+  auto row = [](const std::string& path, const std::string& user) {
+    return Row{{"t.str", {path}}, {"t.other", {user}}};
+  };
+  EXPECT_TRUE(matches(r, "Shell", row("/bin/bash", "alice")));
+  EXPECT_TRUE(matches(r, "Shell", row("/usr/bin/zsh", "alice")));
+  EXPECT_TRUE(matches(r, "Shell", row("/opt/X/bin/sh", "alice")));  // not [a-z]+
+  EXPECT_FALSE(matches(r, "Shell", row("/bin/fish", "alice")));
+  EXPECT_FALSE(matches(r, "Shell", row("/bin/bash", "Root")));
+  EXPECT_FALSE(matches(r, "Shell", row("/opt/acme/bin/sh", "alice")));  // vendor
+  EXPECT_FALSE(matches(r, "Shell", row("/bin/sh", "Admin")));           // admin_short_paths
+  EXPECT_TRUE(matches(r, "Shell", row("/usr/bin/zsh", "admin")));       // 12 is not < 9
+  const CompiledRule& rule = r.forSource("test")->rules()[0];
+  ASSERT_EQ(rule.condition.checks.size(), 5u);
+  EXPECT_NE(rule.condition.checks[0].regex, nullptr);  // compiled with the rule
+  EXPECT_NE(rule.condition.checks[2].regex, nullptr);
+  std::vector<std::string> transformed;
+  for (const OutputPart& p : rule.output.parts()) {
+    if (p.transformed) transformed.push_back(p.field.text());
+  }
+  EXPECT_EQ(transformed, (std::vector<std::string>{"toupper(basename(t.str))", "len(t.list)"}));
+}
+
+TEST_F(RulesLoaderTest, TransformersAndSkipIfUnknownFilter) {
+  LoadResult r = load(R"(
+- rule: Maybe
+  desc: d
+  condition: tolower(t.missing) = x
+  output: o
+  priority: INFO
+  source: test
+  skip-if-unknown-filter: true
+)");
+  EXPECT_TRUE(r.ok()) << dump(r);
+  ASSERT_EQ(r.warnings().size(), 1u);
+  EXPECT_EQ(r.warnings()[0].toString(),
+            "r.yaml:2:3: warning: rule 'Maybe': skipped (skip-if-unknown-filter): unknown field "
+            "'t.missing' for source 'test'");
+}
+
 TEST_F(RulesLoaderTest, Versions) {
   EXPECT_TRUE(load("- required_engine_version: 15\n").ok());
   EXPECT_TRUE(load("- required_engine_version: 0.40.0\n").ok());
@@ -417,9 +477,53 @@ INSTANTIATE_TEST_SUITE_P(
                       "fields"},
         LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
                       "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
-                      "      comps: [regex]\n      values: [[a]]\n",
+                      "      comps: [matches]\n      values: [[a]]\n",
                       "r.yaml:10:14: error: rule 'R': exception 'e': unsupported comparison "
-                      "'regex'"},
+                      "'matches'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"
+                      "      comps: [regex]\n      values: [['(']]\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e': invalid regex pattern: "
+                      "missing ): ("},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+                      "  source: test\n  exceptions:\n    - name: e\n      fields: [len(t.num)]\n"
+                      "      values: [[1]]\n",
+                      "r.yaml:8:7: error: rule 'R': exception 'e': can't add field transformer: "
+                      "type 'uint64' is not supported by 'len' transformer applied on field "
+                      "'t.num'"},
+        LoadErrorCase{
+            "- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
+            "  source: test\n  exceptions:\n    - name: e\n      fields: [tolower t.str]\n"
+            "      values: [[a]]\n",
+            "r.yaml:8:7: error: rule 'R': exception 'e': 'tolower t.str' is not a "
+            "field"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.str regex '(a'\n  output: o\n"
+                      "  priority: INFO\n  source: test\n",
+                      "r.yaml:3:26: error: rule 'R': invalid regex pattern: missing ): (a"},
+        LoadErrorCase{"- macro: m\n  condition: t.str regex '*a'\n- rule: R\n  desc: d\n"
+                      "  condition: m\n  output: o\n  priority: INFO\n  source: test\n",
+                      "r.yaml:2:26: error: rule 'R': in macro 'm': invalid regex pattern: no "
+                      "argument for repetition operator: *"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num regex x\n  output: o\n"
+                      "  priority: INFO\n  source: test\n",
+                      "r.yaml:3:14: error: rule 'R': operator 'regex' does not apply to field "
+                      "'t.num' of type uint64"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: foo(t.str) = x\n  output: o\n"
+                      "  priority: INFO\n  source: test\n",
+                      "r.yaml:3:14: error: rule 'R': invalid condition: unknown field transformer "
+                      "'foo': expected one of 'tolower', 'toupper', 'b64', 'basename', 'len'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num = 1 and len(t.num) > 1\n"
+                      "  output: o\n  priority: INFO\n  source: test\n",
+                      "r.yaml:3:28: error: rule 'R': can't add field transformer: type 'uint64' "
+                      "is not supported by 'len' transformer applied on field 't.num'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num = 1\n"
+                      "  output: \"x %tolower(t.num)\"\n  priority: INFO\n  source: test\n",
+                      "r.yaml:4:15: error: rule 'R': in output: can't add field transformer: type "
+                      "'uint64' is not supported by 'tolower' transformer applied on field "
+                      "'t.num'"},
+        LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num = 1\n"
+                      "  output: \"%toupper(t.str\"\n  priority: INFO\n  source: test\n",
+                      "r.yaml:4:26: error: rule 'R': in output: expected ')' to close toupper("},
         // `exists` is a condition operator but takes no value to compare with.
         LoadErrorCase{"- rule: R\n  desc: d\n  condition: t.num=1\n  output: o\n  priority: INFO\n"
                       "  source: test\n  exceptions:\n    - name: e\n      fields: [t.str]\n"

@@ -65,6 +65,29 @@ TEST(AlertFormat, JsonKeysSortedFieldsTypedTagsSortedUnique) {
             R"("time":"2023-11-14T22:13:20.123456789Z"})");
 }
 
+// `%toupper(ka.verb) %len(k.images)`: libsinsp leaves the transformed
+// fields out of output_fields; the plain fields they wrap are there.
+TEST(AlertFormat, JsonOutputFieldsSkipTransformedFields) {
+  Alert a = sampleAlert();
+  Alert::Field verb = field("ka.verb", "get", true);
+  Alert::Field upper = field("toupper(ka.verb)", "GET", true);
+  upper.transformed = true;
+  Alert::Field images = field("k.images", "(a,b)", true, ValueType::kString, {"a", "b"});
+  Alert::Field len = field("len(k.images)", "2", true, ValueType::kUint64);
+  len.transformed = true;
+  a.fields = {verb, upper, images, len};
+  AlertFormat f = jsonFormat();
+  f.includeOutput = false;
+  f.includeTags = false;
+  EXPECT_EQ(formatAlertJson(a, f),
+            R"({"hostname":"h","output_fields":{"evt.time":1700000000123456789,)"
+            R"("k.images":["a","b"],"ka.verb":"get"},)"
+            R"("priority":"Warning","rule":"r","source":"counter",)"
+            R"("time":"2023-11-14T22:13:20.123456789Z"})");
+  // The text format is the rendered output alone, transformed or not.
+  EXPECT_EQ(formatAlertText(a, {}), "22:13:20.123456789: Warning something happened");
+}
+
 TEST(AlertFormat, JsonMessageAndIsoTimeField) {
   AlertFormat f = jsonFormat();
   f.includeMessage = true;
