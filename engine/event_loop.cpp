@@ -47,7 +47,9 @@ SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> p
       minimum_(minimum),
       matching_(matching),
       results_(plugins.size()),
-      resultPtrs_(plugins.size(), nullptr) {
+      resultPtrs_(plugins.size(), nullptr),
+      outputsPluginInfo_(rules != nullptr &&
+                         usesEngineField(rules->outputPlan(), EngineField::kPluginInfo)) {
   // The source plugin's own condition fields are wanted for every batch:
   // its host may ship them with the batch. Not when it also parses: its
   // parse must see an event before its extraction does.
@@ -185,7 +187,7 @@ void SourcePipeline::process(std::span<const EventRef> events) {
   // evt.plugininfo: the source plugin's text for the event, as Falco asks
   // its plugin_event_to_string; only for outputs, only for matched events.
   pluginInfo_.clear();
-  if (usesEngineField(rules_->outputPlan(), EngineField::kPluginInfo)) {
+  if (outputsPluginInfo_) {
     for (const EventRef& e : matched_) pluginInfo_.push_back(sourceHost().eventToString(e, source_));
   }
   BatchValues values(rules_->outputPlan(), matched_, source_, plugins_, resultPtrs_, pluginInfo_,

@@ -113,6 +113,7 @@ class SourcePipeline {
   std::vector<EventRef> matched_;
   std::vector<size_t> matchedIndex_;
   std::vector<std::string> pluginInfo_;  // evt.plugininfo per matched event
+  const bool outputsPluginInfo_;         // an output shows evt.plugininfo
   uint64_t firstEventTs_ = 0;            // evt.reltime's origin; 0 until the first event
 };
 
