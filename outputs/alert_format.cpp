@@ -8,6 +8,7 @@
 
 #include "engine/batch_values.h"
 #include "outputs/json_text.h"
+#include "plugin_api/visible_text.h"
 
 namespace bulkhead {
 
@@ -139,7 +140,12 @@ std::string formatAlertJson(const Alert& a, const AlertFormat& f) {
 }
 
 std::string formatAlert(const Alert& a, const AlertFormat& f) {
-  return f.json ? formatAlertJson(a, f) : formatAlertText(a, f);
+  if (f.json) return formatAlertJson(a, f);
+  std::string line = formatAlertText(a, f);
+  if (isVisibleAlready(line, /*keepTab=*/true)) return line;
+  VisibleOptions o;
+  o.keepTab = true;
+  return visibleText(line, o);
 }
 
 }  // namespace bulkhead

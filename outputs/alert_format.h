@@ -23,14 +23,18 @@ struct AlertFormat {
 // Falco's prefix, "<time>: <Priority>": the time is evt.time (local
 // "HH:MM:SS.nnnnnnnnn") or, with timeIso8601, evt.time.iso8601.
 std::string formatAlertPrefix(const Alert& a, const AlertFormat& f);
-// Falco's text line: "<prefix> <rule output>".
+// Falco's text line: "<prefix> <rule output>", raw, as the JSON object's
+// "output" carries it (JSON escaping makes it safe there).
 std::string formatAlertText(const Alert& a, const AlertFormat& f);
 // Falco's JSON alert, keys in Falco's (sorted) order: hostname, message,
 // output, output_fields (the output's fields, typed, plus the prefix's time
 // field), priority, rule, source, tags (sorted, unique), time. One line, no
 // trailing newline.
 std::string formatAlertJson(const Alert& a, const AlertFormat& f);
-// The one of the two that `f` asks for.
+// The one of the two that `f` asks for. A text line is made visible first
+// (plugin_api/visible_text.h, tabs kept): a field value cannot end the line,
+// forge another alert or reach the terminal as an escape sequence. Falco
+// prints such bytes raw; this is the one place bulkhead's text differs.
 std::string formatAlert(const Alert& a, const AlertFormat& f);
 
 }  // namespace bulkhead

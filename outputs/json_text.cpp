@@ -3,46 +3,13 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "plugin_api/visible_text.h"
+
 namespace bulkhead {
 
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Bytes at the start of `s` that form one UTF-8 sequence (`valid`), or
-// the longest prefix of one that the next byte breaks (at least 1): the
-// bytes one U+FFFD replaces. Overlong forms, surrogates and code points
-// past U+10FFFF are invalid.
-size_t scanSequence(std::string_view s, bool& valid) {
-  const auto b0 = static_cast<uint8_t>(s[0]);
-  valid = true;
-  if (b0 < 0x80) return 1;
-  size_t n;
-  uint8_t lo = 0x80, hi = 0xBF;  // range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    valid = false;
-    return 1;
-  }
-  for (size_t i = 1; i < n; ++i) {
-    const bool inRange = i < s.size() && static_cast<uint8_t>(s[i]) >= (i == 1 ? lo : 0x80) &&
-                         static_cast<uint8_t>(s[i]) <= (i == 1 ? hi : 0xBF);
-    if (!inRange) {
-      valid = false;
-      return i;
-    }
-  }
-  return n;
-}
 
 }  // namespace
 
@@ -69,7 +36,8 @@ void appendJsonText(std::string& out, std::string_view s) {
       continue;
     }
     bool valid = false;
-    const size_t n = scanSequence(s.substr(i), valid);
+    char32_t codePoint = 0;
+    const size_t n = scanUtf8(s.substr(i), valid, codePoint);
     if (valid) {
       out.append(s.substr(i, n));
     } else {

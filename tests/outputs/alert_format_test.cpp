@@ -56,6 +56,20 @@ TEST(AlertFormat, TextWithIso8601Time) {
             "2023-11-14T22:13:20.123456789+0000: Warning something happened");
 }
 
+// A field value cannot add a line to text output or reach the terminal;
+// tabs stay as Falco prints them, and JSON keeps the raw text JSON-escaped.
+TEST(AlertFormat, TextLineShowsControlBytesVisibly) {
+  Alert a = sampleAlert();
+  a.output = "user=x\n22:13:20.000000000: Critical forged\x1b[31m\tend";
+  EXPECT_EQ(formatAlert(a, {}),
+            "22:13:20.123456789: Warning user=x\\n22:13:20.000000000: Critical "
+            "forged\\x1b[31m\tend");
+  const std::string json = formatAlert(a, jsonFormat());
+  EXPECT_NE(json.find(R"(user=x\n22:13:20.000000000: Critical forged\u001b[31m\tend)"),
+            std::string::npos)
+      << json;
+}
+
 TEST(AlertFormat, JsonKeysSortedFieldsTypedTagsSortedUnique) {
   EXPECT_EQ(formatAlert(alertWithFields(), jsonFormat()),
             R"({"hostname":"h","output":"22:13:20.123456789: Warning something happened",)"
