@@ -46,8 +46,9 @@ std::string pluginPath(const std::string& name) {
 RunnerServices& services() {
   static Spawner* spawner = new Spawner();
   static DeathWatch* deathWatch = new DeathWatch();
+  static RunnerOutput* runnerOutput = new RunnerOutput();
   static RunnerServices* s =
-      new RunnerServices{*spawner, *deathWatch, std::string(BULKHEAD_BINARY_DIR) + "/bulkhead-runner",
+      new RunnerServices{*spawner, *deathWatch, *runnerOutput, std::string(BULKHEAD_BINARY_DIR) + "/bulkhead-runner",
                          std::string(BULKHEAD_BINARY_DIR) + "/policies"};
   return *s;
 }

@@ -37,7 +37,7 @@ bool accepts(const std::vector<bool>& set, const ss_plugin_event* e) {
 }  // namespace
 
 InProcessHost::InProcessHost(const PluginSpec& spec)
-    : lib_(PluginLibrary::load(spec.libraryPath)),
+    : lib_(PluginLibrary::load(spec.libraryPath, spec.loadPath)),
       sym_(lib_->sym()),
       info_(lib_->info()),
       owner_(lib_->info().name, this) {

@@ -34,6 +34,10 @@ struct PluginSpec {
   // real ones). An isolated host sets its first runner's sandbox up for
   // the files they name, so open() need not replace it.
   std::string openParams{};
+  // Where dlopen finds the library when not at libraryPath (a runner loads
+  // the supervisor's copy, /proc/self/fd/N); libraryPath still names it in
+  // every message. Empty: libraryPath.
+  std::string loadPath{};
 };
 
 // One event in libscap layout (header + parameters), not owned. `evt->len`

@@ -21,13 +21,15 @@ void resolve(void* handle, const char* name, Fn& slot) {
 static_assert(sizeof(PluginSymbols) == 33 * sizeof(void*),
               "a new PluginSymbols member must also be resolved in resolveSymbols()");
 
-std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::string& path) {
+std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::string& path,
+                                                         const std::string& loadPath) {
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->who_ = "plugin library " + path;
   lib->info_.libraryPath = path;
   // RTLD_LOCAL keeps two plugins' symbols apart; RTLD_NOW surfaces a missing
   // dependency here, as a load error, instead of at the first call.
-  lib->handle_ = dlopen(path.c_str(), RTLD_LOCAL | RTLD_NOW);
+  const std::string& opened = loadPath.empty() ? path : loadPath;
+  lib->handle_ = dlopen(opened.c_str(), RTLD_LOCAL | RTLD_NOW);
   if (lib->handle_ == nullptr) {
     const char* err = dlerror();
     throw PluginError("cannot load plugin library " + path + ": " + (err ? err : "dlopen failed"));

@@ -54,7 +54,10 @@ class PluginLibrary {
  public:
   // Loads and checks the library; throws PluginError naming the path, the
   // plugin (once known) and the symbol or version at fault.
-  static std::shared_ptr<const PluginLibrary> load(const std::string& path);
+  // `loadPath`, when given, is what dlopen opens; `path` names the library
+  // in the info and in every message.
+  static std::shared_ptr<const PluginLibrary> load(const std::string& path,
+                                                   const std::string& loadPath = {});
 
   PluginLibrary(const PluginLibrary&) = delete;
   PluginLibrary& operator=(const PluginLibrary&) = delete;

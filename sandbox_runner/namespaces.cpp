@@ -91,13 +91,29 @@ void unshareOthers(const NamespaceConfig& c, SandboxReport& report) {
              "the policy allows network", report);
 }
 
-void reportPidNamespace(SandboxReport& report) {
-  if (::getpid() == 1) {
-    report.add("pid-namespace", LayerState::kApplied, "runner is pid 1 of its own namespace");
+// In its own pid namespace the runner still sees the host's /proc until a
+// procfs of the new namespace is mounted over it (in the private mount
+// namespace, while still root). Returns what failed, or "".
+std::string mountOwnProc(bool inPidNamespace, bool mountNamespaceApplied) {
+  if (!inPidNamespace) return "";
+  if (!mountNamespaceApplied) return "no mount namespace to mount its own /proc in";
+  if (::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+    return errnoText("mount(/proc)", errno);
+  }
+  return "";
+}
+
+void reportPidNamespace(bool inPidNamespace, SandboxReport& report,
+                        const std::string& procError) {
+  if (inPidNamespace && procError.empty()) {
+    report.add("pid-namespace", LayerState::kApplied,
+               "own namespace, /proc shows only the runner and its init");
+  } else if (inPidNamespace) {
+    report.add("pid-namespace", LayerState::kPartial,
+               "own namespace, but /proc is the host's: " + procError);
   } else {
     report.add("pid-namespace", LayerState::kUnavailable,
-               "needs the supervisor to spawn the runner with CLONE_NEWPID; unshare would "
-               "forbid threads in the runner");
+               "the supervisor could not spawn the runner with CLONE_NEWPID (it needs root)");
   }
 }
 
@@ -105,9 +121,11 @@ void reportPidNamespace(SandboxReport& report) {
 
 SandboxReport isolate(const NamespaceConfig& config) {
   SandboxReport report;
+  std::string procError;
   if (::geteuid() == 0) {
     const Identity id = resolveIdentity(config.unprivilegedUser);
     unshareOthers(config, report);
+    procError = mountOwnProc(config.inPidNamespace, report.applied("mount-namespace"));
     dropPrivileges(id);
     report.add("unprivileged-uid", LayerState::kApplied,
                "uid " + std::to_string(id.uid) + " gid " + std::to_string(id.gid));
@@ -117,6 +135,7 @@ SandboxReport isolate(const NamespaceConfig& config) {
       report.add("user-namespace", LayerState::kNotRequested, "disabled in the configuration");
     }
   } else {
+    procError = "started unprivileged";
     const Identity self{::geteuid(), ::getegid()};
     if (config.userNamespace) {
       enterUserNamespace(self, report);
@@ -127,7 +146,7 @@ SandboxReport isolate(const NamespaceConfig& config) {
     report.add("unprivileged-uid", LayerState::kApplied,
                "started unprivileged as uid " + std::to_string(self.uid));
   }
-  reportPidNamespace(report);
+  reportPidNamespace(config.inPidNamespace, report, procError);
   dropAllCapabilities();
   report.add("capabilities", LayerState::kApplied, "none left");
   return report;

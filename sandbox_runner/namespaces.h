@@ -33,6 +33,10 @@ struct NamespaceConfig {
   bool netNamespace = true;  // false when the policy allows network
   // Identity to run as when started as root: a user name or "uid:gid".
   std::string unprivilegedUser = "nobody";
+  // The runner is the only process of its own pid namespace beside the
+  // init that waits for it (runner_main.cpp); it mounts that namespace's
+  // /proc over the host's.
+  bool inPidNamespace = false;
 };
 
 // Must run while the process is single-threaded (user namespaces require

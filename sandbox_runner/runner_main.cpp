@@ -1,13 +1,28 @@
 // bulkhead-runner: hosts one plugin for the supervisor, in its own process.
 //
-// Started by the supervisor with fork+exec and exactly three extra fds:
+// Started by the supervisor with fork+exec and exactly five extra fds:
 //   3: the control socketpair end, 4: the memfd holding the rings,
-//   5: the start eventfd.
+//   5: the start eventfd, 6: the plugin library (a sealed memfd copy the
+//   supervisor made, so the runner's uid needs no access to the file),
+//   7: the write end of the pipe the supervisor reads the runner's output
+//   from (it becomes stdout and stderr; see supervisor/runner_output.h),
+//   8: the write end of the exit-status relay (below).
+//
+// Spawned into its own pid namespace, the runner starts as its pid 1. A
+// pid 1 ignores every signal it sends itself, so abort() would turn into a
+// SIGSEGV and a Go runtime's fatal signal into exit(2). So pid 1 forks
+// first: the child goes on as the runner, and pid 1 stays behind as an
+// init that only waits for it and writes its wait status to the relay,
+// which the supervisor reads as the runner's status (ChildProcess). The
+// init holds nothing else; the plugin cannot signal or trace it (seccomp),
+// and when it ends the kernel ends the whole namespace.
 // Start-up is an explicit handshake: RunnerSetup in, the sandbox applied,
 // then a wait for the start eventfd, then the plugin loaded and Hello (or an
 // error) out; then the service loop runs until shutdown. The wait lets the
 // supervisor keep a standby runner, sandboxed and ready, that takes over
 // from a crashed one without paying for fork, exec and the sandbox set-up.
+#include <grp.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,6 +54,10 @@ namespace {
 constexpr int kControlFd = 3;
 constexpr int kRingFd = 4;
 constexpr int kStartFd = 5;
+constexpr int kLibraryFd = 6;
+constexpr int kOutputFd = 7;
+constexpr int kStatusRelayFd = 8;
+constexpr const char* kLibraryPath = "/proc/self/fd/6";
 
 void fillHello(Hello::Builder h, const PluginInfo& info, const SandboxReport& report) {
   h.setName(info.name);
@@ -80,9 +99,10 @@ void fillHello(Hello::Builder h, const PluginInfo& info, const SandboxReport& re
 
 // The sandbox from the setup message, layers 1-4 (sandbox.h). The
 // supervisor already read the policy and turned it into these settings.
-SandboxConfig sandboxFor(RunnerSetup::Reader setup) {
+SandboxConfig sandboxFor(RunnerSetup::Reader setup, bool inPidNamespace) {
   SandboxConfig c;
-  c.keepFds = {0, 1, 2, kControlFd, kRingFd, kStartFd};
+  c.isolation.inPidNamespace = inPidNamespace;
+  c.keepFds = {0, 1, 2, kControlFd, kRingFd, kStartFd, kLibraryFd};
   auto limits = setup.getLimits();
   c.limits.addressSpaceBytes = limits.getAddressSpaceMb() == 0
                                    ? std::nullopt
@@ -134,9 +154,52 @@ void sendError(ControlChannel& control, const std::string& what) {
   }
 }
 
+// Stdout and stderr become the output pipe: whatever the plugin prints
+// reaches the operator only through the supervisor, prefixed with the
+// plugin's name, made visible and rate-limited.
+void redirectOutput() {
+  if (::dup2(kOutputFd, 1) < 0 || ::dup2(kOutputFd, 2) < 0) ::_exit(2);
+  ::close(kOutputFd);
+}
+
+// In pid 1 of the runner's namespace: forks the runner and, in the parent,
+// never returns. Returns whether the caller is the runner of a namespace.
+bool splitInit() {
+  if (::getpid() != 1) {
+    ::close(kStatusRelayFd);
+    return false;
+  }
+  const pid_t runner = ::fork();
+  if (runner < 0) ::_exit(3);
+  if (runner == 0) {
+    ::close(kStatusRelayFd);
+    return true;
+  }
+  const int keep[] = {kStatusRelayFd};
+  closeAllFdsExcept(keep);
+  if (::geteuid() == 0) {
+    // It needs no rights to wait and to write; nobody's ids are enough.
+    constexpr uid_t kNobody = 65534;
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
+        ::setresuid(kNobody, kNobody, kNobody) != 0) {
+      ::_exit(3);
+    }
+  }
+  int status = 0;
+  for (;;) {
+    const pid_t done = ::waitpid(-1, &status, 0);
+    if (done == runner) break;
+    if (done < 0 && errno != EINTR) ::_exit(3);
+  }
+  const ssize_t n = ::write(kStatusRelayFd, &status, sizeof status);
+  ::_exit(n == static_cast<ssize_t>(sizeof status) ? 0 : 3);
+}
+
 int runnerMain() {
+  const bool inPidNamespace = splitInit();
+  redirectOutput();
   // First of all: nothing the supervisor did not hand over stays open.
-  const int keep[] = {0, 1, 2, kControlFd, kRingFd, kStartFd};
+  const int keep[] = {0, 1, 2, kControlFd, kRingFd, kStartFd, kLibraryFd};
   closeAllFdsExcept(keep);
   ControlChannel control{UniqueFd(kControlFd)};
   UniqueFd ringFd(kRingFd);
@@ -163,10 +226,11 @@ int runnerMain() {
     }
     PluginSpec spec{setup.getPluginName().cStr(), setup.getLibraryPath().cStr(),
                     setup.getInitConfig().cStr()};
+    spec.loadPath = kLibraryPath;
     PhasedSeccomp seccomp(
         filterFrom(setup.getSeccompLoading(), Phase::kLoading, setup.getSpecAllow()),
         filterFrom(setup.getSeccompServing(), Phase::kServing, setup.getSpecAllow()));
-    SandboxReport report = applySandboxLayers(sandboxFor(setup));
+    SandboxReport report = applySandboxLayers(sandboxFor(setup, inPidNamespace));
     // Seccomp goes on last, right before plugin code runs: the loading
     // phase covers dlopen (library constructors) and plugin_init.
     if (int err = seccomp.enterLoading(); err != 0) {
@@ -190,6 +254,7 @@ int runnerMain() {
       sendError(control, e.what());
       return 1;
     }
+    ::close(kLibraryFd);  // mapped now; the plugin needs no handle on it
     // The serving filter stacks on the loading one, so it can only narrow.
     if (int err = seccomp.enterServing(); err != 0) {
       sendError(control,
@@ -225,8 +290,8 @@ int runnerMain() {
 }  // namespace bulkhead
 
 int main() {
-  // Logs go to stderr, which the supervisor passes through with the
-  // plugin's name; stdout is never used.
+  // Logs go to stderr, which the supervisor reads (redirectOutput) and logs
+  // with the plugin's name; stdout is never used.
   spdlog::set_default_logger(spdlog::stderr_logger_mt("runner"));
   return bulkhead::runnerMain();
 }

@@ -36,11 +36,27 @@ class ChildProcess {
   // parent opened with O_CLOEXEC stays behind; stdin is /dev/null and stdout
   // goes to stderr. The child gets PR_SET_PDEATHSIG(SIGKILL) before exec,
   // which fires when the forking *thread* ends: call it through Spawner.
+  // With `pidNamespace` the child is pid 1 of a new pid namespace
+  // (CLONE_NEWPID) where the kernel allows one (root); elsewhere it is an
+  // ordinary child, and the runner reports the layer unavailable.
   // Throws std::system_error.
   static ChildProcess forkExec(const std::string& path, const std::vector<std::string>& argv,
-                               const std::vector<std::string>& env, std::span<const int> passFds);
+                               const std::vector<std::string>& env, std::span<const int> passFds,
+                               bool pidNamespace = false);
 
+  // The child is an init that relays the real status of the process it
+  // waits for (runner_main.cpp): reap() reports the wait status read from
+  // `readEnd` when the init wrote one, and the init's own otherwise (killed
+  // before it could, e.g. by kill()).
+  void relayStatusFrom(UniqueFd readEnd) { relay_ = std::move(readEnd); }
+
+  // The pid the kernel gave the child (its init, in a pid namespace).
   pid_t pid() const { return pid_; }
+  // The process doing the work, as the host sees it: in a pid namespace the
+  // init's child (waited for, briefly, right after the spawn), else the
+  // child itself. What logs name and the kernel's audit records carry.
+  pid_t workerPid();
+  bool inPidNamespace() const { return pidNamespace_; }
   int pidfd() const { return pidfd_.get(); }
   bool running() const { return pid_ > 0 && !status_; }
 
@@ -55,6 +71,9 @@ class ChildProcess {
   std::optional<ChildStatus> reap(bool block);
   pid_t pid_ = -1;
   UniqueFd pidfd_;
+  UniqueFd relay_;
+  bool pidNamespace_ = false;
+  pid_t worker_ = -1;
   std::optional<ChildStatus> status_;
 };
 

@@ -69,7 +69,7 @@ void IsolatedHost::retireRunner() {
   } catch (const std::exception&) {
     // Judged below by how the runner ended.
   }
-  const int pid = runner_->child.pid();
+  const int pid = runner_->child.workerPid();
   const auto waitMs = std::min<int64_t>(config_.deadlines.close.count(), INT32_MAX);
   std::optional<ChildStatus> st = runner_->child.waitFor(static_cast<int>(waitMs));
   if (!st) {
@@ -83,12 +83,12 @@ void IsolatedHost::retireRunner() {
   runner_.reset();
 }
 
-int IsolatedHost::runnerPid() const { return runner_ ? runner_->child.pid() : -1; }
+int IsolatedHost::runnerPid() const { return runner_ ? runner_->child.workerPid() : -1; }
 
 int IsolatedHost::standbyPid() {
   if (!standby_) return -1;
   try {
-    return standby_->forked().pid();
+    return standby_->forked().workerPid();
   } catch (const std::exception&) {
     standby_.reset();
     return -1;
@@ -97,7 +97,7 @@ int IsolatedHost::standbyPid() {
 
 std::unique_ptr<Runner> IsolatedHost::startRunner() {
   auto r = launcher_.launch(false, openParams_, spareRings_);
-  adoptHello(launcher_.activate(*r), r->child.pid());
+  adoptHello(launcher_.activate(*r), r->child.workerPid());
   return r;
 }
 
@@ -128,7 +128,7 @@ std::unique_ptr<Runner> IsolatedHost::takeStandby() {
   if (auto st = s->child.poll()) {
     // It never ran plugin code; a fresh start will report whatever is wrong.
     spdlog::warn("plugin '{}': standby runner pid {} {} while waiting; starting a new one",
-                 info_.name, s->child.pid(), st->describe());
+                 info_.name, s->child.workerPid(), st->describe());
     return nullptr;
   }
   return s;
@@ -146,11 +146,20 @@ void IsolatedHost::refreshStandby() {
   }
 }
 
+namespace {
+// Far longer than the init takes to reap and relay; bounded for a runner
+// that closed its channel yet lives on.
+constexpr int kDeadRunnerGraceMs = 200;
+}  // namespace
+
 void IsolatedHost::fault(RunnerEnd::Kind kind, const char* during, const std::string& detail) {
   if (!runner_) return;
   for (const QueuedExtract& q : queued_) counters_.extractionsLost += q.events * q.requests.size();
   queued_.clear();
-  const int pid = runner_->child.pid();
+  const int pid = runner_->child.workerPid();
+  // A runner that died leaves its init behind for a moment, to relay how
+  // it ended (runner_main.cpp); killing the init first would lose that.
+  if (kind == RunnerEnd::Kind::kExited) runner_->child.waitFor(kDeadRunnerGraceMs);
   const ChildStatus st = runner_->child.kill();
   // `during` is what the engine waited on; what the runner itself said it
   // was doing can differ, since the source runs ahead of demand.
@@ -198,14 +207,14 @@ bool IsolatedHost::ensureRunner(bool restart) {
   try {
     if (std::unique_ptr<Runner> standby = takeStandby()) {
       try {
-        adoptHello(launcher_.activate(*standby), standby->child.pid());
+        adoptHello(launcher_.activate(*standby), standby->child.workerPid());
         runner_ = std::move(standby);
       } catch (const std::exception& e) {
         if (restart_.disabled() || !standby->endedBeforePluginCode()) throw;
         // Killed while parked (the check in takeStandby() can miss a death
         // that is still under way): not the plugin's doing, so no crash.
         spdlog::warn("plugin '{}': standby runner pid {} had ended ({}); starting a new one",
-                     info_.name, standby->child.pid(), e.what());
+                     info_.name, standby->child.workerPid(), e.what());
       }
     }
     if (!runner_) runner_ = startRunner();

@@ -303,7 +303,8 @@ int run(const CommandLine& cli) {
   // outlive every host (declared first, destroyed last).
   Spawner spawner;
   DeathWatch deathWatch;
-  const RunnerServices ctx{spawner, deathWatch, runnerPathFor(config),
+  RunnerOutput runnerOutput;  // outlives the hosts: their runners' last words are read
+  const RunnerServices ctx{spawner, deathWatch, runnerOutput, runnerPathFor(config),
                            executableDir() + "/policies"};
   auto [hosts, infos] = loadPlugins(config, ctx);
 

@@ -2,11 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include <capnp/message.h>
 #include <spdlog/spdlog.h>
@@ -45,6 +49,31 @@ kj::ArrayPtr<const kj::byte> bytesOf(const std::vector<sock_filter>& f) {
   return kj::arrayPtr(reinterpret_cast<const kj::byte*>(f.data()), f.size() * sizeof(sock_filter));
 }
 
+// A sealed, read-only memfd holding the library at `path`, read with the
+// supervisor's own rights.
+UniqueFd sealedCopy(const std::string& path) {
+  UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!file) throw std::system_error(errno, std::generic_category(), "open");
+  struct stat st{};
+  if (::fstat(file.get(), &st) != 0) throw std::system_error(errno, std::generic_category(), "fstat");
+  if (!S_ISREG(st.st_mode)) throw std::system_error(EINVAL, std::generic_category(), "not a regular file");
+  UniqueFd copy(sysCall("memfd_create", [] {
+    return ::memfd_create("bulkhead-plugin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  }));
+  off_t offset = 0;
+  while (offset < st.st_size) {
+    const ssize_t n = sysCallNoThrow([&] {
+      return ::sendfile(copy.get(), file.get(), &offset, static_cast<size_t>(st.st_size - offset));
+    });
+    if (n < 0) throw std::system_error(errno, std::generic_category(), "copy");
+    if (n == 0) break;  // the file shrank while read; what was there is loaded
+  }
+  sysCall("fcntl(F_ADD_SEALS)", [&] {
+    return ::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  });
+  return copy;
+}
+
 UniqueFd dupAbove2(int fd) {
   return UniqueFd(
       sysCall("fcntl(F_DUPFD_CLOEXEC)", [&] { return ::fcntl(fd, F_DUPFD_CLOEXEC, 3); }));
@@ -56,6 +85,7 @@ Runner::~Runner() {
   if (spawning.valid()) {
     try {
       child = spawning.get();
+      child.relayStatusFrom(std::move(statusRelay));
     } catch (const std::exception&) {
       // Nothing was started.
     }
@@ -63,7 +93,10 @@ Runner::~Runner() {
 }
 
 ChildProcess& Runner::forked() {
-  if (spawning.valid()) child = spawning.get();
+  if (spawning.valid()) {
+    child = spawning.get();
+    child.relayStatusFrom(std::move(statusRelay));
+  }
   return child;
 }
 
@@ -103,6 +136,11 @@ RunnerLauncher::RunnerLauncher(const PluginSpec& spec, const IsolationConfig& co
     throw PluginError("plugin '" + spec.name + "' (" + spec.libraryPath + "): seccomp policy '" +
                       config_.policy + "': " + e.what());
   }
+  try {
+    library_ = sealedCopy(spec_.libraryPath);
+  } catch (const std::system_error& e) {
+    throw PluginError("cannot load plugin library " + spec_.libraryPath + ": " + e.what());
+  }
 }
 
 LandlockRules RunnerLauncher::landlockRules(const std::string& openParams) const {
@@ -134,6 +172,12 @@ std::unique_ptr<Runner> RunnerLauncher::launch(bool background, const std::strin
   sysCall("socketpair", [&] { return ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv); });
   UniqueFd ours(sv[0]), theirs(sv[1]);
   r->start.reset(sysCall("eventfd", [] { return ::eventfd(0, EFD_CLOEXEC); }));
+  int out[2];
+  sysCall("pipe2", [&] { return ::pipe2(out, O_CLOEXEC); });
+  UniqueFd outputRead(out[0]), outputWrite(out[1]);
+  int relay[2];
+  sysCall("pipe2", [&] { return ::pipe2(relay, O_CLOEXEC | O_NONBLOCK); });
+  UniqueFd relayRead(relay[0]), relayWrite(relay[1]);
   r->deathPollSlice = services_.deathPollSlice;
   r->kernelLog = KernelLogCursor::atEnd();
   std::vector<std::string> env;
@@ -186,11 +230,20 @@ std::unique_ptr<Runner> RunnerLauncher::launch(bool background, const std::strin
     pass.push_back(std::move(theirs));
     pass.push_back(dupAbove2(r->rings.fd()));
     pass.push_back(dupAbove2(r->start.get()));
-    r->spawning = services_.spawner.spawnAsync(path, {path}, std::move(env), std::move(pass));
+    pass.push_back(dupAbove2(library_.get()));
+    pass.push_back(std::move(outputWrite));
+    pass.push_back(std::move(relayWrite));
+    r->spawning = services_.spawner.spawnAsync(path, {path}, std::move(env), std::move(pass),
+                                               /*pidNamespace=*/true);
+    r->statusRelay = std::move(relayRead);
   } else {
-    const int pass[3] = {theirs.get(), r->rings.fd(), r->start.get()};
-    r->child = services_.spawner.spawn(path, {path}, env, pass);
+    const int pass[6] = {theirs.get(), r->rings.fd(), r->start.get(), library_.get(),
+                         outputWrite.get(), relayWrite.get()};
+    r->child = services_.spawner.spawn(path, {path}, env, pass, /*pidNamespace=*/true);
+    r->child.relayStatusFrom(std::move(relayRead));
   }
+  // Ours is the only read end; it sees EOF once the runner is gone.
+  services_.runnerOutput.add(std::move(outputRead), spec_.name);
   return r;
 }
 
@@ -215,14 +268,17 @@ RunnerHello RunnerLauncher::activate(Runner& r) const {
       throw ControlError(ControlError::Kind::kMalformed, "the runner answered setup without hello");
     }
     RunnerHello hello{infoFromHello(rep.getHello(), spec_), layersFromHello(rep.getHello())};
-    spdlog::debug("{}: runner pid {} ready", who, r.child.pid());
+    // Known now, while the runner lives: what its reports and the kernel's
+    // audit records name once it has died.
+    const pid_t pid = r.child.workerPid();
+    spdlog::debug("{}: runner pid {} ready", who, pid);
     return hello;
   } catch (const kj::Exception& e) {
     throw PluginError(who + ": malformed hello from its runner: " + e.getDescription().cStr());
   } catch (const ControlError& e) {
     std::string why = e.what();
     if (auto st = r.child.waitFor(50)) {
-      const RunnerEnd end = classifyExit(*st, r.kernelLog, r.child.pid());
+      const RunnerEnd end = classifyExit(*st, r.kernelLog, r.child.workerPid());
       const std::string call = r.pluginCall();
       why += "; the runner " + end.describe() + " in " +
              (call == wire::pluginCallName(0) ? "start-up, before any plugin call (loading the library)"

@@ -36,6 +36,7 @@ namespace bulkhead {
 struct Runner {
   // A standby's fork until it is taken; then `child`.
   std::future<ChildProcess> spawning;
+  UniqueFd statusRelay;  // read end of the init's status relay, until spawned
   ChildProcess child;
   ControlChannel control;
   RingSet rings;
@@ -109,6 +110,10 @@ class RunnerLauncher {
   Policy policy_;
   std::vector<sock_filter> loading_;
   std::vector<sock_filter> serving_;
+  // The plugin library, copied once into a sealed memfd that every runner
+  // of this plugin loads: the runner's uid needs no access to the file or
+  // its folders, and a restart loads the bytes the first start loaded.
+  UniqueFd library_;
 };
 
 }  // namespace bulkhead

@@ -39,13 +39,14 @@ uint64_t Spawner::enqueue(std::function<void()> job) {
 }
 
 ChildProcess Spawner::spawn(const std::string& path, const std::vector<std::string>& argv,
-                            const std::vector<std::string>& env, std::span<const int> passFds) {
+                            const std::vector<std::string>& env, std::span<const int> passFds,
+                            bool pidNamespace) {
   ChildProcess child;
   std::exception_ptr error;
   std::unique_lock lock(mu_);
   const uint64_t ticket = enqueue([&] {
     try {
-      child = ChildProcess::forkExec(path, argv, env, passFds);
+      child = ChildProcess::forkExec(path, argv, env, passFds, pidNamespace);
     } catch (...) {
       error = std::current_exception();
     }
@@ -58,16 +59,17 @@ ChildProcess Spawner::spawn(const std::string& path, const std::vector<std::stri
 
 std::future<ChildProcess> Spawner::spawnAsync(std::string path, std::vector<std::string> argv,
                                               std::vector<std::string> env,
-                                              std::vector<UniqueFd> passFds) {
+                                              std::vector<UniqueFd> passFds, bool pidNamespace) {
   auto promise = std::make_shared<std::promise<ChildProcess>>();
   std::future<ChildProcess> result = promise->get_future();
   auto fds = std::make_shared<std::vector<UniqueFd>>(std::move(passFds));
   std::lock_guard lock(mu_);
-  enqueue([promise, fds, path = std::move(path), argv = std::move(argv), env = std::move(env)] {
+  enqueue([promise, fds, pidNamespace, path = std::move(path), argv = std::move(argv),
+           env = std::move(env)] {
     try {
       std::vector<int> raw;
       for (const UniqueFd& fd : *fds) raw.push_back(fd.get());
-      ChildProcess child = ChildProcess::forkExec(path, argv, env, raw);
+      ChildProcess child = ChildProcess::forkExec(path, argv, env, raw, pidNamespace);
       fds->clear();  // the child has its copies; ours go before the result is seen
       promise->set_value(std::move(child));
     } catch (...) {

@@ -18,6 +18,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -772,6 +773,51 @@ TEST_F(FaultTest, RunnerDeathEndsAWaitingNextBatchAtOnce) {
   EXPECT_THAT(faulty_->lastError(), HasSubstr("killed by signal 9"));
   EXPECT_NE(faulty_->runnerPid(), pid);
   EXPECT_GT(testServices().deathWatch.wakeUps(), wakeUps) << "the death watch did not fire";
+}
+
+// ---- what a plugin prints ----
+
+// Forged alert and log lines, terminal escapes and a flood on the runner's
+// stdout and stderr reach the operator only as "plugin 'fault' output:"
+// lines, made visible, at a bounded rate, with the rest counted.
+TEST_F(FaultTest, ForgedOutputIsPrefixedVisibleAndBounded) {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  OutputLimits limits;
+  limits.linesPerSecond = 20;
+  auto output = std::make_unique<RunnerOutput>(limits, [&](const std::string& l) {
+    std::lock_guard lock(mu);
+    lines.push_back(l);
+  });
+  const RunnerServices base = testServices();
+  const RunnerServices services{base.spawner, base.deathWatch, *output, base.runnerPath,
+                                base.policyDir};
+  faulty_ = makeFaulty(R"({"fault":"forge_output","in":"next_batch","after":0})",
+                       faultyIsolation(), services);
+  faulty_->open("count=0,batch=16");
+  driveUntil(*faulty_, Drive::kNextBatch, [](const SliceStats& st) { return st.faultyEvents > 64; });
+  EXPECT_EQ(faultCount(faulty_->counters()), 0u) << "printing is no fault";
+  faulty_.reset();  // the runner ends: its pipe reaches EOF
+  const OutputCounts counts = output->counts("fault");
+  output.reset();   // every line read is logged
+  ASSERT_FALSE(lines.empty());
+  bool forgedAlert = false, forgedLog = false, escapes = false, summary = false;
+  for (const std::string& l : lines) {
+    EXPECT_EQ(l.find_first_of("\n\r\x1b\x07"), std::string::npos) << l;
+    EXPECT_EQ(l.rfind("plugin 'fault'", 0), 0u) << l;
+    forgedAlert |= l == "plugin 'fault' output: 09:00:00.000000000: Critical forged alert on stdout";
+    forgedLog |= l.find("output: [2026-01-01 00:00:00.000] [bulkhead] [error]") != std::string::npos;
+    escapes |= l.find("\\x1b]0;owned\\x07\\x1b[2J\\rcolour \\x1b[31mred\\u{009b}") !=
+               std::string::npos;
+    summary |= l.find("lines (") != std::string::npos && l.find("dropped") != std::string::npos;
+  }
+  EXPECT_TRUE(forgedAlert);
+  EXPECT_TRUE(forgedLog);
+  EXPECT_TRUE(escapes);
+  EXPECT_TRUE(summary) << "drops are summarised";
+  EXPECT_GT(counts.droppedLines, 4000u);
+  EXPECT_LT(counts.lines, 200u);
+  EXPECT_LT(lines.size(), 200u);
 }
 
 // ---- resources ----

@@ -2,6 +2,7 @@
 #include "tests/supervisor/test_services.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -293,12 +294,60 @@ TEST(IsolatedOpen, ReadsTheFileItsOpenParamsName) {
   std::remove(file.c_str());
 }
 
+// ---- what the runner's uid may not reach ----
+
+// The supervisor reads the library and hands the runner a sealed copy: a
+// library only root can read, in a folder only root can enter (a checkout
+// in root's home), still loads in a runner that runs as nobody.
+TEST(IsolatedLibrary, LoadsALibraryOnlyTheSupervisorCanRead) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: the runner drops to another uid only then";
+  std::string dir = ::testing::TempDir() + "/bulkhead-700-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  ASSERT_EQ(::chmod(dir.c_str(), 0700), 0);
+  const std::string lib = dir + "/libcounter.so";
+  {
+    std::ifstream in(counterPath(), std::ios::binary);
+    std::ofstream out(lib, std::ios::binary);
+    out << in.rdbuf();
+  }
+  ASSERT_EQ(::chmod(lib.c_str(), 0600), 0);
+  {
+    IsolatedHost host(PluginSpec{"counter", lib, ""}, testIsolation(), testServices());
+    host.open("count=5");
+    EXPECT_EQ(host.nextBatch().events.size(), 5u) << host.lastError();
+    EXPECT_EQ(host.info().libraryPath, lib) << "messages name the file, not the copy";
+  }
+  std::remove(lib.c_str());
+  ::rmdir(dir.c_str());
+}
+
+// Spawned into its own pid namespace, the runner reports the layer. (That a
+// plugin's abort() still reads as SIGABRT through the init's relay is the
+// fault suite's AbortIn* cases.)
+TEST(IsolatedPidNamespace, TheRunnerHasItsOwnAndSaysSo) {
+  if (::geteuid() != 0) GTEST_SKIP() << "a pid namespace needs root (CAP_SYS_ADMIN)";
+  IsolatedHost host(PluginSpec{"counter", counterPath(), ""}, testIsolation(), testServices());
+  bool found = false;
+  for (const std::string& l : host.sandboxLayers()) {
+    if (l.rfind("pid-namespace", 0) == 0) {
+      found = true;
+      EXPECT_EQ(l, "pid-namespace: applied: own namespace, /proc shows only the runner and its init");
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
 // ---- the standby runner ----
 
 
+// A runner of this process that is still there (zombies included): our
+// child, or, in its own pid namespace, the child of our child, its init.
 bool isChild(pid_t pid) {
   for (const auto& child : childProcesses()) {
     if (child.first == pid) return true;
+    for (const auto& grandchild : childProcesses(child.first)) {
+      if (grandchild.first == pid) return true;
+    }
   }
   return false;
 }

@@ -9,8 +9,9 @@ RunnerServices& testServices() {
   // static storage may outlive main().
   static Spawner* spawner = new Spawner();
   static DeathWatch* deathWatch = new DeathWatch();
+  static RunnerOutput* runnerOutput = new RunnerOutput();
   static RunnerServices* services =
-      new RunnerServices{*spawner, *deathWatch, std::string(BULKHEAD_BINARY_DIR) + "/bulkhead-runner",
+      new RunnerServices{*spawner, *deathWatch, *runnerOutput, std::string(BULKHEAD_BINARY_DIR) + "/bulkhead-runner",
                          std::string(BULKHEAD_BINARY_DIR) + "/policies"};
   return *services;
 }

@@ -176,8 +176,23 @@ GuardedPage::~GuardedPage() {
   if (base_ != nullptr) ::munmap(base_, 2 * page_);
 }
 
+// Lines that would pass for bulkhead's own output if they reached the
+// operator raw, then a flood; the call itself then succeeds.
+static void forgeOutput() {
+  std::fprintf(stdout, "\n09:00:00.000000000: Critical forged alert on stdout\n");
+  std::fflush(stdout);
+  std::fprintf(stderr,
+               "\n[2026-01-01 00:00:00.000] [bulkhead] [error] plugin 'counter' forged line\n"
+               "\x1b]0;owned\x07\x1b[2J\rcolour \x1b[31mred\xc2\x9b\n"
+               "{\"output\":\"forged json alert\",\"priority\":\"Critical\"}\n");
+  for (int i = 0; i < 5000; ++i) std::fprintf(stderr, "flood line %d\n", i);
+  std::fflush(stderr);
+}
+
 bool isProcessFault(FaultKind k) {
-  return k != FaultKind::kNone && static_cast<int>(k) <= static_cast<int>(FaultKind::kGarbageRings);
+  return k != FaultKind::kNone &&
+         (static_cast<int>(k) <= static_cast<int>(FaultKind::kGarbageRings) ||
+          k == FaultKind::kForgeOutput);
 }
 
 void runProcessFault(const FaultConfig& c, std::string* report) {
@@ -215,6 +230,9 @@ void runProcessFault(const FaultConfig& c, std::string* report) {
       break;
     case FaultKind::kGarbageRings:
       garbageRings(report);
+      break;
+    case FaultKind::kForgeOutput:
+      forgeOutput();
       break;
     default:
       break;

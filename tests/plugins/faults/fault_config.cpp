@@ -34,6 +34,7 @@ constexpr std::pair<FaultKind, const char*> kKinds[] = {
     {FaultKind::kNullRes, "null_res"},
     {FaultKind::kMultiValue, "multi_value"},
     {FaultKind::kBadStringPtr, "bad_string_ptr"},
+    {FaultKind::kForgeOutput, "forge_output"},
 };
 
 constexpr std::pair<FaultCall, const char*> kCalls[] = {

@@ -60,6 +60,9 @@ enum class FaultKind {
   kNullRes,        // extract: res_len 1, res NULL
   kMultiValue,     // extract: 3 values for the non-list field fault.seq
   kBadStringPtr,   // extract: a string pointer into an unmapped page
+  // Runner output (issue 12): what a plugin prints must reach the operator
+  // only prefixed, made visible and rate-limited.
+  kForgeOutput,    // prints forged alert and log lines, escapes and 5000 lines
 };
 
 enum class FaultCall { kInit, kOpen, kNextBatch, kExtract, kParse, kAsync, kSetAsync, kDestroy };
