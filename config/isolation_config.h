@@ -67,6 +67,24 @@ struct RingSizes {
   std::uint64_t asyncBytes = 1u << 20;
 };
 
+// What the supervisor buffers of one runner's output at most, whatever the
+// runner sends: crossing a bound is a malformed record (the runner is killed,
+// counted and restarted), so a hostile runner cannot grow the supervisor's
+// memory. Each ring record is also bounded by its ring (RingSizes) and each
+// control frame by ControlChannel::kMaxFrameBytes (8 MiB).
+//  batch*        one next_batch result, all its kBatch records together; a
+//                Go SDK plugin at its default limits (128 events of 256 KiB)
+//                stays well inside
+//  extractBytes  one extraction answer: a response record, the values that
+//                come with a batch, or every chunk of one extract() call
+//  asyncEventBytes  one async event
+struct RunnerBounds {
+  std::uint64_t batchEvents = 65536;
+  std::uint64_t batchBytes = 64u << 20;
+  std::uint64_t extractBytes = 64u << 20;
+  std::uint64_t asyncEventBytes = 1u << 20;
+};
+
 // Extra filesystem access granted to the runner (Landlock), absolute and
 // lexically normalised paths.
 struct AllowPaths {
@@ -104,6 +122,7 @@ struct IsolationConfig {
   // unless named here (credentials, PATH, LD_*).
   std::map<std::string, std::string> env = defaultRunnerEnvironment();
   RingSizes rings;
+  RunnerBounds bounds;
   AllowPaths allowPaths;
 };
 

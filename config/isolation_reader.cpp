@@ -45,6 +45,15 @@ void readRingMb(YamlNodeReader& reader, const YAML::Node& map, std::string_view 
   bytes = std::bit_ceil(mb << 20);
 }
 
+// A byte count given in units of 2^shift bytes (KiB: 10, MiB: 20).
+void readScaled(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
+                std::string_view key, std::uint64_t& bytes, unsigned shift, std::uint64_t min,
+                std::uint64_t max) {
+  std::uint64_t units = bytes >> shift;
+  readUnsigned(reader, map, path, key, units, min, max);
+  bytes = units << shift;
+}
+
 // The sub-map at `key`, or an invalid node when absent or null.
 YAML::Node subMap(YamlNodeReader& reader, const YAML::Node& map, std::string_view path,
                   std::string_view key, std::initializer_list<std::string_view> known) {
@@ -119,7 +128,7 @@ IsolationConfig readIsolation(YamlNodeReader& reader, const YAML::Node& node, st
   reader.expectMap(node, path);
   reader.warnUnknownKeys(node, path,
                          {"isolation", "policy", "user", "limits", "deadlines_ms", "restart", "env",
-                          "ring_mb", "allow_paths"});
+                          "ring_mb", "bounds", "allow_paths"});
 
   if (auto e = reader.find(node, path, "isolation")) {
     std::string keyPath = joinPath(path, "isolation");
@@ -214,6 +223,17 @@ IsolationConfig readIsolation(YamlNodeReader& reader, const YAML::Node& node, st
     readRingMb(reader, ring, ringPath, "request", out.rings.requestBytes);
     readRingMb(reader, ring, ringPath, "response", out.rings.responseBytes);
     readRingMb(reader, ring, ringPath, "async", out.rings.asyncBytes);
+  }
+
+  std::string boundsPath = joinPath(path, "bounds");
+  YAML::Node bounds = subMap(reader, node, path, "bounds",
+                             {"batch_events", "batch_mb", "extract_mb", "async_event_kb"});
+  if (bounds.IsDefined()) {
+    RunnerBounds& b = out.bounds;
+    readUnsigned(reader, bounds, boundsPath, "batch_events", b.batchEvents, 1, 1ull << 24);
+    readScaled(reader, bounds, boundsPath, "batch_mb", b.batchBytes, 20, 1, 4096);
+    readScaled(reader, bounds, boundsPath, "extract_mb", b.extractBytes, 20, 1, 4096);
+    readScaled(reader, bounds, boundsPath, "async_event_kb", b.asyncEventBytes, 10, 1, 1u << 20);
   }
 
   std::string allowPath = joinPath(path, "allow_paths");

@@ -5,6 +5,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace bulkhead {
 
@@ -15,6 +16,45 @@ int msUntil(ControlChannel::Clock::time_point deadline) {
       deadline - ControlChannel::Clock::now());
   if (left.count() <= 0) return 0;
   return left.count() > 60'000 ? 60'000 : static_cast<int>(left.count()) + 1;
+}
+
+// Closes every descriptor an SCM_RIGHTS message carried; returns how many.
+size_t closePassedFds(msghdr& msg) {
+  size_t closed = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < n; ++i) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      ::close(fd);
+      ++closed;
+    }
+  }
+  return closed;
+}
+
+// recv() with room for ancillary data: the protocol carries none, so any
+// (descriptors passed with SCM_RIGHTS, credentials) is a malformed frame.
+// The descriptors are closed at once; the kernel drops those that did not
+// fit the buffer (MSG_CTRUNC) without installing them. MSG_CMSG_CLOEXEC:
+// none leaks into a process started meanwhile.
+ssize_t receiveBytes(int fd, char* out, size_t n) {
+  iovec iov{out, n};
+  alignas(cmsghdr) char control[CMSG_SPACE(16 * sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  const ssize_t got = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  if (got >= 0 && (msg.msg_controllen > 0 || (msg.msg_flags & MSG_CTRUNC) != 0)) {
+    const size_t fds = closePassedFds(msg);
+    throw ControlError(ControlError::Kind::kMalformed,
+                       "control frame with ancillary data (file descriptors passed: " +
+                           std::to_string(fds) + ", closed)");
+  }
+  return got;
 }
 
 }  // namespace
@@ -63,7 +103,7 @@ void ControlChannel::readExactly(void* buf, size_t n, Clock::time_point deadline
       // Only the pidfd fired: the peer is dead and wrote nothing more.
       throw ControlError(ControlError::Kind::kPeerGone, "runner died");
     }
-    ssize_t got = ::recv(fd_.get(), out + done, n - done, MSG_DONTWAIT);
+    ssize_t got = receiveBytes(fd_.get(), out + done, n - done);
     if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (got < 0) {
       throw ControlError(ControlError::Kind::kPeerGone, std::string("control recv: ") +

@@ -2,7 +2,9 @@
 // framed by a 32-bit byte length. Receiving is bounded three ways: a
 // deadline, the peer's death (its pidfd turns readable), and size limits
 // (frame bytes, traversal words, nesting), so a hostile or dead runner can
-// neither stall nor crash the supervisor.
+// neither stall nor crash the supervisor. The protocol passes no ancillary
+// data: descriptors sent with SCM_RIGHTS are closed on arrival and the frame
+// is malformed (seccomp cannot look inside sendmsg's msghdr to stop them).
 #pragma once
 
 #include <chrono>

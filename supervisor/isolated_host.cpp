@@ -356,6 +356,14 @@ BatchResult IsolatedHost::nextBatch() {
     wire::WireReader r(rec.payload);
     std::string bad = wire::decodeBatchHeader(r, header) ? std::string() : "batch record header";
     if (bad.empty()) {
+      // Before the copy: a batch that never ends must not grow the arena.
+      bad = overBound("batch_events", batchOffsets_.size() + header.events,
+                      config_.bounds.batchEvents, "events");
+      if (bad.empty()) {
+        bad = overBound("batch_mb", batchBytes_.size() + r.remaining(), config_.bounds.batchBytes);
+      }
+    }
+    if (bad.empty()) {
       // Copied once, then checked and fixed up in the copy: the runner can
       // rewrite the ring, not the copy. The record is released with the
       // next peek (or at the next batch): one index publish per batch.
@@ -412,6 +420,10 @@ std::string IsolatedHost::readBatchFields(Clock::time_point deadline) {
     return "no field record";
   }
   if (rec.tag != wire::kBatchFields) return "batch without the field record it announced";
+  if (std::string over = overBound("extract_mb", rec.payload.size(), config_.bounds.extractBytes);
+      !over.empty()) {
+    return "field record: " + over;
+  }
   wire::WireReader r(rec.payload);
   uint32_t generation = 0;
   if (!wire::WireReader(rec.payload).get(generation)) return "short field record";
@@ -450,6 +462,14 @@ std::string IsolatedHost::eventToString(const EventRef& e, std::string_view sour
   ets.setEvent(kj::arrayPtr(reinterpret_cast<const kj::byte*>(e.evt), eventLen(e.evt)));
   ets.setSource(std::string(source));
   return replyText(call("event_to_string", msg, config_.deadlines.close));
+}
+
+std::string IsolatedHost::overBound(const char* bound, uint64_t value, uint64_t limit,
+                                    const char* unit) {
+  if (value <= limit) return {};
+  // The key of falco.yaml's bulkhead.bounds, so the report says what to raise.
+  return std::string("over its bound bounds.") + bound + ": " + std::to_string(value) + " " +
+         unit + ", at most " + std::to_string(limit);
 }
 
 void IsolatedHost::ringFault(RingStatus s, const char* during,
@@ -565,9 +585,13 @@ std::span<const EventRef> IsolatedHost::drainAsync() {
   RingStatus s;
   while ((s = runner_->async.tryPeek(rec)) == RingStatus::kOk) {
     const size_t offset = asyncBytes_.size();
-    std::string bad = copyEvent(asyncBytes_, rec.payload, [&](const void* e, size_t n) {
-      return checkAsyncEvent(e, n, info_.asyncEvents);
-    });
+    std::string bad =
+        overBound("async_event_kb", rec.payload.size(), config_.bounds.asyncEventBytes);
+    if (bad.empty()) {
+      bad = copyEvent(asyncBytes_, rec.payload, [&](const void* e, size_t n) {
+        return checkAsyncEvent(e, n, info_.asyncEvents);
+      });
+    }
     if (!bad.empty()) {
       runner_->async.release();
       fault(RunnerEnd::Kind::kMalformed, "async event", bad);

@@ -118,6 +118,10 @@ class IsolatedHost final : public PluginHost {
   // A ring wait that did not end with a record: timeout, death or a
   // malformed ring, each the runner's fault.
   void ringFault(RingStatus s, const char* during, std::chrono::milliseconds deadline);
+  // "" when `value` is within `limit`; else what the runner's fault report
+  // says: the RunnerBounds key crossed (as falco.yaml names it) and by what.
+  static std::string overBound(const char* bound, uint64_t value, uint64_t limit,
+                               const char* unit = "bytes");
   // Writes one request record and waits for its response record.
   bool roundTrip(const char* during, uint32_t tag, size_t size,
                  const std::function<bool(std::span<std::byte>)>& fill,

@@ -158,6 +158,9 @@ ss_plugin_rc IsolatedHost::readQueued(ExtractResults& out) {
   std::string bad = response.tag != wire::kExtractResult ? "a parse result for an extraction"
                                                           : std::string();
   if (bad.empty()) {
+    bad = overBound("extract_mb", response.payload.size(), config_.bounds.extractBytes);
+  }
+  if (bad.empty()) {
     wire::WireReader r(response.payload);
     bad = wire::decodeExtractResult(r, q.seq, q.events, q.requests, info_.fields, rc, out);
   }
@@ -219,6 +222,18 @@ ss_plugin_rc IsolatedHost::extract(std::span<const EventRef> events, std::string
     }
     if (!runner_ && !ensureRunner()) return lose(events.size() - begin);
     ss_plugin_rc rc = extractChunk(chunk, source, requests, chunk_);
+    if (rc == SS_PLUGIN_SUCCESS && begin > 0) {
+      // Each chunk is within the bound, their sum need not be (and the
+      // byte offsets of `out` are 32-bit).
+      if (std::string over = overBound("extract_mb", out.byteStore().size() +
+                                                         chunk_.byteStore().size(),
+                                       config_.bounds.extractBytes);
+          !over.empty()) {
+        fault(RunnerEnd::Kind::kMalformed, "extract_fields", "extraction answer " + over);
+        out.reset(events.size(), requests.size());
+        return lose(events.size());
+      }
+    }
     if (rc != SS_PLUGIN_SUCCESS) {
       if (!runner_) counters_.extractionsLost += chunk.size() * requests.size();
       result = SS_PLUGIN_FAILURE;

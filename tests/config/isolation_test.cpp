@@ -44,6 +44,10 @@ TEST(Isolation, BuiltInDefaults) {
   EXPECT_EQ(iso.rings.requestBytes, 1u << 20);
   EXPECT_EQ(iso.rings.responseBytes, 4u << 20);
   EXPECT_EQ(iso.rings.asyncBytes, 1u << 20);
+  EXPECT_EQ(iso.bounds.batchEvents, 65536u);
+  EXPECT_EQ(iso.bounds.batchBytes, 64u << 20);
+  EXPECT_EQ(iso.bounds.extractBytes, 64u << 20);
+  EXPECT_EQ(iso.bounds.asyncEventBytes, 1u << 20);
   EXPECT_THAT(iso.allowPaths.read, IsEmpty());
   EXPECT_THAT(iso.allowPaths.write, IsEmpty());
   EXPECT_STREQ(isolationModeName(iso.mode), "process");
@@ -62,6 +66,26 @@ TEST(Isolation, ZeroDisablesADeadlineAndRingsRoundUpToPowersOfTwo) {
   EXPECT_EQ(iso.rings.sourceBytes, 4u << 20);
   EXPECT_EQ(iso.rings.requestBytes, 1u << 20);
   EXPECT_EQ(iso.rings.asyncBytes, 1024u << 20);
+}
+
+TEST(Isolation, BoundsAreGivenInTheirUnitsAndMergeKeyByKey) {
+  TempConfigDir dir;
+  Config config = dir.load(std::string(kPlugins) + R"(bulkhead:
+  defaults:
+    bounds: {batch_events: 100, async_event_kb: 64}
+  plugins:
+    b:
+      bounds: {batch_mb: 2, extract_mb: 3}
+)");
+  const RunnerBounds& a = config.plugins[0].isolation.bounds;
+  EXPECT_EQ(a.batchEvents, 100u);
+  EXPECT_EQ(a.batchBytes, 64u << 20);
+  EXPECT_EQ(a.asyncEventBytes, 64u << 10);
+  const RunnerBounds& b = config.plugins[1].isolation.bounds;
+  EXPECT_EQ(b.batchEvents, 100u);
+  EXPECT_EQ(b.batchBytes, 2u << 20);
+  EXPECT_EQ(b.extractBytes, 3u << 20);
+  EXPECT_EQ(b.asyncEventBytes, 64u << 10);
 }
 
 TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
@@ -185,6 +209,8 @@ TEST(Isolation, WrongValuesFailWithLocation) {
       {"ring_mb: {async: [1]}",
        "6:22: bulkhead.defaults.ring_mb.async: expected a whole number from 1 to 1024, got a "
        "sequence"},
+      {"bounds: {batch_mb: 0}",
+       "6:24: bulkhead.defaults.bounds.batch_mb: expected a whole number from 1 to 4096, got '0'"},
       {"env: [A]", "6:10: bulkhead.defaults.env: expected a map of settings, got a sequence"},
       {"env: {A=B: x}",
        "6:11: bulkhead.defaults.env.A=B: not a valid environment variable name (no '=', no "

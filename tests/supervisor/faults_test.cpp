@@ -948,5 +948,169 @@ TEST_F(FaultTest, ForbiddenSyscallInInitFailsTheStart) {
   EXPECT_EQ(healthyStalls_, 0);
 }
 
+// ---- bounds (issue 12): what a runner can make the supervisor buffer ----
+
+uint64_t statusKb(const char* key) {
+  const std::string v = procField(::getpid(), "status", key);
+  return v.empty() ? 0 : std::stoull(v);
+}
+
+// The supervisor's peak RSS from construction on, as growth over the RSS
+// then: "5" to clear_refs resets VmHWM to the current RSS. A generous bound
+// on it tells a capped buffer from one that took what the runner sent.
+class PeakRss {
+ public:
+  PeakRss() {
+    std::ofstream("/proc/self/clear_refs") << "5";
+    base_ = statusKb("VmHWM:");
+  }
+  uint64_t growthMb() const { return (statusKb("VmHWM:") - base_) >> 10; }
+
+ private:
+  uint64_t base_ = 0;
+};
+
+// Production-sized rings and bounds; a next_batch deadline long enough that
+// a huge batch is stopped by its bound, not by the clock.
+IsolationConfig boundsIsolation() {
+  IsolationConfig o = faultyIsolation();
+  o.rings = RingSizes{};
+  o.deadlines.nextBatch = milliseconds(20000);
+  o.deadlines.extract = milliseconds(10000);
+  return o;
+}
+
+class BoundsTest : public FaultTest {
+ protected:
+  // Drives until two runners were killed as malformed and a third served.
+  SliceStats killTwice(Drive drive) {
+    return driveUntil(
+        *faulty_, drive,
+        [&](const SliceStats& s) {
+          const bool served = drive == Drive::kExtractMsg ? s.okAfterFirstFault > 0
+                                                          : s.eventsAfterFirstFault > 0;
+          return faulty_->counters().malformed >= 2 && served;
+        },
+        milliseconds(60000));
+  }
+
+  void expectKilledFor(const char* bound) {
+    const HostCounters fc = faulty_->counters();
+    const std::string log = log_.text();
+    SCOPED_TRACE(log);
+    EXPECT_EQ(healthyStalls_, 0) << "the healthy plugin stopped delivering";
+    EXPECT_GE(fc.malformed, 2u);
+    EXPECT_GE(fc.restarts, 1u);
+    EXPECT_FALSE(faulty_->disabled());
+    EXPECT_THAT(log, HasSubstr("plugin 'fault' runner pid"));
+    EXPECT_THAT(log, HasSubstr(std::string("over its bound bounds.") + bound));
+  }
+};
+
+TEST_F(BoundsTest, AHugeBatchIsCutAtItsByteBound) {
+  // 160 MiB of 8 KiB events, more than the default 64 MiB.
+  faulty_ = makeFaulty(
+      armedLater(R"({"fault":"huge_batch","in":"next_batch","after":3,"bytes":167772160})"),
+      boundsIsolation());
+  faulty_->open("count=0,batch=16");
+  const PeakRss peak;
+  const SliceStats st = killTwice(Drive::kNextBatch);
+  expectKilledFor("batch_mb");
+  EXPECT_GT(st.eventsAfterFirstFault, 0u);
+  // The arena stops at 64 MiB (its last doubling holds 32 + 64 at once);
+  // taking the whole batch would need 160 MiB and more.
+  EXPECT_LT(peak.growthMb(), 150u);
+}
+
+TEST_F(BoundsTest, ABatchOfTooManyEventsIsCutAtItsEventBound) {
+  // 2^20 small events, more than the default 65536, in about 40 MiB.
+  faulty_ = makeFaulty(armedLater(R"({"fault":"many_events","in":"next_batch","after":3})"),
+                       boundsIsolation());
+  faulty_->open("count=0,batch=16");
+  const SliceStats st = killTwice(Drive::kNextBatch);
+  expectKilledFor("batch_events");
+  EXPECT_GT(st.eventsAfterFirstFault, 0u);
+}
+
+TEST_F(BoundsTest, AnAsyncEventOverItsBoundKillsTheRunner) {
+  IsolationConfig o = boundsIsolation();
+  o.bounds.asyncEventBytes = 64u << 10;  // the event is 256 KiB: it fits the ring
+  faulty_ = makeFaulty(armedLater(R"({"fault":"huge_async","in":"async","after":20})"), o);
+  faulty_->open("count=0,batch=16");
+  faulty_->startAsync();
+  killTwice(Drive::kAsync);
+  expectKilledFor("async_event_kb");
+}
+
+TEST_F(BoundsTest, AnExtractionAnswerOverItsBoundKillsTheRunner) {
+  IsolationConfig o = boundsIsolation();
+  o.bounds.extractBytes = 1u << 20;  // the answer is 2 MiB: it fits the ring
+  faulty_ = makeFaulty(
+      armedLater(R"({"fault":"huge_value","in":"extract","after":40,"bytes":2097152})"), o);
+  faulty_->open("count=0,batch=1");
+  const SliceStats st = killTwice(Drive::kExtractMsg);
+  expectKilledFor("extract_mb");
+  EXPECT_GE(faulty_->counters().extractionsLost, 2u);
+  EXPECT_GT(st.okAfterFirstFault, 0u);
+}
+
+TEST_F(BoundsTest, ChunksOfOneExtractionTogetherOverTheBoundKillTheRunner) {
+  IsolationConfig o = boundsIsolation();
+  o.bounds.extractBytes = 1u << 20;
+  // 16 events of 300 KiB do not fit the 1 MiB request ring in one record:
+  // the extraction goes in chunks of 3, each answered with 600 KiB, all 16
+  // with 3.2 MiB.
+  faulty_ = makeFaulty(armedLater(
+                           R"({"fault":"huge_value","in":"extract","after":40,"times":1000000,)"
+                           R"("bytes":204800})"),
+                       o);
+  faulty_->open("count=0,batch=16,size=307200");
+  killTwice(Drive::kExtractMsg);
+  expectKilledFor("extract_mb");
+  EXPECT_THAT(log_.text(), HasSubstr("extraction answer over its bound"));
+}
+
+// At the default bounds a 256 MiB value never reaches the supervisor: the
+// runner cannot fit it in the response ring and answers FAILURE.
+TEST_F(BoundsTest, A256MiBFieldValueCostsTheSupervisorNothing) {
+  faulty_ = makeFaulty(armedLater(R"({"fault":"huge_value","in":"extract","after":5})"),
+                       boundsIsolation());
+  faulty_->open("count=0,batch=1");
+  const PeakRss peak;
+  const SliceStats st = driveUntil(
+      *faulty_, Drive::kExtractMsg,
+      [](const SliceStats& s) { return s.extractFailed >= 1 && s.extractOk >= 10; },
+      milliseconds(60000));
+  EXPECT_EQ(healthyStalls_, 0);
+  EXPECT_GE(st.extractFailed, 1u);
+  EXPECT_GE(st.extractOk, 10u);
+  EXPECT_LT(peak.growthMb(), 64u);
+}
+
+// A descriptor sent over the control socket: refused whether seccomp stops
+// the sendmsg or the supervisor finds it; never kept open (TearDown counts
+// the supervisor's fds).
+TEST_F(BoundsTest, ADescriptorPassedOnTheControlSocketKillsTheRunner) {
+  faulty_ = makeFaulty(armedLater(R"({"fault":"pass_fd","in":"next_batch","after":3})"),
+                       boundsIsolation());
+  faulty_->open("count=0,batch=16");
+  // The descriptor waits in the socket until the next control call reads it.
+  const auto end = Clock::now() + milliseconds(60000);
+  while (Clock::now() < end && faultCount(faulty_->counters()) < 2) {
+    healthySlice();
+    faulty_->nextBatch();
+    faulty_->progress();
+  }
+  const HostCounters fc = faulty_->counters();
+  const std::string log = log_.text();
+  SCOPED_TRACE(log);
+  EXPECT_EQ(healthyStalls_, 0);
+  EXPECT_GE(fc.malformed + fc.seccompKills, 2u);
+  if (fc.seccompKills == 0) {
+    EXPECT_THAT(log, HasSubstr("control frame with ancillary data (file descriptors passed: 1"));
+  }
+  EXPECT_FALSE(faulty_->disabled());
+}
+
 }  // namespace
 }  // namespace bulkhead

@@ -8,10 +8,12 @@
 //
 // Open params: count=N (0: endless, the default), batch=N (default 64),
 // size=N (minimum payload bytes), rate=N (events per second; 0: unpaced).
+#include <sys/socket.h>
 #include <time.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -70,6 +72,8 @@ struct State {
   std::vector<uint64_t> values;
   const char* badStrings[1] = {nullptr};
   std::vector<uint8_t> bogusEvent;
+  std::string hugeValue;
+  const char* hugeStrings[1] = {nullptr};
 
   std::thread asyncThread;
   std::atomic<bool> asyncStop{false};
@@ -146,6 +150,41 @@ void fillBatch(Instance* in, uint64_t n, uint32_t pluginId) {
 
 void storeU32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, sizeof v); }
 
+// The size a bounds fault was configured with, else its default.
+uint64_t faultBytes(const FaultConfig& c, uint64_t fallback) {
+  return c.bytes != 0 ? c.bytes : fallback;
+}
+
+// A batch of `n` copies of one event of `payload` bytes: the supervisor
+// receives all of them, the plugin holds one.
+void repeatedBatch(Instance* in, uint64_t n, uint64_t payload) {
+  in->arena.clear();
+  appendPluginEvent(&in->arena, in->startTs, kFaultId, payloadFor(0, payload));
+  in->events.assign(n, reinterpret_cast<ss_plugin_event*>(in->arena.data()));
+}
+
+// Sends fd 0 over the control socket (fd 3, runner_main.cpp) with a 4-byte
+// frame prefix: nothing of the protocol passes descriptors.
+void passFd(State* s) {
+  uint32_t prefix = 0;
+  iovec iov{&prefix, sizeof prefix};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  const int fd = 0;
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  if (::sendmsg(3, &msg, MSG_NOSIGNAL) < 0) {
+    s->setError(std::string("fault: sendmsg(SCM_RIGHTS): ") + std::strerror(errno));
+  }
+}
+
 // The next_batch misbehaviours that are not process faults.
 ss_plugin_rc bogusBatch(State* s, Instance* in, uint32_t* nevts, ss_plugin_event*** evts) {
   switch (s->config.kind) {
@@ -206,6 +245,18 @@ ss_plugin_rc bogusBatch(State* s, Instance* in, uint32_t* nevts, ss_plugin_event
       *nevts = 1;
       *evts = in->events.data();
       return static_cast<ss_plugin_rc>(12345);
+    case FaultKind::kHugeBatch: {
+      constexpr uint64_t kEventBytes = 8u << 10;
+      repeatedBatch(in, faultBytes(s->config, 256u << 20) / kEventBytes + 1, kEventBytes);
+      *nevts = static_cast<uint32_t>(in->events.size());
+      *evts = in->events.data();
+      return SS_PLUGIN_SUCCESS;
+    }
+    case FaultKind::kManyEvents:
+      repeatedBatch(in, 1u << 20, 0);
+      *nevts = static_cast<uint32_t>(in->events.size());
+      *evts = in->events.data();
+      return SS_PLUGIN_SUCCESS;
     default:
       return SS_PLUGIN_SUCCESS;
   }
@@ -229,6 +280,18 @@ bool bogusExtract(State* s, const ss_plugin_field_extract_input* in) {
         s->values.assign({1, 2, 3});
         f->res.u64 = s->values.data();
         f->res_len = 3;
+        break;
+      case FaultKind::kHugeValue:
+        // Pointed at, not copied: the runner's own copy is the one to bound.
+        if (s->hugeValue.empty()) s->hugeValue.assign(faultBytes(s->config, 256u << 20), 'v');
+        s->hugeStrings[0] = s->hugeValue.c_str();
+        s->values.assign(1, 1);
+        if (f->ftype == FTYPE_STRING) {
+          f->res.str = s->hugeStrings;
+        } else {
+          f->res.u64 = s->values.data();
+        }
+        f->res_len = 1;
         break;
       case FaultKind::kBadStringPtr:
         s->badStrings[0] = reinterpret_cast<const char*>(s->guard.guard());
@@ -264,11 +327,14 @@ void extractOne(State* s, const PluginEventView& ev, ss_plugin_extract_field* f)
 void asyncLoop(State* s, ss_plugin_owner_t* owner, ss_plugin_async_event_handler_t handler) {
   char err[PLUGIN_MAX_ERRLEN];
   for (uint64_t tick = 0; !s->asyncStop; ++tick) {
-    if (shouldFault(s, FaultCall::kAsync) && isProcessFault(s->config.kind) && processFault(s)) {
-      return;
+    std::string data = "{\"tick\":" + std::to_string(tick) + "}";
+    if (shouldFault(s, FaultCall::kAsync)) {
+      if (isProcessFault(s->config.kind) && processFault(s)) return;
+      if (s->config.kind == FaultKind::kHugeAsync) {
+        data.append(faultBytes(s->config, 256u << 10), ' ');
+      }
     }
-    const auto evt = makeAsyncEvent(UINT64_MAX, "fault_tick",
-                                    "{\"tick\":" + std::to_string(tick) + "}");
+    const auto evt = makeAsyncEvent(UINT64_MAX, "fault_tick", data);
     handler(owner, reinterpret_cast<const ss_plugin_event*>(evt.data()), err);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -393,6 +459,8 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
   if (tp::shouldFault(s, FaultCall::kNextBatch)) {
     if (tp::isProcessFault(s->config.kind)) {
       if (tp::processFault(s)) return SS_PLUGIN_FAILURE;
+    } else if (s->config.kind == FaultKind::kPassFd) {
+      tp::passFd(s);  // then a good batch: the descriptor is what is wrong
     } else {
       return tp::bogusBatch(s, in, nevts, evts);
     }

@@ -35,6 +35,12 @@ constexpr std::pair<FaultKind, const char*> kKinds[] = {
     {FaultKind::kMultiValue, "multi_value"},
     {FaultKind::kBadStringPtr, "bad_string_ptr"},
     {FaultKind::kForgeOutput, "forge_output"},
+    // Bounds (issue 12)
+    {FaultKind::kHugeBatch, "huge_batch"},
+    {FaultKind::kManyEvents, "many_events"},
+    {FaultKind::kHugeValue, "huge_value"},
+    {FaultKind::kHugeAsync, "huge_async"},
+    {FaultKind::kPassFd, "pass_fd"},
 };
 
 constexpr std::pair<FaultCall, const char*> kCalls[] = {
@@ -109,6 +115,8 @@ std::optional<FaultConfig> parseFaultConfig(std::string_view json, std::string* 
       c.signal = static_cast<int>(n);
     } else if (key == "memory_cap_mb") {
       ok = number(*doc, value, &c.memoryCapMb) && c.memoryCapMb > 0;
+    } else if (key == "bytes") {
+      ok = number(*doc, value, &c.bytes) && c.bytes > 0 && c.bytes <= (uint64_t{1} << 32);
     } else {
       *error = "unknown init config key '" + key + "'";
       return std::nullopt;

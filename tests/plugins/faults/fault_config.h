@@ -19,6 +19,8 @@
 //           target and signal of kill_parent (default getppid(), SIGKILL)
 //   memory_cap_mb
 //           where memory_bomb stops by itself if no limit stopped it first
+//   bytes   the size of huge_batch, huge_value and huge_async (default
+//           256 MiB; 256 KiB for huge_async)
 #ifndef BULKHEAD_TESTS_PLUGINS_FAULTS_FAULT_CONFIG_H_
 #define BULKHEAD_TESTS_PLUGINS_FAULTS_FAULT_CONFIG_H_
 
@@ -63,6 +65,12 @@ enum class FaultKind {
   // Runner output (issue 12): what a plugin prints must reach the operator
   // only prefixed, made visible and rate-limited.
   kForgeOutput,    // prints forged alert and log lines, escapes and 5000 lines
+  // Bounds (issue 12): more than the supervisor buffers for one runner.
+  kHugeBatch,      // next_batch: copies of one 8 KiB event, `bytes` in all
+  kManyEvents,     // next_batch: 2^20 copies of one small event
+  kHugeValue,      // extract: every string field a value of `bytes`
+  kHugeAsync,      // async: one async event with `bytes` of data
+  kPassFd,         // next_batch: sendmsg(SCM_RIGHTS) of fd 0 on the control socket
 };
 
 enum class FaultCall { kInit, kOpen, kNextBatch, kExtract, kParse, kAsync, kSetAsync, kDestroy };
@@ -77,6 +85,7 @@ struct FaultConfig {
   int64_t pid = 0;  // 0: getppid()
   int signal = 9;
   uint64_t memoryCapMb = 2048;
+  uint64_t bytes = 0;  // 0: the kind's default
 };
 
 // nullopt with `error` set when the text is not a valid configuration.
