@@ -34,6 +34,7 @@ constexpr std::pair<FaultKind, const char*> kKinds[] = {
     {FaultKind::kNullRes, "null_res"},
     {FaultKind::kMultiValue, "multi_value"},
     {FaultKind::kBadStringPtr, "bad_string_ptr"},
+    {FaultKind::kHostileError, "hostile_error"},
 };
 
 constexpr std::pair<FaultCall, const char*> kCalls[] = {

@@ -60,6 +60,9 @@ enum class FaultKind {
   kNullRes,        // extract: res_len 1, res NULL
   kMultiValue,     // extract: 3 values for the non-list field fault.seq
   kBadStringPtr,   // extract: a string pointer into an unmapped page
+  // Operator text (issue 12)
+  kHostileError,   // init, open, next_batch: fail with a 32 MiB last error (and
+                   // log line, from init on) that forges log and alert lines
 };
 
 enum class FaultCall { kInit, kOpen, kNextBatch, kExtract, kParse, kAsync, kSetAsync, kDestroy };
