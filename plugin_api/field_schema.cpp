@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "plugin_api/visible_text.h"
+
 namespace bulkhead {
 
 namespace json = boost::json;
@@ -75,10 +77,11 @@ FieldDescriptor parseEntry(const json::value& v, size_t index, const std::string
   EntryReader r(v.as_object(), context);
   FieldDescriptor f;
   f.name = r.string("name", true);
-  EntryReader named(v.as_object(), context + " ('" + f.name + "')");
+  EntryReader named(v.as_object(),
+                    context + " ('" + visibleText(f.name, kShownNameBytes) + "')");
   std::string type = named.string("type", true);
   if (!parseFieldTypeName(type, f.type)) {
-    named.fail("type", "is '" + type +
+    named.fail("type", "is '" + visibleText(type, kShownNameBytes) +
                            "', expected one of string, uint64, reltime, abstime, bool, ipaddr, "
                            "ipnet");
   }

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "plugin_api/event.h"
+#include "plugin_api/visible_text.h"
 
 namespace bulkhead {
 
@@ -62,8 +63,7 @@ InProcessHost::InProcessHost(const PluginSpec& spec)
   ss_plugin_rc rc = SS_PLUGIN_FAILURE;
   state_ = sym_.init(&in, &rc);
   if (rc != SS_PLUGIN_SUCCESS) {
-    std::string err = state_ != nullptr ? pluginString(sym_.get_last_error(state_))
-                                        : std::string("(no state, no error message)");
+    std::string err = state_ != nullptr ? pluginError() : std::string("(no state, no error message)");
     if (state_ != nullptr) sym_.destroy(state_);
     state_ = nullptr;
     throw PluginError("could not initialize " + lib_->who() + ": " + err);
@@ -71,10 +71,19 @@ InProcessHost::InProcessHost(const PluginSpec& spec)
   readEventTypes();
 }
 
-InProcessHost::~InProcessHost() {
+InProcessHost::~InProcessHost() { shutdown(); }
+
+void InProcessHost::shutdown() {
   stopAsync();
   close();
   if (state_ != nullptr) sym_.destroy(state_);
+  state_ = nullptr;
+}
+
+std::string InProcessHost::pluginError() const {
+  // A view, not a copy: the text may be megabytes, of which 4 KiB is shown.
+  const char* e = sym_.get_last_error(state_);
+  return visibleText(e != nullptr ? std::string_view(e) : std::string_view(), kShownTextBytes);
 }
 
 void InProcessHost::readEventTypes() {
@@ -102,11 +111,12 @@ void InProcessHost::open(std::string_view params) {
   ss_plugin_rc rc = SS_PLUGIN_FAILURE;
   instance_ = sym_.open(state_, p.c_str(), &rc);
   if (rc != SS_PLUGIN_SUCCESS) {
-    std::string err = pluginString(sym_.get_last_error(state_));
+    std::string err = pluginError();
     // The framework closes even a failed open; the handle may be NULL.
     sym_.close(state_, instance_);
     instance_ = nullptr;
-    throw PluginError("could not open " + lib_->who() + " with params '" + p + "': " + err);
+    throw PluginError("could not open " + lib_->who() + " with params '" +
+                      visibleText(p, kShownTextBytes) + "': " + err);
   }
   opened_ = true;
   hostError_.clear();
@@ -310,7 +320,8 @@ ss_plugin_rc InProcessHost::extract(std::span<const EventRef> events, std::strin
           const size_t r = slotRequest_[k];
           if (!copyValues(fieldSlots_[k], out, out.cell(e, r))) {
             hostError_ = "plugin_extract_fields returned an oversized or malformed value for '" +
-                         info_.fields[requests[r].fieldId].name + "'";
+                         visibleText(info_.fields[requests[r].fieldId].name, kShownNameBytes) +
+                         "'";
             out.reset(events.size(), requests.size());
             return SS_PLUGIN_FAILURE;
           }
@@ -375,7 +386,7 @@ ss_plugin_rc InProcessHost::onAsyncEvent(ss_plugin_owner_t* o, const ss_plugin_e
   uint64_t dropped = h->asyncDropped_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (dropped == 1 || dropped % 1000 == 0) {
     spdlog::warn("[{}] async event queue full ({} events): {} async events dropped so far",
-                 h->info_.name, kAsyncQueueMax, dropped);
+                 h->owner_.pluginName(), kAsyncQueueMax, dropped);
   }
   return SS_PLUGIN_SUCCESS;
 }
@@ -383,8 +394,7 @@ ss_plugin_rc InProcessHost::onAsyncEvent(ss_plugin_owner_t* o, const ss_plugin_e
 void InProcessHost::startAsync() {
   if (!info_.has(CAP_ASYNC) || asyncStarted_) return;
   if (sym_.set_async_event_handler(state_, owner_.owner(), &onAsyncEvent) != SS_PLUGIN_SUCCESS) {
-    throw PluginError("could not start async events of " + lib_->who() + ": " +
-                      pluginString(sym_.get_last_error(state_)));
+    throw PluginError("could not start async events of " + lib_->who() + ": " + pluginError());
   }
   asyncStarted_ = true;
 }
@@ -415,7 +425,7 @@ void InProcessHost::stopAsync() {
 
 std::string InProcessHost::lastError() {
   if (!hostError_.empty()) return hostError_;
-  return state_ != nullptr ? pluginString(sym_.get_last_error(state_)) : std::string();
+  return state_ != nullptr ? pluginError() : std::string();
 }
 
 }  // namespace bulkhead

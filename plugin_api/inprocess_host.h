@@ -40,6 +40,7 @@ class InProcessHost final : public PluginHost {
   std::span<const EventRef> drainAsync() override;
   void stopAsync() override;
   std::string lastError() override;
+  void shutdown() override;
   HostCounters counters() const override;
 
   // Where async events go instead of the internal queue (a runner forwards
@@ -67,6 +68,8 @@ class InProcessHost final : public PluginHost {
   bool copyValues(const ss_plugin_extract_field& f, ExtractResults& out,
                   ExtractResults::Cell& cell);
   void setSource(std::string_view source);
+  // The plugin's get_last_error, made visible and bounded.
+  std::string pluginError() const;
 
   std::shared_ptr<const PluginLibrary> lib_;
   const PluginSymbols& sym_;

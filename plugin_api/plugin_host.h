@@ -191,8 +191,17 @@ class PluginHost {
   virtual std::span<const EventRef> drainAsync() = 0;
   virtual void stopAsync() = 0;
 
-  // The plugin's last error string (empty when none).
+  // The plugin's last error string (empty when none), made visible and
+  // bounded (visible_text.h): it ends up in operator text, and it is made
+  // safe here, where it leaves the plugin.
   virtual std::string lastError() = 0;
+
+  // Ends the plugin for good: stops its async events, closes its capture
+  // and destroys it (plugin_destroy); an isolated host waits at most one
+  // close deadline for all of that. Afterwards only info(), counters() and
+  // lastError() may be called. The destructor does it too; calling it
+  // first lets shutdownHosts() stop every host at once.
+  virtual void shutdown() = 0;
 
   virtual HostCounters counters() const = 0;
 };

@@ -4,6 +4,7 @@
 
 #include "plugin_api/field_schema.h"
 #include "plugin_api/version.h"
+#include "plugin_api/visible_text.h"
 
 namespace bulkhead {
 
@@ -32,7 +33,9 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::load(const std::string& path
   lib->handle_ = dlopen(opened.c_str(), RTLD_LOCAL | RTLD_NOW);
   if (lib->handle_ == nullptr) {
     const char* err = dlerror();
-    throw PluginError("cannot load plugin library " + path + ": " + (err ? err : "dlopen failed"));
+    throw PluginError("cannot load plugin library " + path + ": " +
+                      // The loader's message quotes the library's own symbol names.
+                      (err ? visibleText(err, kShownTextBytes) : std::string("dlopen failed")));
   }
   lib->resolveSymbols();
   lib->checkApiVersion();
@@ -105,7 +108,8 @@ void PluginLibrary::checkApiVersion() {
   std::optional<SemVer> v = SemVer::parse(required);
   SemVer ours = frameworkApiVersion();
   if (!v) {
-    throw PluginError(who_ + ": plugin_get_required_api_version returned '" + required +
+    throw PluginError(who_ + ": plugin_get_required_api_version returned '" +
+                      visibleText(required, kShownNameBytes) +
                       "', not a version of the form X.Y.Z");
   }
   if (!isCompatible(ours, *v)) {
@@ -120,12 +124,15 @@ void PluginLibrary::checkApiVersion() {
 void PluginLibrary::readInfo() {
   info_.name = pluginString(sym_.get_name());
   if (info_.name.empty()) throw PluginError(who_ + ": plugin_get_name returned an empty name");
-  who_ = "plugin '" + info_.name + "' (" + info_.libraryPath + ")";
+  // Every message about this plugin starts with who_: its name is made
+  // visible once, here.
+  who_ = "plugin '" + visibleText(info_.name, kShownNameBytes) + "' (" + info_.libraryPath + ")";
   info_.description = pluginString(sym_.get_description());
   info_.contact = pluginString(sym_.get_contact());
   info_.version = pluginString(sym_.get_version());
   if (!SemVer::parse(info_.version)) {
-    throw PluginError(who_ + ": plugin_get_version returned '" + info_.version +
+    throw PluginError(who_ + ": plugin_get_version returned '" +
+                      visibleText(info_.version, kShownNameBytes) +
                       "', not a version of the form X.Y.Z");
   }
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "plugin_api/visible_text.h"
+
 namespace bulkhead {
 
 namespace {
@@ -62,7 +64,8 @@ ss_plugin_rc addTable(ss_plugin_owner_t* o, const ss_plugin_table_input* in) {
 
 }  // namespace
 
-PluginOwner::PluginOwner(std::string pluginName) : pluginName_(std::move(pluginName)) {
+PluginOwner::PluginOwner(std::string pluginName)
+    : pluginName_(visibleText(pluginName, kShownNameBytes)) {
   fieldsExt_ = {listFields, noField, noField};
   reader_ = {noTableName, noTableSize, noEntry, noRead};
   readerExt_ = {noTableName, noTableSize, noEntry, noRead, noRelease, noIterate};
@@ -109,8 +112,11 @@ void PluginOwner::log(ss_plugin_owner_t* o, const char* component, const char* m
   }
   const PluginOwner* f = from(o);
   const std::string& name = f != nullptr ? f->pluginName_ : std::string();
-  spdlog::log(level, "[{}] {}{}{}", name, component ? component : "", component ? ": " : "",
-              msg ? msg : "");
+  // The plugin writes these lines itself: a newline in them must not start
+  // a line of our log that the plugin made up.
+  spdlog::log(level, "[{}] {}{}{}", name,
+              component ? visibleText(component, kShownNameBytes) : std::string(),
+              component ? ": " : "", msg ? visibleText(msg, kShownTextBytes) : std::string());
 }
 
 }  // namespace bulkhead

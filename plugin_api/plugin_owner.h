@@ -24,6 +24,7 @@ class PluginOwner {
   ss_plugin_owner_t* owner() { return this; }
   static PluginOwner* from(ss_plugin_owner_t* o) { return static_cast<PluginOwner*>(o); }
 
+  // The plugin's name as log lines show it (visible_text.h).
   const std::string& pluginName() const { return pluginName_; }
   void setLastError(std::string e) { lastError_ = std::move(e); }
 

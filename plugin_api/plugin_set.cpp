@@ -3,12 +3,18 @@
 #include <algorithm>
 #include <map>
 
+#include "plugin_api/visible_text.h"
+
 namespace bulkhead {
 
 namespace {
 
+// Names and sources are the plugin's own text, made visible here, where
+// they enter the message.
+std::string shown(const std::string& s) { return visibleText(s, kShownNameBytes); }
+
 std::string describe(const LoadedPlugin& p) {
-  return "plugin '" + p.info->name + "' (" + p.info->libraryPath + ")";
+  return "plugin '" + shown(p.info->name) + "' (" + p.info->libraryPath + ")";
 }
 
 // Source names the framework keeps for itself.
@@ -41,7 +47,7 @@ std::vector<std::string> checkPluginSet(std::span<const LoadedPlugin> plugins) {
     if (p.configName != info.name) {
       throw PluginError("the falco.yaml entry '" + p.configName + "' loads " + describe(p) +
                         ": a sourcing plugin's entry must be named after the plugin ('" +
-                        info.name + "')");
+                        shown(info.name) + "')");
     }
     for (const char* reserved : kReservedSources) {
       if (info.eventSource == reserved) {
@@ -54,7 +60,7 @@ std::vector<std::string> checkPluginSet(std::span<const LoadedPlugin> plugins) {
     }
     if (auto [it, fresh] = bySource.emplace(info.eventSource, &p); !fresh) {
       throw PluginError(describe(p) + " and " + describe(*it->second) +
-                        " both provide the event source '" + info.eventSource +
+                        " both provide the event source '" + shown(info.eventSource) +
                         "': load only one sourcing plugin per source");
     }
   }
@@ -68,7 +74,7 @@ std::vector<std::string> checkPluginSet(std::span<const LoadedPlugin> plugins) {
       for (const FieldDescriptor& f : p.info->fields) {
         auto [it, fresh] = fields.emplace(f.name, &p);
         if (!fresh && it->second != &p) {
-          throw PluginError("field '" + f.name + "' of event source '" + source +
+          throw PluginError("field '" + shown(f.name) + "' of event source '" + shown(source) +
                             "' is exported by both " + describe(*it->second) + " and " +
                             describe(p) + ": field names must be unique per source");
         }

@@ -21,6 +21,12 @@
 
 namespace bulkhead {
 
+// How much of a plugin-supplied text an operator message shows: a name,
+// version or source is a word, an error a paragraph. A plugin that returns
+// 32 MiB costs the log 4 KiB and a summary of the rest.
+inline constexpr size_t kShownNameBytes = 256;
+inline constexpr size_t kShownTextBytes = 4096;
+
 struct VisibleOptions {
   bool keepTab = false;  // alert text lines keep tabs raw, as Falco prints them
   // Longest input taken, in bytes; the rest is summarised as

@@ -1,6 +1,8 @@
 #include "supervisor/host_factory.h"
 
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "plugin_api/inprocess_host.h"
 #include "supervisor/isolated_host.h"
@@ -20,5 +22,11 @@ std::unique_ptr<PluginHost> makeHost(const PluginConfig& plugin, const RunnerSer
   }
   return std::make_unique<IsolatedHost>(spec, plugin.isolation, services);
 }
+
+void shutdownHosts(std::span<PluginHost* const> hosts) {
+  std::vector<std::jthread> stops;
+  stops.reserve(hosts.size());
+  for (PluginHost* h : hosts) stops.emplace_back([h] { h->shutdown(); });
+}  // the jthreads join here
 
 }  // namespace bulkhead

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 
 #include "config/config.h"
@@ -13,6 +14,11 @@ namespace bulkhead {
 
 // Throws PluginError: "could not load plugin 'x' (path): ...".
 std::unique_ptr<PluginHost> makeHost(const PluginConfig& plugin, const RunnerServices& services);
+
+// Shuts every host down (PluginHost::shutdown) at once, each on a thread
+// of its own: the whole stop takes as long as the slowest host, at most
+// one close deadline for isolated hosts, however many of them hang.
+void shutdownHosts(std::span<PluginHost* const> hosts);
 
 // The folder of the running executable (from /proc/self/exe).
 std::string executableDir();

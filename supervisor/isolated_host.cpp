@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "plugin_api/event.h"
+#include "plugin_api/visible_text.h"
 #include "protocol/control.capnp.h"
 #include "protocol/wire.h"
 #include "protocol/wire_codec.h"
@@ -17,6 +18,11 @@ namespace bulkhead {
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// A crash loop logs this many crash reports per plugin and interval in
+// full, then one summary line (CrashLogLimiter).
+constexpr std::size_t kCrashReportsPerInterval = 5;
+constexpr std::chrono::seconds kCrashReportInterval{10};
 
 // Appends a record's event to `arena` and checks the copy: out of shared
 // memory first, since the runner may rewrite the ring but not the copy.
@@ -44,6 +50,9 @@ IsolatedHost::IsolatedHost(const PluginSpec& spec, const IsolationConfig& config
       config_(config),
       launcher_(spec, config, services),
       restart_(config.restart),
+      // Until the hello names the plugin, its entry in the config does.
+      shownName_(visibleText(spec.name, kShownNameBytes)),
+      crashLog_(kCrashReportsPerInterval, kCrashReportInterval),
       openParams_(spec.openParams) {
   // The standby is forked first, so that it starts up alongside the serving
   // runner rather than competing with the first calls after the constructor.
@@ -51,33 +60,42 @@ IsolatedHost::IsolatedHost(const PluginSpec& spec, const IsolationConfig& config
   runner_ = startRunner();
 }
 
-IsolatedHost::~IsolatedHost() {
+IsolatedHost::~IsolatedHost() { shutdown(); }
+
+void IsolatedHost::shutdown() {
+  if (shutDown_) return;
+  shutDown_ = true;
   // The standby never ran plugin code: nothing to shut down politely.
   standby_.reset();
   retireRunner();
+  logCrashSummary(/*all=*/true);
 }
 
 void IsolatedHost::retireRunner() {
   if (!runner_) return;
   // A polite shutdown lets the plugin run plugin_destroy; a runner that does
-  // not answer in time is killed by ChildProcess's destructor.
+  // not answer in time is killed by ChildProcess's destructor. One deadline
+  // for the answer and the exit together, so that a shutdown of several
+  // hosts at once is bounded by one deadline.
+  const Clock::time_point until = Clock::now() + config_.deadlines.close;
   try {
     capnp::MallocMessageBuilder msg;
     msg.initRoot<Request>().setShutdown();
     runner_->control.send(msg);
-    runner_->control.receive(Clock::now() + config_.deadlines.close, runner_->child.pidfd());
+    runner_->control.receive(until, runner_->child.pidfd());
   } catch (const std::exception&) {
     // Judged below by how the runner ended.
   }
   const int pid = runner_->child.workerPid();
-  const auto waitMs = std::min<int64_t>(config_.deadlines.close.count(), INT32_MAX);
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
+  const auto waitMs = std::clamp<int64_t>(left.count(), 0, INT32_MAX);
   std::optional<ChildStatus> st = runner_->child.waitFor(static_cast<int>(waitMs));
   if (!st) {
     spdlog::error("plugin '{}' runner pid {} did not exit within {} ms of shutdown; killed",
-                  info_.name, pid, config_.deadlines.close.count());
+                  shownName_, pid, config_.deadlines.close.count());
   } else if (st->signalled || st->code != 0) {
     counters_.crashes++;
-    spdlog::error("plugin '{}' runner pid {} {} during shutdown (plugin_destroy)", info_.name, pid,
+    spdlog::error("plugin '{}' runner pid {} {} during shutdown (plugin_destroy)", shownName_, pid,
                   st->describe());
   }
   runner_.reset();
@@ -106,8 +124,9 @@ void IsolatedHost::adoptHello(RunnerHello hello, int pid) {
   if (info_.name.empty()) {
     std::string summary;
     for (const std::string& l : hello.layers) summary += (summary.empty() ? "" : "; ") + l;
-    spdlog::info("{}: runner pid {} sandbox: {}", who, pid, summary);
+    spdlog::info("{}: runner pid {} sandbox: {}", who, pid, visibleText(summary, kShownTextBytes));
     info_ = std::move(hello.info);
+    shownName_ = visibleText(info_.name, kShownNameBytes);
   } else if (!sameIdentity(info_, hello.info)) {
     restart_.disable();
     throw PluginError(who + " reported different info after a restart; disabled");
@@ -122,13 +141,13 @@ std::unique_ptr<Runner> IsolatedHost::takeStandby() {
   try {
     s->forked();
   } catch (const std::exception& e) {
-    spdlog::warn("plugin '{}': standby runner did not start: {}", info_.name, e.what());
+    spdlog::warn("plugin '{}': standby runner did not start: {}", shownName_, e.what());
     return nullptr;
   }
   if (auto st = s->child.poll()) {
     // It never ran plugin code; a fresh start will report whatever is wrong.
     spdlog::warn("plugin '{}': standby runner pid {} {} while waiting; starting a new one",
-                 info_.name, s->child.workerPid(), st->describe());
+                 shownName_, s->child.workerPid(), st->describe());
     return nullptr;
   }
   return s;
@@ -142,7 +161,7 @@ void IsolatedHost::refreshStandby() {
     standby_ = launcher_.launch(true, openParams_, spareRings_);
   } catch (const std::exception& e) {
     // Only the next restart gets slower.
-    spdlog::warn("plugin '{}': cannot start a standby runner: {}", info_.name, e.what());
+    spdlog::warn("plugin '{}': cannot start a standby runner: {}", shownName_, e.what());
   }
 }
 
@@ -187,22 +206,45 @@ void IsolatedHost::recordFailure(const std::string& what, const char* during,
   const RestartSettings& rs = config_.restart;
   if (v.disabled) {
     standby_.reset();
-    hostError_ = "plugin '" + info_.name + "' is disabled: its runner failed " +
+    hostError_ = "plugin '" + shownName_ + "' is disabled: its runner failed " +
                  std::to_string(v.failuresInWindow) + " times within " +
                  std::to_string(rs.window.count()) + " s (last: " + hostError_ + ")";
+    // The plugin's last crash report: never held back.
+    logCrashSummary(/*all=*/true);
     spdlog::error("plugin '{}' {} {} during {}; the plugin was in {}; {} (circuit breaker)",
-                  info_.name, runner, what, during, inPlugin, hostError_);
+                  shownName_, runner, what, during, inPlugin, hostError_);
     return;
   }
-  spdlog::error(
-      "plugin '{}' {} {} during {}; the plugin was in {}; restart {} of {} within {} s in {} ms",
-      info_.name, runner, what, during, inPlugin, v.failuresInWindow, rs.maxRestarts,
-      rs.window.count(), v.backoff.count());
+  logCrash(fmt::format("{} {} during {}; the plugin was in {}; restart {} of {} within {} s in {} ms",
+                       runner, what, during, inPlugin, v.failuresInWindow, rs.maxRestarts,
+                       rs.window.count(), v.backoff.count()));
+}
+
+void IsolatedHost::logCrash(std::string report) {
+  const CrashLogLimiter::Verdict v = crashLog_.admit(Clock::now(), report);
+  if (v.summary) logCrashSummary(*v.summary);
+  if (v.log) spdlog::error("plugin '{}' {}", shownName_, report);
+}
+
+void IsolatedHost::logCrashSummary(bool all) {
+  if (!crashLog_.holding()) return;  // the common case, once per batch: no clock read
+  const Clock::time_point now = Clock::now();
+  if (auto s = all ? crashLog_.flush(now) : crashLog_.due(now)) logCrashSummary(*s);
+}
+
+void IsolatedHost::logCrashSummary(const CrashLogLimiter::Summary& s) {
+  const auto seconds = std::chrono::ceil<std::chrono::seconds>(s.over).count();
+  spdlog::error("plugin '{}': {} more crashes in the last {} s, last: {}", shownName_, s.heldBack,
+                seconds, s.last);
 }
 
 bool IsolatedHost::ensureRunner(bool restart) {
   if (runner_) return true;
   if (restart_.disabled()) return false;
+  if (shutDown_) {
+    hostError_ = "plugin '" + shownName_ + "' is shut down";
+    return false;
+  }
   std::this_thread::sleep_until(restart_.nextStart());
   try {
     if (std::unique_ptr<Runner> standby = takeStandby()) {
@@ -214,7 +256,7 @@ bool IsolatedHost::ensureRunner(bool restart) {
         // Killed while parked (the check in takeStandby() can miss a death
         // that is still under way): not the plugin's doing, so no crash.
         spdlog::warn("plugin '{}': standby runner pid {} had ended ({}); starting a new one",
-                     info_.name, standby->child.workerPid(), e.what());
+                     shownName_, standby->child.workerPid(), e.what());
       }
     }
     if (!runner_) runner_ = startRunner();
@@ -283,7 +325,7 @@ std::optional<ControlMessage> IsolatedHost::call(const char* during, capnp::Mess
 }
 
 void IsolatedHost::open(std::string_view params) {
-  if (!info_.has(CAP_SOURCING)) throw PluginError("plugin '" + info_.name + "' has no event sourcing");
+  if (!info_.has(CAP_SOURCING)) throw PluginError("plugin '" + shownName_ + "' has no event sourcing");
   if (opened_) close();
   openParams_.assign(params);
   if (runner_ && !launcher_.fits(*runner_, openParams_)) {
@@ -296,13 +338,13 @@ void IsolatedHost::open(std::string_view params) {
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Request>().setOpen(openParams_);
   auto reply = call("open", msg, config_.deadlines.open);
-  if (!reply) throw PluginError("could not open plugin '" + info_.name + "': " + lastError());
+  if (!reply) throw PluginError("could not open plugin '" + shownName_ + "': " + lastError());
   try {
     Reply::Reader r = reply->reader->getRoot<Reply>();
-    if (r.which() == Reply::ERROR) throw PluginError(checkedText(r.getError(), "error"));
+    if (r.which() == Reply::ERROR) throw PluginError(shownText(r.getError(), "error"));
   } catch (const kj::Exception& e) {
     fault(RunnerEnd::Kind::kMalformed, "open", e.getDescription().cStr());
-    throw PluginError("could not open plugin '" + info_.name + "': malformed reply");
+    throw PluginError("could not open plugin '" + shownName_ + "': malformed reply");
   }
   opened_ = true;
   ended_ = false;
@@ -334,6 +376,8 @@ BatchResult IsolatedHost::nextBatch() {
     return {SS_PLUGIN_FAILURE, {}};
   }
   if (ended_) return {SS_PLUGIN_EOF, {}};
+  // A crash loop that stopped is still summed up, soon after its interval.
+  logCrashSummary(/*all=*/false);
   if (!ensureRunner()) return {restart_.disabled() ? SS_PLUGIN_FAILURE : SS_PLUGIN_TIMEOUT, {}};
 
   batchBytes_.clear();
@@ -394,7 +438,7 @@ BatchResult IsolatedHost::nextBatch() {
     }
     runner_->source.release();
     rc = static_cast<ss_plugin_rc>(header.rc);
-    if (rc == SS_PLUGIN_FAILURE) hostError_ = header.error;
+    if (rc == SS_PLUGIN_FAILURE) hostError_ = visibleText(header.error, kShownTextBytes);
     if (rc == SS_PLUGIN_SUCCESS && batchOffsets_.empty()) {
       hostError_ = "plugin_next_batch returned SUCCESS with no event";
       rc = SS_PLUGIN_FAILURE;
@@ -567,11 +611,11 @@ void IsolatedHost::startAsync() {
         asyncStarted_ = true;
         return;
       }
-      if (r.which() == Reply::ERROR) err = checkedText(r.getError(), "error");
+      if (r.which() == Reply::ERROR) err = shownText(r.getError(), "error");
     } catch (const kj::Exception&) {
     }
   }
-  throw PluginError("could not start async events of plugin '" + info_.name + "': " + err);
+  throw PluginError("could not start async events of plugin '" + shownName_ + "': " + err);
 }
 
 std::span<const EventRef> IsolatedHost::drainAsync() {
@@ -636,7 +680,7 @@ std::string IsolatedHost::lastError() {
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Request>().setLastError();
   auto reply = call("get_last_error", msg, config_.deadlines.close);
-  return reply ? replyText(reply) : hostError_;
+  return reply ? visibleText(replyText(reply), kShownTextBytes) : hostError_;
 }
 
 }  // namespace bulkhead

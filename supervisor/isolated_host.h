@@ -33,6 +33,7 @@
 #include "protocol/control_channel.h"
 #include "shm_ring/ring_set.h"
 #include "shm_ring/ring_status.h"
+#include "supervisor/crash_log_limiter.h"
 #include "supervisor/restart_policy.h"
 #include "supervisor/runner_end.h"
 #include "supervisor/runner_launcher.h"
@@ -76,6 +77,8 @@ class IsolatedHost final : public PluginHost {
   std::span<const EventRef> drainAsync() override;
   void stopAsync() override;
   std::string lastError() override;
+  // Retires the runner (plugin_destroy inside it) and starts no other.
+  void shutdown() override;
   HostCounters counters() const override { return counters_; }
 
   // The current runner's pid, or -1 (tests and reports).
@@ -102,6 +105,13 @@ class IsolatedHost final : public PluginHost {
   // A failure counted against the restart policy; logs and may disable.
   void recordFailure(const std::string& what, const char* during, const std::string& inPlugin,
                      int pid);
+  // Logs a crash report, or holds it back for the summary when this plugin
+  // reported too many lately (CrashLogLimiter).
+  void logCrash(std::string report);
+  // Logs the summary of held-back crash reports; `all`: also those of an
+  // interval that is not over (before a plugin's last line).
+  void logCrashSummary(bool all);
+  void logCrashSummary(const CrashLogLimiter::Summary& s);
   // Makes sure a runner is there, restarting (with backoff) after a fault.
   // `restart`: counted as one (false when a runner is replaced on purpose).
   bool ensureRunner(bool restart = true);
@@ -150,6 +160,11 @@ class IsolatedHost final : public PluginHost {
   RunnerLauncher launcher_;
   RestartPolicy restart_;
   PluginInfo info_;
+  // The plugin's name as every message shows it: made visible once, when
+  // the runner's hello brings it (visible_text.h).
+  std::string shownName_;
+  CrashLogLimiter crashLog_;
+  bool shutDown_ = false;  // shutdown(): no runner starts again
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<Runner> standby_;
   // The rings of a runner that died and was reaped, emptied and handed to

@@ -34,7 +34,7 @@ bool IsolatedHost::sendPreExtract() {
   // The runner refused what this host encoded: not worth a fault, but the
   // values would never come; stop asking.
   spdlog::warn("plugin '{}': the runner refused pre-extraction; fields are asked per batch",
-               info_.name);
+               shownName_);
   preRequests_.clear();
   return true;
 }
@@ -62,7 +62,7 @@ ss_plugin_rc IsolatedHost::extractChunk(std::span<const EventRef> events, std::s
 
 bool IsolatedHost::checkRequests(std::span<const FieldRequest> requests) {
   if (!info_.has(CAP_EXTRACTION)) {
-    hostError_ = "plugin '" + info_.name + "' has no field extraction";
+    hostError_ = "plugin '" + shownName_ + "' has no field extraction";
     return false;
   }
   for (const FieldRequest& q : requests) {

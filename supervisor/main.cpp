@@ -30,6 +30,7 @@
 #include "plugin_api/field_schema.h"
 #include "supervisor/host_factory.h"
 #include "plugin_api/plugin_set.h"
+#include "plugin_api/visible_text.h"
 #include "supervisor/command_line.h"
 
 namespace bulkhead {
@@ -63,11 +64,14 @@ std::vector<RulesText> readRules(const std::vector<std::string>& paths) {
   return out;
 }
 
+// What a plugin says about itself, as --list-plugins and --list show it.
+std::string shown(const std::string& s) { return visibleText(s, kShownTextBytes); }
+
 std::string capabilityList(const PluginInfo& i) {
   std::string s;
   auto add = [&](const std::string& c) { s += "  - " + c + "\n"; };
   if (i.has(CAP_SOURCING)) {
-    add("Event Sourcing (ID=" + std::to_string(i.id) + ", source='" + i.eventSource + "')");
+    add("Event Sourcing (ID=" + std::to_string(i.id) + ", source='" + shown(i.eventSource) + "')");
   }
   if (i.has(CAP_EXTRACTION)) add("Field Extraction");
   if (i.has(CAP_PARSING)) add("Event Parsing");
@@ -82,14 +86,14 @@ void printPlugins(const std::vector<PluginConfig>& configs,
   for (size_t p = 0; p < hosts.size(); ++p) {
     const PluginInfo& i = hosts[p]->info();
     std::printf("Name: %s\nDescription: %s\nContact: %s\nVersion: %s\nRequired API: %s\n",
-                i.name.c_str(), i.description.c_str(), i.contact.c_str(), i.version.c_str(),
-                i.requiredApiVersion.c_str());
+                shown(i.name).c_str(), shown(i.description).c_str(), shown(i.contact).c_str(),
+                shown(i.version).c_str(), shown(i.requiredApiVersion).c_str());
     std::printf("Isolation: %s\nCapabilities:\n%s", isolationModeName(configs[p].isolation.mode),
                 capabilityList(i).c_str());
     if (!i.fields.empty()) {
       std::printf("Fields:\n");
       for (const FieldDescriptor& f : i.fields) {
-        std::printf("  %-28s %s%s\n", f.name.c_str(), fieldTypeName(f.type),
+        std::printf("  %-28s %s%s\n", shown(f.name).c_str(), fieldTypeName(f.type),
                     f.isList ? " (list)" : "");
       }
     }
@@ -102,14 +106,17 @@ void printFields(const std::vector<std::unique_ptr<PluginHost>>& hosts, const st
     const PluginInfo& i = h->info();
     if (i.fields.empty()) continue;
     std::string sources;
-    for (const std::string& s : i.extractEventSources) sources += (sources.empty() ? "" : ", ") + s;
+    for (const std::string& s : i.extractEventSources) {
+      sources += (sources.empty() ? "" : ", ") + shown(s);
+    }
     if (sources.empty()) sources = "all sources";
     if (!only.empty() && !servesSource(i.extractEventSources, only)) continue;
-    std::printf("Field Class: %s (%s)\n\n", i.name.c_str(), sources.c_str());
+    std::printf("Field Class: %s (%s)\n\n", shown(i.name).c_str(), sources.c_str());
     for (const FieldDescriptor& f : i.fields) {
       if (f.hidden) continue;
-      std::string name = f.name + (f.arg.required ? (f.arg.isIndex ? "[index]" : "[key]") : "");
-      std::printf("%-30s %s\n", name.c_str(), f.description.c_str());
+      std::string name =
+          shown(f.name) + (f.arg.required ? (f.arg.isIndex ? "[index]" : "[key]") : "");
+      std::printf("%-30s %s\n", name.c_str(), shown(f.description).c_str());
     }
     std::printf("\n");
   }
@@ -126,7 +133,8 @@ void printCounters(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines
     std::fprintf(stderr,
                  "source %-12s events %llu async %llu batches %llu matches %llu failed-extracts "
                  "%llu\n",
-                 p->source().c_str(), static_cast<unsigned long long>(c.events),
+                 visibleText(p->source(), kShownNameBytes).c_str(),
+                 static_cast<unsigned long long>(c.events),
                  static_cast<unsigned long long>(c.asyncEvents),
                  static_cast<unsigned long long>(c.batches),
                  static_cast<unsigned long long>(c.matches),
@@ -250,7 +258,8 @@ Sources buildSources(const Config& config, const RunnerServices& ctx,
         extraHosts.push_back(makeHost(config.plugins[p], ctx));
         sourceHosts[p] = extraHosts.back().get();
       }
-      allHosts.emplace_back(infos[p].name + "@" + source, sourceHosts[p]);
+      allHosts.emplace_back(visibleText(infos[p].name + "@" + source, kShownNameBytes),
+                            sourceHosts[p]);
     }
     // The pipeline first: it tells the source host which fields its rules
     // need, so the first batch can already bring them.
@@ -267,7 +276,7 @@ Sources buildSources(const Config& config, const RunnerServices& ctx,
 }
 
 // One thread per source, until each reaches its end, fails, or a signal
-// stops it; then the sources are closed. Returns how many failed.
+// stops it. Returns how many failed.
 int runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines) {
   std::atomic<int> failed{0};
   std::vector<std::thread> threads;
@@ -277,7 +286,9 @@ int runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines) {
         ss_plugin_rc rc = pipeline->step();
         if (rc == SS_PLUGIN_EOF) break;
         if (rc == SS_PLUGIN_FAILURE) {
-          spdlog::error("source '{}' failed: {}", pipeline->source(),
+          // lastError() is made visible by the host; the source name is
+          // the plugin's own text too.
+          spdlog::error("source '{}' failed: {}", visibleText(pipeline->source(), kShownNameBytes),
                         pipeline->sourceHost().lastError());
           failed++;
           break;
@@ -286,9 +297,31 @@ int runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines) {
     });
   }
   for (auto& t : threads) t.join();
-  for (auto& p : pipelines) p->sourceHost().close();
   return failed.load();
 }
+
+// Every host's plugin stopped at once (shutdownHosts): a hung plugin_close
+// or plugin_destroy costs the stop one deadline, not one per plugin.
+void stopAll(const std::vector<std::unique_ptr<PluginHost>>& hosts,
+             const std::vector<std::unique_ptr<PluginHost>>& extraHosts) {
+  std::vector<PluginHost*> all;
+  for (const auto& h : hosts) all.push_back(h.get());
+  for (const auto& h : extraHosts) all.push_back(h.get());
+  shutdownHosts(all);
+}
+
+// Stops the hosts at once however run() ends (a later shutdown() of a
+// host already stopped does nothing).
+class StopOnExit {
+ public:
+  explicit StopOnExit(const std::vector<std::unique_ptr<PluginHost>>& hosts) : hosts_(hosts) {}
+  ~StopOnExit() { stopAll(hosts_, {}); }
+  StopOnExit(const StopOnExit&) = delete;
+  StopOnExit& operator=(const StopOnExit&) = delete;
+
+ private:
+  const std::vector<std::unique_ptr<PluginHost>>& hosts_;
+};
 
 void printNotWritten(const AlertOutputs& alerts) {
   for (const ChannelLoss& loss : alerts.notWrittenByChannel()) {
@@ -307,6 +340,7 @@ int run(const CommandLine& cli) {
   const RunnerServices ctx{spawner, deathWatch, runnerOutput, runnerPathFor(config),
                            executableDir() + "/policies"};
   auto [hosts, infos] = loadPlugins(config, ctx);
+  const StopOnExit stop(hosts);
 
   if (cli.listPlugins) {
     printPlugins(config.plugins, hosts);
@@ -334,6 +368,8 @@ int run(const CommandLine& cli) {
   spdlog::info("running {} source(s); stop with Ctrl-C", sources.pipelines.size());
 
   const int failed = runSources(sources.pipelines);
+  // Before the counters, so that they include what the stop found.
+  stopAll(hosts, sources.extraHosts);
   printCounters(sources.pipelines, sources.allHosts, alerts.emitted());
   printNotWritten(alerts);
   return failed > 0 ? 1 : 0;

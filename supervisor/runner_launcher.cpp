@@ -263,7 +263,7 @@ RunnerHello RunnerLauncher::activate(Runner& r) const {
     ControlMessage reply =
         r.control.receive(Clock::now() + config_.deadlines.init, r.child.pidfd());
     Reply::Reader rep = reply.reader->getRoot<Reply>();
-    if (rep.which() == Reply::ERROR) throw PluginError(checkedText(rep.getError(), "error"));
+    if (rep.which() == Reply::ERROR) throw PluginError(shownText(rep.getError(), "error"));
     if (rep.which() != Reply::HELLO) {
       throw ControlError(ControlError::Kind::kMalformed, "the runner answered setup without hello");
     }

@@ -2,6 +2,7 @@
 
 #include "plugin_api/field_schema.h"
 #include "plugin_api/version.h"
+#include "plugin_api/visible_text.h"
 
 namespace bulkhead {
 namespace {
@@ -25,12 +26,17 @@ std::string checkedText(capnp::Text::Reader t, const char* what) {
   return std::string(t.cStr(), t.size());
 }
 
+std::string shownText(capnp::Text::Reader t, const char* what) {
+  return visibleText(checkedText(t, what), kShownTextBytes);
+}
+
 // Rebuilds PluginInfo from a runner's hello, checking it as untrusted input.
 PluginInfo infoFromHello(Hello::Reader h, const PluginSpec& spec) {
   PluginInfo i;
   i.libraryPath = spec.libraryPath;
   i.name = checkedText(h.getName(), "name");
-  const std::string who = "plugin '" + i.name + "' (" + spec.libraryPath + ")";
+  const std::string who =
+      "plugin '" + visibleText(i.name, kShownNameBytes) + "' (" + spec.libraryPath + ")";
   i.description = checkedText(h.getDescription(), "description");
   i.contact = checkedText(h.getContact(), "contact");
   i.version = checkedText(h.getVersion(), "version");

@@ -16,6 +16,9 @@ namespace bulkhead {
 
 // A text of at most 64 KiB; longer is a malformed message (ControlError).
 std::string checkedText(capnp::Text::Reader t, const char* what);
+// checkedText for an error or other text shown to the operator: made
+// visible and bounded (visible_text.h).
+std::string shownText(capnp::Text::Reader t, const char* what);
 
 // PluginInfo rebuilt from a runner's hello. Throws PluginError when it is
 // inconsistent, ControlError when it is oversized.

@@ -158,6 +158,9 @@ class TestHost final : public PluginHost {
     if (inner_) inner_->stopAsync();
   }
   std::string lastError() override { return inner_ ? inner_->lastError() : ""; }
+  void shutdown() override {
+    if (inner_) inner_->shutdown();
+  }
   HostCounters counters() const override { return inner_ ? inner_->counters() : HostCounters{}; }
 
  private:

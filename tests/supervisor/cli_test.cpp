@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,7 @@ namespace {
 struct Result {
   int code = -1;
   std::string out;  // stdout and stderr, in that order
+  std::string err;  // stderr alone
 };
 
 class Cli : public ::testing::Test {
@@ -63,7 +65,8 @@ class Cli : public ::testing::Test {
     int status = ::pclose(p);
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream err(dir_ / "stderr");
-    r.out += std::string(std::istreambuf_iterator<char>(err), {});
+    r.err.assign(std::istreambuf_iterator<char>(err), {});
+    r.out += r.err;
     return r;
   }
   std::filesystem::path dir_;
@@ -196,6 +199,50 @@ TEST_F(Cli, UsageErrorsExitWithTwo) {
   Result missing = run("-r");
   EXPECT_EQ(missing.code, 2) << missing.out;
 }
+
+// A hostile plugin beside healthy ones: its 32 MiB last error (and log
+// line) starts with a newline, forges Falco alert lines and carries ANSI
+// escapes. What the operator reads shows it, escaped and cut short: no
+// forged line, no escape byte, a bounded log.
+class HostileText : public Cli,
+                    public ::testing::WithParamInterface<std::tuple<const char*, const char*>> {};
+
+TEST_P(HostileText, IsShownEscapedAndBounded) {
+  const auto [call, isolation] = GetParam();
+  // init and open are called once per runner: they fail at once;
+  // next_batch after a few good batches.
+  const std::string after = std::string(call) == "next_batch" ? "2" : "0";
+  // The fault plugin, third: its entry after the ones config() writes.
+  std::string yaml = config();
+  const std::string fault = std::string("  - name: fault\n    library_path: libfault.so\n") +
+                            "    init_config: '{\"fault\":\"hostile_error\",\"in\":\"" + call +
+                            "\",\"after\":" + after + "}'\n    open_params: count=0\n";
+  yaml.insert(yaml.find("rules_files:"), fault);
+  write("falco.yaml", yaml + "  defaults:\n    isolation: " + isolation + "\n");
+  Result r = run("");
+  SCOPED_TRACE(r.err.substr(0, 8192));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("\\n12:00:00.000000000: Critical forged alert"), std::string::npos)
+      << "the plugin's text, escaped, is in the log";
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "an escape byte reached the terminal";
+  EXPECT_EQ(r.out.find("\n12:00:00.000000000: Critical forged"), std::string::npos)
+      << "a forged line";
+  EXPECT_EQ(r.out.find('\r'), std::string::npos);
+  EXPECT_LT(r.err.size(), size_t{64} << 10) << "the log grew with the plugin's text";
+  if (std::string(call) == "next_batch") {
+    // The healthy source ran to its end beside it.
+    EXPECT_EQ(count(r.out, ": Warning seq="), 9u);
+    EXPECT_NE(r.out.find("source counter      events 1000"), std::string::npos);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, HostileText,
+                         ::testing::Combine(::testing::Values("init", "open", "next_batch"),
+                                            ::testing::Values("process", "inprocess")),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param)) + "_" +
+                                  std::get<1>(info.param);
+                         });
 
 }  // namespace
 }  // namespace bulkhead

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -32,6 +33,7 @@
 
 #include "supervisor/death_watch.h"
 #include "plugin_api/event.h"
+#include "supervisor/host_factory.h"
 #include "supervisor/isolated_host.h"
 #include "tests/supervisor/test_services.h"
 #include "tests/supervisor/proc_inspect.h"
@@ -635,6 +637,60 @@ TEST_P(DestroyFaultTest, ShutdownStaysBounded) {
 INSTANTIATE_TEST_SUITE_P(Faults, DestroyFaultTest,
                          ::testing::Values("segv", "abort", "exit0", "hang"),
                          [](const auto& info) { return std::string(info.param); });
+
+// Plugins that all hang in plugin_destroy stop together: the whole stop
+// takes about one close deadline, not one per plugin.
+TEST_F(FaultTest, HungPluginsStopTogether) {
+  IsolationConfig o = faultyIsolation();
+  o.deadlines.close = milliseconds(1000);
+  for (const size_t n : {size_t{1}, size_t{3}}) {
+    std::vector<std::unique_ptr<IsolatedHost>> hung;
+    std::vector<PluginHost*> hosts;
+    for (size_t i = 0; i < n; ++i) {
+      hung.push_back(makeFaulty(R"({"fault":"hang","in":"destroy"})", o));
+      hung.back()->open("count=0,batch=16");
+      EXPECT_EQ(hung.back()->nextBatch().rc, SS_PLUGIN_SUCCESS);
+      hosts.push_back(hung.back().get());
+    }
+    const auto start = Clock::now();
+    shutdownHosts(hosts);
+    const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    std::cout << "stop of " << n << " plugin(s) hung in plugin_destroy, close deadline "
+              << o.deadlines.close.count() << " ms: " << took.count() << " ms\n";
+    // One after another, 3 would take 3 deadlines or more.
+    EXPECT_LT(took, o.deadlines.close * 29 / 10) << n << " hung plugins";
+    for (const auto& h : hung) EXPECT_EQ(h->runnerPid(), -1) << "a runner outlived the stop";
+    EXPECT_THAT(log_.text(), HasSubstr("did not exit within 1000 ms of shutdown; killed"));
+    healthySlice();
+  }
+  EXPECT_EQ(healthyStalls_, 0);
+}
+
+// A crash loop logs a few crash reports in full, then sums the rest up;
+// logged and summed-up reports account for every crash counted.
+TEST_F(FaultTest, CrashLoopReportsAreRateLimited) {
+  faulty_ = makeFaulty(armedLater(R"({"fault":"segv","in":"next_batch","after":0})"));
+  faulty_->open("count=0,batch=16");
+  driveUntil(*faulty_, Drive::kNextBatch,
+             [&](const SliceStats&) { return faulty_->counters().crashes >= 12; });
+  const uint64_t crashes = faulty_->counters().crashes;
+  ASSERT_GE(crashes, 12u);
+  faulty_.reset();  // its last summary
+  const std::string log = log_.text();
+  SCOPED_TRACE(log);
+  size_t logged = 0;  // full crash reports: one line each
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    logged += line.find("killed by signal 11") != std::string::npos &&
+              line.find("more crashes") == std::string::npos;
+  }
+  EXPECT_EQ(logged, 5u) << "crash reports logged in full";
+  const size_t at = log.find("plugin 'fault': ");
+  ASSERT_NE(at, std::string::npos);
+  const uint64_t summed = std::stoull(log.substr(at + std::strlen("plugin 'fault': ")));
+  EXPECT_THAT(log, HasSubstr(" more crashes in the last "));
+  EXPECT_EQ(logged + summed, crashes);
+}
 
 // ---- circuit breaker and recovery policy ----
 

@@ -61,8 +61,23 @@ struct Instance {
   std::vector<ss_plugin_event*> events;
 };
 
+// What a hostile plugin tells the operator: 32 MiB that start with a
+// newline and then forge Falco alert lines, with ANSI escapes that clear
+// the screen and recolour it, again and again.
+constexpr const char kForgedLine[] =
+    "\n12:00:00.000000000: Critical forged alert (user=root)\x1b[2J\x1b[31m\r";
+
+std::string hostileText() {
+  std::string s;
+  s.reserve(32u << 20);
+  while (s.size() < (32u << 20)) s += kForgedLine;
+  return s;
+}
+
 struct State {
   FaultConfig config;
+  ss_plugin_owner_t* owner = nullptr;  // for log_fn, kept from init
+  ss_plugin_log_fn_t logFn = nullptr;
   std::atomic<uint64_t> calls[kCallKinds] = {};
   std::mutex errorMu;  // the async thread reports too
   std::string lastError;
@@ -104,6 +119,16 @@ bool shouldFault(State* s, FaultCall call) {
   if (now < c.armAtNs || now >= c.disarmAtNs) return false;
   const uint64_t n = s->calls[static_cast<size_t>(call)].fetch_add(1);
   return n >= c.after && n - c.after < c.times;
+}
+
+// A hostile_error fault in this call: the text is logged and becomes the
+// last error; true when the call must fail.
+bool hostileError(State* s, FaultCall call) {
+  if (s->config.kind != FaultKind::kHostileError || !shouldFault(s, call)) return false;
+  std::string text = hostileText();
+  if (s->logFn != nullptr) s->logFn(s->owner, kForgedLine, text.c_str(), SS_PLUGIN_LOG_SEV_ERROR);
+  s->setError(std::move(text));
+  return true;
 }
 
 // Runs a process fault; true when the call must fail with the plugin's
@@ -376,7 +401,9 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input* in, 
       s->lastError = "fault: could not map the guard pages";
     } else {
       s->config = *config;
-      *rc = SS_PLUGIN_SUCCESS;
+      s->owner = in->owner;
+      s->logFn = in->log_fn;
+      *rc = tp::hostileError(s.get(), FaultCall::kInit) ? SS_PLUGIN_FAILURE : SS_PLUGIN_SUCCESS;
       if (tp::shouldFault(s.get(), FaultCall::kInit) && tp::isProcessFault(s->config.kind) &&
           tp::processFault(s.get())) {
         *rc = SS_PLUGIN_FAILURE;
@@ -409,6 +436,7 @@ BULKHEAD_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* st, const char* p
                                                   ss_plugin_rc* rc) {
   auto* s = static_cast<State*>(st);
   *rc = SS_PLUGIN_FAILURE;
+  if (tp::hostileError(s, FaultCall::kOpen)) return nullptr;
   if (tp::shouldFault(s, FaultCall::kOpen) && tp::isProcessFault(s->config.kind) &&
       tp::processFault(s)) {
     return nullptr;
@@ -456,6 +484,7 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* st, ss_instan
   auto* in = static_cast<Instance*>(h);
   *nevts = 0;
   *evts = nullptr;
+  if (tp::hostileError(s, FaultCall::kNextBatch)) return SS_PLUGIN_FAILURE;
   if (tp::shouldFault(s, FaultCall::kNextBatch)) {
     if (tp::isProcessFault(s->config.kind)) {
       if (tp::processFault(s)) return SS_PLUGIN_FAILURE;

@@ -41,6 +41,7 @@ constexpr std::pair<FaultKind, const char*> kKinds[] = {
     {FaultKind::kHugeValue, "huge_value"},
     {FaultKind::kHugeAsync, "huge_async"},
     {FaultKind::kPassFd, "pass_fd"},
+    {FaultKind::kHostileError, "hostile_error"},
 };
 
 constexpr std::pair<FaultCall, const char*> kCalls[] = {

@@ -71,6 +71,9 @@ enum class FaultKind {
   kHugeValue,      // extract: every string field a value of `bytes`
   kHugeAsync,      // async: one async event with `bytes` of data
   kPassFd,         // next_batch: sendmsg(SCM_RIGHTS) of fd 0 on the control socket
+  // Operator text (issue 12)
+  kHostileError,   // init, open, next_batch: fail with a 32 MiB last error (and
+                   // log line, from init on) that forges log and alert lines
 };
 
 enum class FaultCall { kInit, kOpen, kNextBatch, kExtract, kParse, kAsync, kSetAsync, kDestroy };
