@@ -24,9 +24,13 @@ struct ResourceLimits {
   std::uint64_t addressSpaceMb = 4096;
   std::uint64_t cpuSeconds = 0;
   std::uint64_t openFiles = 64;
-  // RLIMIT_NPROC counts every thread of the runner's uid, Go runtime threads
-  // included.
+  // Per runner, through its own cgroup (supervisor/runner_cgroup.h): the
+  // runner's threads (Go runtime threads included) and processes, its
+  // memory (page cache included), and its CPU share in percent of one CPU.
+  // 0: no limit.
   std::uint64_t processes = 512;
+  std::uint64_t memoryMb = 2048;
+  std::uint64_t cpuPercent = 100;
 };
 
 // Per-call deadlines; a call that misses its deadline counts as a runner

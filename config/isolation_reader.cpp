@@ -162,13 +162,16 @@ IsolationConfig readIsolation(YamlNodeReader& reader, const YAML::Node& node, st
 
   std::string limitsPath = joinPath(path, "limits");
   YAML::Node limits = subMap(reader, node, path, "limits",
-                             {"address_space_mb", "cpu_seconds", "open_files", "processes"});
+                             {"address_space_mb", "cpu_seconds", "open_files", "processes",
+                              "memory_mb", "cpu_percent"});
   if (limits.IsDefined()) {
     readUnsigned(reader, limits, limitsPath, "address_space_mb", out.limits.addressSpaceMb, 0,
                  1ull << 24);
     readUnsigned(reader, limits, limitsPath, "cpu_seconds", out.limits.cpuSeconds, 0, 1ull << 32);
     readUnsigned(reader, limits, limitsPath, "open_files", out.limits.openFiles, 0, 1ull << 20);
     readUnsigned(reader, limits, limitsPath, "processes", out.limits.processes, 0, 1ull << 22);
+    readUnsigned(reader, limits, limitsPath, "memory_mb", out.limits.memoryMb, 0, 1ull << 24);
+    readUnsigned(reader, limits, limitsPath, "cpu_percent", out.limits.cpuPercent, 0, 100000);
   }
 
   std::string deadlinesPath = joinPath(path, "deadlines_ms");

@@ -112,7 +112,8 @@ ChildProcess::~ChildProcess() {
 
 ChildProcess ChildProcess::forkExec(const std::string& path, const std::vector<std::string>& argv,
                                      const std::vector<std::string>& env,
-                                     std::span<const int> passFds, bool pidNamespace) {
+                                     std::span<const int> passFds,
+                                     const SpawnOptions& options) {
   // Everything the child needs is built before fork: between fork and exec
   // only async-signal-safe calls are allowed (other threads may hold locks).
   std::vector<char*> args;
@@ -136,7 +137,8 @@ ChildProcess ChildProcess::forkExec(const std::string& path, const std::vector<s
   if (!parent) throw std::system_error(errno, std::generic_category(), "pidfd_open(self)");
   const int parentFd = parent.get();
 
-  bool newPidNamespace = pidNamespace;
+  bool newPidNamespace = options.pidNamespace;
+  const std::vector<int>& join = options.joinCgroups;
   pid_t pid = forkMaybeNewPid(newPidNamespace);
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
@@ -146,6 +148,10 @@ ChildProcess ChildProcess::forkExec(const std::string& path, const std::vector<s
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     pollfd died{parentFd, POLLIN, 0};
     if (::poll(&died, 1, 0) != 0) ::_exit(126);  // the parent died before prctl
+    // Into the runner's cgroups before exec: nothing of it runs outside.
+    for (int fd : join) {
+      if (::write(fd, "0", 1) != 1) ::_exit(123);
+    }
     // No stdin; stdout is where alerts go, so a plugin's prints go to
     // stderr instead.
     int devnull = ::open("/dev/null", O_RDONLY);

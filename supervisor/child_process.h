@@ -15,6 +15,16 @@
 
 namespace bulkhead {
 
+// How forkExec starts the child, beyond what it runs.
+struct SpawnOptions {
+  // Its own pid namespace (CLONE_NEWPID) where the kernel allows one
+  // (root); elsewhere an ordinary child, and the runner reports the layer
+  // unavailable.
+  bool pidNamespace = false;
+  // cgroup.procs files the child writes "0" to before exec, joining them.
+  std::vector<int> joinCgroups;
+};
+
 // How a child ended, as waitid reported it.
 struct ChildStatus {
   bool signalled = false;  // else exited
@@ -36,13 +46,10 @@ class ChildProcess {
   // parent opened with O_CLOEXEC stays behind; stdin is /dev/null and stdout
   // goes to stderr. The child gets PR_SET_PDEATHSIG(SIGKILL) before exec,
   // which fires when the forking *thread* ends: call it through Spawner.
-  // With `pidNamespace` the child is pid 1 of a new pid namespace
-  // (CLONE_NEWPID) where the kernel allows one (root); elsewhere it is an
-  // ordinary child, and the runner reports the layer unavailable.
   // Throws std::system_error.
   static ChildProcess forkExec(const std::string& path, const std::vector<std::string>& argv,
                                const std::vector<std::string>& env, std::span<const int> passFds,
-                               bool pidNamespace = false);
+                               const SpawnOptions& options = {});
 
   // The child is an init that relays the real status of the process it
   // waits for (runner_main.cpp): reap() reports the wait status read from

@@ -1,5 +1,7 @@
 #include "supervisor/isolated_host.h"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -188,6 +190,11 @@ void IsolatedHost::fault(RunnerEnd::Kind kind, const char* during, const std::st
     // "Died": how, only waitid knows.
     end = classifyExit(st, runner_->kernelLog, pid);
     if (!detail.empty()) inPlugin += "; " + detail;
+    if (end.kind == RunnerEnd::Kind::kSignalled && end.code == SIGKILL &&
+        runner_->cgroup.oomKills() > 0) {
+      end.kind = RunnerEnd::Kind::kResourceLimit;
+      end.detail = "memory, limits.memory_mb " + std::to_string(config_.limits.memoryMb);
+    }
   }
   countRunnerEnd(end, counters_);
   inPlugin += seccompAdvice(end, config_.policy, spec_.name);

@@ -2,7 +2,7 @@
 // apart, each reported in the crash-report line and counted.
 //
 //   kExited          it exited by itself with `code` (a plugin calling
-//                    exit(), the runner's own error exits: 124-127 before
+//                    exit(), the runner's own error exits: 123-127 before
 //                    exec, 1 after a failed set-up)
 //   kSignalled       a signal `code` ended it (SIGSEGV, SIGABRT, SIGBUS, a
 //                    SIGKILL from outside, the kernel's OOM killer)

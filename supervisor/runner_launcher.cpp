@@ -74,6 +74,22 @@ UniqueFd sealedCopy(const std::string& path) {
   return copy;
 }
 
+// A cgroup directory name: the plugin's name kept to safe characters,
+// then the launch number.
+std::string cgroupName(const std::string& plugin, uint64_t n) {
+  std::string name;
+  for (char c : plugin.substr(0, 64)) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_';
+    name.push_back(safe ? c : '_');
+  }
+  return name + "." + std::to_string(n);
+}
+
+CgroupLimits cgroupLimits(const ResourceLimits& l) {
+  return CgroupLimits{l.processes, l.memoryMb, l.cpuPercent};
+}
+
 UniqueFd dupAbove2(int fd) {
   return UniqueFd(
       sysCall("fcntl(F_DUPFD_CLOEXEC)", [&] { return ::fcntl(fd, F_DUPFD_CLOEXEC, 3); }));
@@ -96,6 +112,7 @@ ChildProcess& Runner::forked() {
   if (spawning.valid()) {
     child = spawning.get();
     child.relayStatusFrom(std::move(statusRelay));
+    cgroup.joined();
   }
   return child;
 }
@@ -221,6 +238,11 @@ std::unique_ptr<Runner> RunnerLauncher::launch(bool background, const std::strin
   setTexts(setup.initLandlockRead(static_cast<unsigned>(ll.readPaths.size())), ll.readPaths);
   setTexts(setup.initLandlockWrite(static_cast<unsigned>(ll.writePaths.size())), ll.writePaths);
 
+  r->cgroup = RunnerCgroup::create(cgroupName(spec_.name, ++launches_), cgroupLimits(config_.limits));
+  SpawnOptions options;
+  options.pidNamespace = true;
+  options.joinCgroups = r->cgroup.joinFds();
+
   // Sent before the fork: the socket holds it, and the runner reads it as
   // soon as it is up, then sandboxes itself without waiting for anyone.
   r->control.send(msg);
@@ -234,13 +256,14 @@ std::unique_ptr<Runner> RunnerLauncher::launch(bool background, const std::strin
     pass.push_back(std::move(outputWrite));
     pass.push_back(std::move(relayWrite));
     r->spawning = services_.spawner.spawnAsync(path, {path}, std::move(env), std::move(pass),
-                                               /*pidNamespace=*/true);
+                                               std::move(options));
     r->statusRelay = std::move(relayRead);
   } else {
     const int pass[6] = {theirs.get(), r->rings.fd(), r->start.get(), library_.get(),
                          outputWrite.get(), relayWrite.get()};
-    r->child = services_.spawner.spawn(path, {path}, env, pass, /*pidNamespace=*/true);
+    r->child = services_.spawner.spawn(path, {path}, env, pass, options);
     r->child.relayStatusFrom(std::move(relayRead));
+    r->cgroup.joined();
   }
   // Ours is the only read end; it sees EOF once the runner is gone.
   services_.runnerOutput.add(std::move(outputRead), spec_.name);
@@ -268,6 +291,8 @@ RunnerHello RunnerLauncher::activate(Runner& r) const {
       throw ControlError(ControlError::Kind::kMalformed, "the runner answered setup without hello");
     }
     RunnerHello hello{infoFromHello(rep.getHello(), spec_), layersFromHello(rep.getHello())};
+    // The layers the supervisor applied itself.
+    for (const std::string& l : r.cgroup.layers()) hello.layers.push_back(l);
     // Known now, while the runner lives: what its reports and the kernel's
     // audit records name once it has died.
     const pid_t pid = r.child.workerPid();

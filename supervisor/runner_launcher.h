@@ -26,6 +26,7 @@
 #include "shm_ring/ring_producer.h"
 #include "shm_ring/ring_set.h"
 #include "supervisor/child_process.h"
+#include "supervisor/runner_cgroup.h"
 #include "supervisor/death_watch.h"
 #include "supervisor/runner_services.h"
 #include "supervisor/syscall_names.h"
@@ -34,6 +35,9 @@ namespace bulkhead {
 
 // One runner process and everything the supervisor holds of it.
 struct Runner {
+  // Its cgroup: declared first, so it is removed only once `child` (and
+  // with it the runner's whole pid namespace) has been reaped.
+  RunnerCgroup cgroup;
   // A standby's fork until it is taken; then `child`.
   std::future<ChildProcess> spawning;
   UniqueFd statusRelay;  // read end of the init's status relay, until spawned
@@ -114,6 +118,7 @@ class RunnerLauncher {
   // of this plugin loads: the runner's uid needs no access to the file or
   // its folders, and a restart loads the bytes the first start loaded.
   UniqueFd library_;
+  mutable uint64_t launches_ = 0;  // names each runner's cgroup
 };
 
 }  // namespace bulkhead

@@ -1,6 +1,7 @@
 #include "supervisor/runner_output.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -233,6 +234,19 @@ void RunnerOutput::add(UniqueFd readEnd, const std::string& plugin) noexcept {
   } catch (const std::exception& e) {
     spdlog::error("plugin '{}': cannot watch its output: {}", visibleText(plugin), e.what());
   }
+}
+
+void RunnerOutput::closeEnded() noexcept {
+  std::lock_guard lock(impl_->mu);
+  std::vector<int> ended;
+  for (auto& [fd, p] : impl_->pipes) {
+    pollfd pfd{fd, POLLIN, 0};
+    if (::poll(&pfd, 1, 0) <= 0) continue;
+    Impl::Read r = Impl::Read::kMore;
+    while (r == Impl::Read::kMore) r = impl_->readSome(p);
+    if (r == Impl::Read::kEnd) ended.push_back(fd);
+  }
+  for (int fd : ended) impl_->close(fd);
 }
 
 OutputCounts RunnerOutput::counts(const std::string& plugin) const {

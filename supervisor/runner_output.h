@@ -88,6 +88,10 @@ class RunnerOutput {
 
   OutputCounts counts(const std::string& plugin) const;
 
+  // Reads and closes, now, every pipe whose runner has gone (the reader
+  // thread would, a moment later): for callers that count fds.
+  void closeEnded() noexcept;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -40,13 +40,13 @@ uint64_t Spawner::enqueue(std::function<void()> job) {
 
 ChildProcess Spawner::spawn(const std::string& path, const std::vector<std::string>& argv,
                             const std::vector<std::string>& env, std::span<const int> passFds,
-                            bool pidNamespace) {
+                            const SpawnOptions& options) {
   ChildProcess child;
   std::exception_ptr error;
   std::unique_lock lock(mu_);
   const uint64_t ticket = enqueue([&] {
     try {
-      child = ChildProcess::forkExec(path, argv, env, passFds, pidNamespace);
+      child = ChildProcess::forkExec(path, argv, env, passFds, options);
     } catch (...) {
       error = std::current_exception();
     }
@@ -59,17 +59,18 @@ ChildProcess Spawner::spawn(const std::string& path, const std::vector<std::stri
 
 std::future<ChildProcess> Spawner::spawnAsync(std::string path, std::vector<std::string> argv,
                                               std::vector<std::string> env,
-                                              std::vector<UniqueFd> passFds, bool pidNamespace) {
+                                              std::vector<UniqueFd> passFds,
+                                              SpawnOptions options) {
   auto promise = std::make_shared<std::promise<ChildProcess>>();
   std::future<ChildProcess> result = promise->get_future();
   auto fds = std::make_shared<std::vector<UniqueFd>>(std::move(passFds));
   std::lock_guard lock(mu_);
-  enqueue([promise, fds, pidNamespace, path = std::move(path), argv = std::move(argv),
-           env = std::move(env)] {
+  enqueue([promise, fds, options = std::move(options), path = std::move(path),
+           argv = std::move(argv), env = std::move(env)] {
     try {
       std::vector<int> raw;
       for (const UniqueFd& fd : *fds) raw.push_back(fd.get());
-      ChildProcess child = ChildProcess::forkExec(path, argv, env, raw, pidNamespace);
+      ChildProcess child = ChildProcess::forkExec(path, argv, env, raw, options);
       fds->clear();  // the child has its copies; ours go before the result is seen
       promise->set_value(std::move(child));
     } catch (...) {

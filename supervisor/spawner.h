@@ -35,13 +35,14 @@ class Spawner {
   // ChildProcess::forkExec on the spawner thread; waits for it.
   ChildProcess spawn(const std::string& path, const std::vector<std::string>& argv,
                      const std::vector<std::string>& env, std::span<const int> passFds,
-                     bool pidNamespace = false);
+                     const SpawnOptions& options = {});
   // Like spawn(), but returns at once: the fork happens later on the spawner
   // thread, which owns (and closes after the fork) the fds to pass. The
   // future holds the child or the exception spawn() would have thrown.
   std::future<ChildProcess> spawnAsync(std::string path, std::vector<std::string> argv,
                                        std::vector<std::string> env,
-                                       std::vector<UniqueFd> passFds, bool pidNamespace = false);
+                                       std::vector<UniqueFd> passFds,
+                                       SpawnOptions options = {});
 
  private:
   uint64_t enqueue(std::function<void()> job);  // under mu_

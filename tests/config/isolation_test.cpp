@@ -27,6 +27,8 @@ TEST(Isolation, BuiltInDefaults) {
   EXPECT_EQ(iso.limits.cpuSeconds, 0u);
   EXPECT_EQ(iso.limits.openFiles, 64u);
   EXPECT_EQ(iso.limits.processes, 512u);
+  EXPECT_EQ(iso.limits.memoryMb, 2048u);
+  EXPECT_EQ(iso.limits.cpuPercent, 100u);
   EXPECT_EQ(iso.deadlines.init, 10000ms);
   EXPECT_EQ(iso.deadlines.open, 10000ms);
   EXPECT_EQ(iso.deadlines.nextBatch, 1000ms);
@@ -102,7 +104,7 @@ TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
   plugins:
     b:
       isolation: inprocess
-      limits: {cpu_seconds: 30}
+      limits: {cpu_seconds: 30, memory_mb: 512, cpu_percent: 250}
       restart: {max_restarts: 0, backoff_max_ms: 10, standby: false}
       env: {GOMAXPROCS: ~, HTTPS_PROXY: "http://proxy:3128"}
       ring_mb: {source: 64}
@@ -127,6 +129,9 @@ TEST(Isolation, DefaultsThenPerPluginMergeKeyByKey) {
   EXPECT_EQ(b.user, "65534");
   EXPECT_EQ(b.limits.openFiles, 128u);
   EXPECT_EQ(b.limits.cpuSeconds, 30u);
+  EXPECT_EQ(b.limits.memoryMb, 512u);
+  EXPECT_EQ(b.limits.cpuPercent, 250u);
+  EXPECT_EQ(a.limits.memoryMb, 2048u);
   EXPECT_EQ(b.deadlines.extract, 250ms);
   EXPECT_EQ(b.restart.maxRestarts, 0u);
   EXPECT_EQ(b.restart.window, 60s);

@@ -185,6 +185,7 @@ class FaultTest : public ::testing::Test {
     // The test process's death watch and spawner hold fds from their first
     // use on; they are not per-host resources.
     testServices();
+    testServices().runnerOutput.closeEnded();
     fdsBefore_ = openFdCount();
     // Generous deadlines: this runner must never be the one that faults.
     IsolationConfig o = baseIsolation();
@@ -208,6 +209,7 @@ class FaultTest : public ::testing::Test {
     for (const auto& [pid, state] : childProcesses()) {
       ADD_FAILURE() << "child process " << pid << " left in state " << state;
     }
+    testServices().runnerOutput.closeEnded();  // output pipes of ended runners
     EXPECT_EQ(openFdCount(), fdsBefore_) << "file descriptors leaked";
   }
 
@@ -874,6 +876,84 @@ TEST_F(FaultTest, ForgedOutputIsPrefixedVisibleAndBounded) {
   EXPECT_GT(counts.droppedLines, 4000u);
   EXPECT_LT(counts.lines, 200u);
   EXPECT_LT(lines.size(), 200u);
+}
+
+// ---- limits only a per-runner cgroup gives ----
+
+bool layerApplied(const IsolatedHost& host, const std::string& layer) {
+  for (const std::string& l : host.sandboxLayers()) {
+    if (l.rfind(layer + ": applied", 0) == 0) return true;
+  }
+  return false;
+}
+
+#define SKIP_WITHOUT_LAYER(host, layer)                                                     \
+  if (!layerApplied(host, layer)) {                                                         \
+    faulty_.reset();                                                                        \
+    GTEST_SKIP() << layer << " not available here (needs root and a writable cgroup "     \
+                 << "hierarchy): " << ::testing::PrintToString((host).sandboxLayers());    \
+  }
+
+// CPU ticks (user + system) /proc reports for `pid`.
+uint64_t cpuTicks(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string f;
+  uint64_t utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::stoull(f);
+    if (i == 15) stime = std::stoull(f);
+  }
+  return utime + stime;
+}
+
+TEST_F(FaultTest, ThreadBombStopsAtTheRunnersOwnPidsLimit) {
+  IsolationConfig o = faultyIsolation();
+  o.limits.processes = 64;
+  o.deadlines.nextBatch = milliseconds(10'000);
+  faulty_ = makeFaulty(R"({"fault":"thread_bomb","in":"next_batch","after":0})", o);
+  SKIP_WITHOUT_LAYER(*faulty_, "cgroup-pids");
+  faulty_->open("count=0,batch=16");
+  EXPECT_EQ(faulty_->nextBatch().rc, SS_PLUGIN_FAILURE);
+  const std::string error = faulty_->lastError();
+  ASSERT_THAT(error, HasSubstr("denied: ")) << error;
+  const uint64_t threads = std::stoull(error.substr(error.find("denied: ") + 8));
+  EXPECT_LT(threads, 64u) << error;
+  // The neighbour, under the same uid, still starts threads and serves.
+  healthySlice();
+  EXPECT_EQ(healthyStalls_, 0);
+}
+
+TEST_F(FaultTest, CpuHogIsHeldToItsShare) {
+  IsolationConfig o = faultyIsolation();
+  o.limits.cpuPercent = 20;
+  o.deadlines.nextBatch = milliseconds(10'000);
+  faulty_ = makeFaulty(R"({"fault":"cpu_hog","in":"next_batch","after":0})", o);
+  SKIP_WITHOUT_LAYER(*faulty_, "cgroup-cpu");
+  faulty_->open("count=0,batch=16");
+  const int pid = faulty_->runnerPid();
+  const uint64_t before = cpuTicks(pid);
+  EXPECT_EQ(faulty_->nextBatch().rc, SS_PLUGIN_SUCCESS) << faulty_->lastError();
+  // 1.5 s of spinning at 20% of a CPU is about 30 ticks; unbounded, 150.
+  // A loaded machine only lowers the count.
+  const uint64_t used = cpuTicks(pid) - before;
+  EXPECT_LT(used, 75u) << "ticks of CPU in 1.5 s";
+  EXPECT_EQ(faultCount(faulty_->counters()), 0u);
+}
+
+TEST_F(FaultTest, MemoryBombIsKilledAtTheMemoryLimitAndSaysSo) {
+  IsolationConfig o = faultyIsolation();
+  o.limits.memoryMb = 64;
+  o.limits.addressSpaceMb = 0;  // only the cgroup stands in the way
+  faulty_ = makeFaulty(R"({"fault":"memory_bomb","in":"next_batch","after":0,"memory_cap_mb":1024})",
+                       o);
+  SKIP_WITHOUT_LAYER(*faulty_, "cgroup-memory");
+  faulty_->open("count=0,batch=16");
+  driveUntil(*faulty_, Drive::kNextBatch,
+             [&](const SliceStats&) { return faultCount(faulty_->counters()) > 0; });
+  EXPECT_EQ(faulty_->counters().crashes, 1u);
+  EXPECT_THAT(log_.text(), HasSubstr("(resource limit: memory, limits.memory_mb 64)"));
 }
 
 // ---- resources ----

@@ -366,11 +366,13 @@ class StandbyTest : public ::testing::Test {
   void SetUp() override {
     spdlog::set_level(spdlog::level::off);  // one crash report per kill
     testServices();  // its threads' fds live as long as the process
+    testServices().runnerOutput.closeEnded();
     fdsBefore_ = openFdCount();
     childrenBefore_ = childProcesses().size();
   }
   void TearDown() override {
     spdlog::set_level(spdlog::level::info);
+    testServices().runnerOutput.closeEnded();  // output pipes of ended runners
     EXPECT_EQ(openFdCount(), fdsBefore_) << "file descriptors leaked";
     EXPECT_EQ(childProcesses().size(), childrenBefore_) << "runner processes left behind";
   }

@@ -1,6 +1,7 @@
 #include "tests/plugins/faults/fault_actions.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -8,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -189,10 +192,46 @@ static void forgeOutput() {
   std::fflush(stderr);
 }
 
+// Threads that wait for the bomb to end, until the kernel refuses one:
+// "denied: N threads" then, "escaped: ..." if none was refused.
+static void threadBomb(std::string* report) {
+  constexpr int kMax = 5000;
+  std::vector<pthread_t> threads;
+  static std::atomic<bool> done{false};
+  done = false;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 << 10);
+  int err = 0;
+  while (threads.size() < kMax) {
+    pthread_t t;
+    err = pthread_create(
+        &t, &attr,
+        [](void*) -> void* {
+          while (!done) ::usleep(1000);
+          return nullptr;
+        },
+        nullptr);
+    if (err != 0) break;
+    threads.push_back(t);
+  }
+  pthread_attr_destroy(&attr);
+  done = true;
+  for (pthread_t t : threads) pthread_join(t, nullptr);
+  *report = (err != 0 ? "denied: " : "escaped: ") + std::to_string(threads.size()) + " threads" +
+            (err != 0 ? std::string(" (") + std::strerror(err) + ")" : "");
+}
+
+static void cpuHog() {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  volatile uint64_t spin = 0;
+  while (std::chrono::steady_clock::now() < end) spin = spin + 1;
+}
+
 bool isProcessFault(FaultKind k) {
   return k != FaultKind::kNone &&
          (static_cast<int>(k) <= static_cast<int>(FaultKind::kGarbageRings) ||
-          k == FaultKind::kForgeOutput);
+          k == FaultKind::kForgeOutput || k == FaultKind::kThreadBomb || k == FaultKind::kCpuHog);
 }
 
 void runProcessFault(const FaultConfig& c, std::string* report) {
@@ -233,6 +272,12 @@ void runProcessFault(const FaultConfig& c, std::string* report) {
       break;
     case FaultKind::kForgeOutput:
       forgeOutput();
+      break;
+    case FaultKind::kThreadBomb:
+      threadBomb(report);
+      break;
+    case FaultKind::kCpuHog:
+      cpuHog();
       break;
     default:
       break;

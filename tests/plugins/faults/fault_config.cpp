@@ -42,6 +42,8 @@ constexpr std::pair<FaultKind, const char*> kKinds[] = {
     {FaultKind::kHugeAsync, "huge_async"},
     {FaultKind::kPassFd, "pass_fd"},
     {FaultKind::kHostileError, "hostile_error"},
+    {FaultKind::kThreadBomb, "thread_bomb"},
+    {FaultKind::kCpuHog, "cpu_hog"},
 };
 
 constexpr std::pair<FaultCall, const char*> kCalls[] = {

@@ -74,6 +74,9 @@ enum class FaultKind {
   // Operator text (issue 12)
   kHostileError,   // init, open, next_batch: fail with a 32 MiB last error (and
                    // log line, from init on) that forges log and alert lines
+  // Limits (issue 12): what only a per-runner cgroup bounds.
+  kThreadBomb,     // creates threads (up to 5000) until one fails; reports the count
+  kCpuHog,         // spins for 1.5 s of wall time, then the call succeeds
 };
 
 enum class FaultCall { kInit, kOpen, kNextBatch, kExtract, kParse, kAsync, kSetAsync, kDestroy };
