@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,6 +24,9 @@ struct SpawnOptions {
   bool pidNamespace = false;
   // cgroup.procs files the child writes "0" to before exec, joining them.
   std::vector<int> joinCgroups;
+  // Spawner::spawnAsync only: run on the spawner thread before the fork,
+  // it yields joinCgroups (so creating the cgroups delays nobody).
+  std::function<std::vector<int>()> prepare;
 };
 
 // How a child ended, as waitid reported it.

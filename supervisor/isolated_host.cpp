@@ -51,6 +51,7 @@ IsolatedHost::IsolatedHost(const PluginSpec& spec, const IsolationConfig& config
     : spec_(spec),
       config_(config),
       launcher_(spec, config, services),
+      spawner_(services.spawner),
       restart_(config.restart),
       // Until the hello names the plugin, its entry in the config does.
       shownName_(visibleText(spec.name, kShownNameBytes)),
@@ -200,6 +201,9 @@ void IsolatedHost::fault(RunnerEnd::Kind kind, const char* during, const std::st
   inPlugin += seccompAdvice(end, config_.policy, spec_.name);
   // Reaped: nothing else maps its rings now.
   if (!runner_->child.running()) spareRings_ = std::move(runner_->rings);
+  // Removing its cgroups can wait on the kernel; not on this thread.
+  auto cgroup = std::make_shared<RunnerCgroup>(std::move(runner_->cgroup));
+  spawner_.post([cgroup]() mutable { cgroup.reset(); });
   runner_.reset();
   recordFailure(end.describe(), during, inPlugin, pid);
 }

@@ -158,6 +158,7 @@ class IsolatedHost final : public PluginHost {
   PluginSpec spec_;
   IsolationConfig config_;
   RunnerLauncher launcher_;
+  Spawner& spawner_;  // runs clean-up off the engine thread
   RestartPolicy restart_;
   PluginInfo info_;
   // The plugin's name as every message shows it: made visible once, when

@@ -238,10 +238,21 @@ std::unique_ptr<Runner> RunnerLauncher::launch(bool background, const std::strin
   setTexts(setup.initLandlockRead(static_cast<unsigned>(ll.readPaths.size())), ll.readPaths);
   setTexts(setup.initLandlockWrite(static_cast<unsigned>(ll.writePaths.size())), ll.writePaths);
 
-  r->cgroup = RunnerCgroup::create(cgroupName(spec_.name, ++launches_), cgroupLimits(config_.limits));
   SpawnOptions options;
   options.pidNamespace = true;
-  options.joinCgroups = r->cgroup.joinFds();
+  const std::string cgroup = cgroupName(spec_.name, ++launches_);
+  if (background) {
+    // Made on the spawner thread: the Runner outlives its spawn (~Runner
+    // waits for it), and nobody reads the cgroup before forked().
+    Runner* runner = r.get();
+    options.prepare = [runner, cgroup, limits = cgroupLimits(config_.limits)] {
+      runner->cgroup = RunnerCgroup::create(cgroup, limits);
+      return runner->cgroup.joinFds();
+    };
+  } else {
+    r->cgroup = RunnerCgroup::create(cgroup, cgroupLimits(config_.limits));
+    options.joinCgroups = r->cgroup.joinFds();
+  }
 
   // Sent before the fork: the socket holds it, and the runner reads it as
   // soon as it is up, then sandboxes itself without waiting for anyone.

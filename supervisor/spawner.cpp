@@ -38,6 +38,11 @@ uint64_t Spawner::enqueue(std::function<void()> job) {
   return ++queued_;
 }
 
+void Spawner::post(std::function<void()> job) {
+  std::lock_guard lock(mu_);
+  enqueue(std::move(job));
+}
+
 ChildProcess Spawner::spawn(const std::string& path, const std::vector<std::string>& argv,
                             const std::vector<std::string>& env, std::span<const int> passFds,
                             const SpawnOptions& options) {
@@ -70,7 +75,9 @@ std::future<ChildProcess> Spawner::spawnAsync(std::string path, std::vector<std:
     try {
       std::vector<int> raw;
       for (const UniqueFd& fd : *fds) raw.push_back(fd.get());
-      ChildProcess child = ChildProcess::forkExec(path, argv, env, raw, options);
+      SpawnOptions o = options;
+      if (o.prepare) o.joinCgroups = o.prepare();
+      ChildProcess child = ChildProcess::forkExec(path, argv, env, raw, o);
       fds->clear();  // the child has its copies; ours go before the result is seen
       promise->set_value(std::move(child));
     } catch (...) {

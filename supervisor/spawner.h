@@ -43,6 +43,9 @@ class Spawner {
                                        std::vector<std::string> env,
                                        std::vector<UniqueFd> passFds,
                                        SpawnOptions options = {});
+  // Runs `job` on the spawner thread, after what is queued: work that must
+  // not delay the caller, such as removing a dead runner's cgroups.
+  void post(std::function<void()> job);
 
  private:
   uint64_t enqueue(std::function<void()> job);  // under mu_
