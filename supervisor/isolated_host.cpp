@@ -107,6 +107,7 @@ void IsolatedHost::retireRunner() {
 int IsolatedHost::runnerPid() const { return runner_ ? runner_->child.workerPid() : -1; }
 
 int IsolatedHost::standbyPid() {
+  launchDueStandby();
   if (!standby_) return -1;
   try {
     return standby_->forked().workerPid();
@@ -154,6 +155,12 @@ std::unique_ptr<Runner> IsolatedHost::takeStandby() {
     return nullptr;
   }
   return s;
+}
+
+void IsolatedHost::launchDueStandby() {
+  if (!standbyDue_ || shutDown_) return;
+  standbyDue_ = false;
+  refreshStandby();
 }
 
 void IsolatedHost::refreshStandby() {
@@ -250,7 +257,10 @@ void IsolatedHost::logCrashSummary(const CrashLogLimiter::Summary& s) {
 }
 
 bool IsolatedHost::ensureRunner(bool restart) {
-  if (runner_) return true;
+  if (runner_) {
+    launchDueStandby();
+    return true;
+  }
   if (restart_.disabled()) return false;
   if (shutDown_) {
     hostError_ = "plugin '" + shownName_ + "' is shut down";
@@ -281,7 +291,10 @@ bool IsolatedHost::ensureRunner(bool restart) {
   if (restart) counters_.restarts++;
   hostError_.clear();
   if (!resumeRunner()) return false;
-  refreshStandby();
+  // The next standby starts at the next call, once the restarted runner
+  // has served this one: starting it now would compete for the CPU with
+  // the restart itself (cgroups, fork, exec, sandbox set-up).
+  standbyDue_ = true;
   return true;
 }
 

@@ -96,6 +96,7 @@ class IsolatedHost final : public PluginHost {
   std::unique_ptr<Runner> takeStandby();
   // Launches a standby when there should be one and none fits.
   void refreshStandby();
+  void launchDueStandby();  // refreshStandby, once, after a restart
   // Starts a runner now and takes its hello.
   std::unique_ptr<Runner> startRunner();
   // Adopts the hello of a runner about to serve.
@@ -166,6 +167,7 @@ class IsolatedHost final : public PluginHost {
   std::string shownName_;
   CrashLogLimiter crashLog_;
   bool shutDown_ = false;  // shutdown(): no runner starts again
+  bool standbyDue_ = false;  // a restart used the standby; launch the next
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<Runner> standby_;
   // The rings of a runner that died and was reaped, emptied and handed to
