@@ -2,7 +2,6 @@
 // never does: descriptors passed with SCM_RIGHTS, oversized frame lengths.
 #include "protocol/control_channel.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,22 +12,12 @@
 #include <gtest/gtest.h>
 
 #include "protocol/control.capnp.h"
+#include "tests/supervisor/proc_inspect.h"
 
 namespace bulkhead {
 namespace {
 
 using Clock = ControlChannel::Clock;
-
-size_t openFds() {
-  size_t n = 0;
-  DIR* d = ::opendir("/proc/self/fd");
-  if (d == nullptr) return 0;
-  while (dirent* e = ::readdir(d)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  ::closedir(d);
-  return n - 1;  // the directory stream's own fd
-}
 
 struct Pair {
   Pair() {
@@ -88,7 +77,7 @@ TEST(ControlChannel, AGoodFrameIsReceived) {
 
 TEST(ControlChannel, DescriptorsPassedWithAFrameAreClosedAndTheFrameIsMalformed) {
   Pair p;
-  const size_t before = openFds();
+  const size_t before = openFdCount();
   const int a = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   const int b = ::dup(a);
   ASSERT_GE(b, 0);
@@ -101,31 +90,31 @@ TEST(ControlChannel, DescriptorsPassedWithAFrameAreClosedAndTheFrameIsMalformed)
   std::string what;
   EXPECT_EQ(receiveError(p.ours, &what), ControlError::Kind::kMalformed) << what;
   EXPECT_NE(what.find("file descriptors passed: 3"), std::string::npos) << what;
-  EXPECT_EQ(openFds(), before) << "a passed descriptor stayed open";
+  EXPECT_EQ(openFdCount(), before) << "a passed descriptor stayed open";
 }
 
 TEST(ControlChannel, DescriptorsInTheMiddleOfAFrameAreRefusedToo) {
   Pair p;
-  const size_t before = openFds();
+  const size_t before = openFdCount();
   const std::vector<capnp::word> frame = okFrame();
   const uint32_t len = static_cast<uint32_t>(frame.size() * sizeof(capnp::word));
   ASSERT_EQ(::write(p.peer.get(), &len, sizeof len), 4);
   sendWithFds(p.peer.get(), frame.data(), len, {p.peer.get()});
   std::string what;
   EXPECT_EQ(receiveError(p.ours, &what), ControlError::Kind::kMalformed) << what;
-  EXPECT_EQ(openFds(), before);
+  EXPECT_EQ(openFdCount(), before);
 }
 
 TEST(ControlChannel, MoreDescriptorsThanTheBufferHoldsAreNotInstalled) {
   Pair p;
-  const size_t before = openFds();
+  const size_t before = openFdCount();
   const int a = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   const uint32_t len = 8;
   sendWithFds(p.peer.get(), &len, sizeof len, std::vector<int>(200, a));
   ::close(a);
   std::string what;
   EXPECT_EQ(receiveError(p.ours, &what), ControlError::Kind::kMalformed) << what;
-  EXPECT_EQ(openFds(), before);
+  EXPECT_EQ(openFdCount(), before);
 }
 
 TEST(ControlChannel, AFrameLongerThanTheBoundIsMalformed) {
