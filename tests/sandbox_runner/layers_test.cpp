@@ -270,8 +270,14 @@ TEST(Layers, FullStackLoadsLibraryUnderDefault) {
   ChildResult r = runInChild([&] {
     Policy policy = testing::shippedPolicy("default");
     PhasedSeccomp phases(policy);
+    // As the runner does: the library is opened before the uid drop (a
+    // checkout in a mode-700 home is not searchable by nobody) and loaded
+    // through its descriptor.
+    const int libFd = ::open(lib, O_RDONLY | O_CLOEXEC);
+    CHILD_CHECK(libFd >= 0, 12);
+    const std::string libByFd = "/proc/self/fd/" + std::to_string(libFd);
     SandboxConfig config;
-    config.keepFds = {2};
+    config.keepFds = {2, libFd};
     config.isolation.netNamespace = !policy.allowNetwork;
 #ifdef BULKHEAD_SANITIZER_BUILD
     config.limits.addressSpaceBytes.reset();
@@ -280,7 +286,7 @@ TEST(Layers, FullStackLoadsLibraryUnderDefault) {
     SandboxReport report = applySandboxLayers(config);
     CHILD_CHECK(phases.enterLoading() == 0, 1);
     report.add("seccomp-loading", LayerState::kApplied, "profile default");
-    void* h = ::dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    void* h = ::dlopen(libByFd.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (h == nullptr) testing::childLog("dlopen: %s\n", ::dlerror());
     CHILD_CHECK(h != nullptr, 2);
     auto work = reinterpret_cast<long (*)(int)>(::dlsym(h, "tiny_work"));
