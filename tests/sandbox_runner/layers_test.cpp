@@ -4,6 +4,9 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -270,11 +273,15 @@ TEST(Layers, FullStackLoadsLibraryUnderDefault) {
   ChildResult r = runInChild([&] {
     Policy policy = testing::shippedPolicy("default");
     PhasedSeccomp phases(policy);
-    // As the runner does: the library is opened before the uid drop (a
-    // checkout in a mode-700 home is not searchable by nobody) and loaded
-    // through its descriptor.
-    const int libFd = ::open(lib, O_RDONLY | O_CLOEXEC);
-    CHILD_CHECK(libFd >= 0, 12);
+    // As the runner does: the library arrives as a memfd copy made before
+    // the uid drop (nobody may not even reach the file: a checkout in a
+    // mode-700 home) and is loaded through it.
+    const int file = ::open(lib, O_RDONLY | O_CLOEXEC);
+    const int libFd = ::memfd_create("tiny-plugin", MFD_CLOEXEC);
+    struct stat st{};
+    CHILD_CHECK(file >= 0 && libFd >= 0 && ::fstat(file, &st) == 0, 12);
+    CHILD_CHECK(::sendfile(libFd, file, nullptr, static_cast<size_t>(st.st_size)) == st.st_size, 12);
+    ::close(file);
     const std::string libByFd = "/proc/self/fd/" + std::to_string(libFd);
     SandboxConfig config;
     config.keepFds = {2, libFd};
