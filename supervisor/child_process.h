@@ -67,7 +67,6 @@ class ChildProcess {
   // init's child (waited for, briefly, right after the spawn), else the
   // child itself. What logs name and the kernel's audit records carry.
   pid_t workerPid();
-  bool inPidNamespace() const { return pidNamespace_; }
   int pidfd() const { return pidfd_.get(); }
   bool running() const { return pid_ > 0 && !status_; }
 

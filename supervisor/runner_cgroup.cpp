@@ -107,7 +107,6 @@ RunnerCgroup& RunnerCgroup::operator=(RunnerCgroup&& o) noexcept {
     layers_ = std::move(o.layers_);
     memoryDir_ = std::move(o.memoryDir_);
     memoryV2_ = o.memoryV2_;
-    cpuDir_ = std::move(o.cpuDir_);
     o.dirs_.clear();
   }
   return *this;
@@ -201,7 +200,6 @@ RunnerCgroup RunnerCgroup::create(const std::string& name, const CgroupLimits& l
       cg.memoryDir_ = dir;
       cg.memoryV2_ = useV2;
     }
-    if (std::string(c.name) == "cpu") cg.cpuDir_ = dir;
   }
   return cg;
 }
@@ -215,11 +213,6 @@ std::vector<int> RunnerCgroup::joinFds() const {
 uint64_t RunnerCgroup::oomKills() const {
   if (memoryDir_.empty()) return 0;
   return keyed(memoryDir_ + (memoryV2_ ? "/memory.events" : "/memory.oom_control"), "oom_kill");
-}
-
-uint64_t RunnerCgroup::throttledPeriods() const {
-  if (cpuDir_.empty()) return 0;
-  return keyed(cpuDir_ + "/cpu.stat", "nr_throttled");
 }
 
 }  // namespace bulkhead

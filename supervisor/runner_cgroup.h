@@ -6,8 +6,7 @@
 //            process of the runners' shared uid together)
 //   memory   limits.memory_mb: v2 memory.max, v1 memory.limit_in_bytes;
 //            an OOM kill inside it is reported as the memory limit
-//   cpu      limits.cpu_percent of one CPU: v2 cpu.max, v1 cfs quota;
-//            throttling is counted from cpu.stat
+//   cpu      limits.cpu_percent of one CPU: v2 cpu.max, v1 cfs quota
 //
 // cgroup v2 is used where the supervisor's own cgroup has the controller
 // (delegated); otherwise the v1 hierarchy of that controller. The runner
@@ -54,8 +53,6 @@ class RunnerCgroup {
   const std::vector<std::string>& layers() const { return layers_; }
   // OOM kills inside the memory cgroup so far.
   uint64_t oomKills() const;
-  // Periods the CPU quota throttled the runner so far.
-  uint64_t throttledPeriods() const;
 
  private:
   void removeAll() noexcept;
@@ -64,7 +61,6 @@ class RunnerCgroup {
   std::vector<std::string> layers_;
   std::string memoryDir_;
   bool memoryV2_ = false;
-  std::string cpuDir_;
 };
 
 }  // namespace bulkhead
