@@ -13,7 +13,7 @@
 //   json_include_message_property, json_include_output_fields_property,
 //   time_format_iso_8601, append_output,
 //   stdout_output.enabled, file_output.{enabled, keep_alive, filename},
-//   config_files (merged with Falco's append strategy),
+//   config_files (merged with Falco's append strategy), watch_config_files,
 //   bulkhead.{plugins_dir, runner_path, defaults, plugins.<name>}.
 #pragma once
 
@@ -77,6 +77,11 @@ struct Config {
   std::vector<AppendOutput> appendOutput;
   // rule_matching: which of the rules matching one event alert.
   RuleMatching ruleMatching = RuleMatching::kFirst;
+  // The main config file and every path its config_files names, absolute.
+  std::vector<std::string> configFiles;
+  // watch_config_files: a change to configFiles or the rules files reloads
+  // (as SIGHUP does).
+  bool watchConfigFiles = true;
   // Every warning raised while loading, also logged through spdlog.
   std::vector<std::string> warnings;
 };

@@ -101,9 +101,10 @@ void mergeFile(YamlNodeReader& reader, YAML::Node& root, const std::string& file
 
 }  // namespace
 
-void mergeConfigFiles(YamlNodeReader& reader, YAML::Node& root, const std::string& baseDir) {
+std::vector<std::string> mergeConfigFiles(YamlNodeReader& reader, YAML::Node& root,
+                                          const std::string& baseDir) {
   auto entry = reader.find(root, "", "config_files");
-  if (!entry || entry->value.IsNull()) return;
+  if (!entry || entry->value.IsNull()) return {};
   const YAML::Node& list = entry->value;
   std::vector<Include> includes;
   if (list.IsSequence()) {
@@ -118,7 +119,9 @@ void mergeConfigFiles(YamlNodeReader& reader, YAML::Node& root, const std::strin
                 std::string("expected a list of files or directories, got ") + nodeKindName(list));
   }
 
+  std::vector<std::string> named;
   for (const Include& include : includes) {
+    named.push_back(include.path);
     std::error_code ec;
     auto status = std::filesystem::status(include.path, ec);
     if (ec || !std::filesystem::exists(status)) {
@@ -148,6 +151,7 @@ void mergeConfigFiles(YamlNodeReader& reader, YAML::Node& root, const std::strin
       if (file != reader.mainFile()) mergeFile(reader, root, file, include.strategy);
     }
   }
+  return named;
 }
 
 }  // namespace bulkhead

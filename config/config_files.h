@@ -14,13 +14,17 @@
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <vector>
 
 #include "config/yaml_node_reader.h"
 
 namespace bulkhead {
 
 // Merges into `root` (a map) and records in `reader` which file each merged
-// value came from, so later errors name the right file and line.
-void mergeConfigFiles(YamlNodeReader& reader, YAML::Node& root, const std::string& baseDir);
+// value came from, so later errors name the right file and line. Returns
+// every path config_files names (files and directories, absolute, missing
+// ones included), for watch_config_files.
+std::vector<std::string> mergeConfigFiles(YamlNodeReader& reader, YAML::Node& root,
+                                          const std::string& baseDir);
 
 }  // namespace bulkhead

@@ -31,13 +31,13 @@ constexpr std::string_view kUsedKeys[] = {
     "rule_matching",
     "append_output",
     "config_files",
+    "watch_config_files",
     "bulkhead",
 };
 
 // Falco settings bulkhead has no counterpart for. They are reported in one
 // warning instead of one each, so a stock falco.yaml stays readable.
 constexpr std::string_view kIgnoredFalcoKeys[] = {
-    "watch_config_files",
     "buffered_outputs",
     "outputs",
     "outputs_queue",
@@ -241,7 +241,10 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
         root, "",
         std::string("expected a map of settings at the top level, got ") + nodeKindName(root));
   }
-  mergeConfigFiles(reader, root, baseDir);
+  config.configFiles.push_back(config.path);
+  for (std::string& f : mergeConfigFiles(reader, root, baseDir)) {
+    config.configFiles.push_back(std::move(f));
+  }
   for (const std::string& override : overrides) {
     std::string setPath = applyOverride(root, override);
     reader.setOrigin(setPath, ValueOrigin{"-o '" + override + "'", false});
@@ -251,6 +254,7 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
   readRulesFiles(reader, root, baseDir, config);
   readOutputs(reader, root, baseDir, config.outputs);
   readRuleMatching(reader, root, config);
+  readBool(reader, root, "", "watch_config_files", config.watchConfigFiles);
   config.appendOutput = readAppendOutput(reader, root);
   YAML::Node bulkhead = readBulkheadPaths(reader, root, baseDir, config);
   config.plugins =

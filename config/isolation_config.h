@@ -31,6 +31,8 @@ struct ResourceLimits {
   std::uint64_t processes = 512;
   std::uint64_t memoryMb = 2048;
   std::uint64_t cpuPercent = 100;
+
+  bool operator==(const ResourceLimits&) const = default;
 };
 
 // Per-call deadlines; a call that misses its deadline counts as a runner
@@ -45,6 +47,8 @@ struct Deadlines {
   std::chrono::milliseconds parse{1000};
   // Also every other control call (progress, event_to_string, shutdown).
   std::chrono::milliseconds close{5000};
+
+  bool operator==(const Deadlines&) const = default;
 };
 
 // How a crashing runner is restarted (supervisor/restart_policy.h applies
@@ -60,6 +64,8 @@ struct RestartSettings {
   // to take over after a crash: one more process per plugin for a restart
   // that skips fork, exec, loading and the sandbox set-up.
   bool standby = true;
+
+  bool operator==(const RestartSettings&) const = default;
 };
 
 // Shared-memory ring sizes in bytes, each a power of two. The configuration
@@ -69,6 +75,8 @@ struct RingSizes {
   std::uint64_t requestBytes = 1u << 20;
   std::uint64_t responseBytes = 4u << 20;
   std::uint64_t asyncBytes = 1u << 20;
+
+  bool operator==(const RingSizes&) const = default;
 };
 
 // What the supervisor buffers of one runner's output at most, whatever the
@@ -87,6 +95,8 @@ struct RunnerBounds {
   std::uint64_t batchBytes = 64u << 20;
   std::uint64_t extractBytes = 64u << 20;
   std::uint64_t asyncEventBytes = 1u << 20;
+
+  bool operator==(const RunnerBounds&) const = default;
 };
 
 // Extra filesystem access granted to the runner (Landlock), absolute and
@@ -94,6 +104,8 @@ struct RunnerBounds {
 struct AllowPaths {
   std::vector<std::string> read;
   std::vector<std::string> write;
+
+  bool operator==(const AllowPaths&) const = default;
 };
 
 // The runner environment's defaults:
@@ -128,6 +140,8 @@ struct IsolationConfig {
   RingSizes rings;
   RunnerBounds bounds;
   AllowPaths allowPaths;
+
+  bool operator==(const IsolationConfig&) const = default;
 };
 
 const char* isolationModeName(IsolationMode mode) noexcept;

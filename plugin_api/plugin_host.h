@@ -204,6 +204,10 @@ class PluginHost {
   virtual void shutdown() = 0;
 
   virtual HostCounters counters() const = 0;
+
+  // True once the plugin is disabled for good (an isolated host's restart
+  // breaker tripped): every call fails from then on.
+  virtual bool disabled() const { return false; }
 };
 
 }  // namespace bulkhead

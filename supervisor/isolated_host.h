@@ -86,7 +86,7 @@ class IsolatedHost final : public PluginHost {
   // The standby runner's pid, or -1 (tests). Waits for its fork if that is
   // still under way.
   int standbyPid();
-  bool disabled() const { return restart_.disabled(); }
+  bool disabled() const override { return restart_.disabled(); }
   // What the current runner reported of its sandbox layers, one line each
   // ("seccomp: applied: policy default").
   const std::vector<std::string>& sandboxLayers() const { return sandbox_; }

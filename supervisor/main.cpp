@@ -12,6 +12,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -28,10 +29,12 @@
 #include "outputs/alert_outputs.h"
 #include "outputs/channel_factory.h"
 #include "plugin_api/field_schema.h"
-#include "supervisor/host_factory.h"
 #include "plugin_api/plugin_set.h"
 #include "plugin_api/visible_text.h"
 #include "supervisor/command_line.h"
+#include "supervisor/file_watch.h"
+#include "supervisor/generation.h"
+#include "supervisor/host_factory.h"
 
 namespace bulkhead {
 namespace {
@@ -80,8 +83,7 @@ std::string capabilityList(const PluginInfo& i) {
   return s;
 }
 
-void printPlugins(const std::vector<PluginConfig>& configs,
-                  const std::vector<std::unique_ptr<PluginHost>>& hosts) {
+void printPlugins(const std::vector<PluginConfig>& configs, const std::vector<PluginHost*>& hosts) {
   std::printf("%zu Plugins Loaded:\n\n", hosts.size());
   for (size_t p = 0; p < hosts.size(); ++p) {
     const PluginInfo& i = hosts[p]->info();
@@ -101,8 +103,8 @@ void printPlugins(const std::vector<PluginConfig>& configs,
   }
 }
 
-void printFields(const std::vector<std::unique_ptr<PluginHost>>& hosts, const std::string& only) {
-  for (const auto& h : hosts) {
+void printFields(const std::vector<PluginHost*>& hosts, const std::string& only) {
+  for (const PluginHost* h : hosts) {
     const PluginInfo& i = h->info();
     if (i.fields.empty()) continue;
     std::string sources;
@@ -122,26 +124,42 @@ void printFields(const std::vector<std::unique_ptr<PluginHost>>& hosts, const st
   }
 }
 
+// Set by signal handlers, read by the source threads between batches and
+// by the main thread.
 std::atomic<bool> gStop{false};
+std::atomic<bool> gReload{false};  // SIGHUP, or a watched file changed
 
-void printCounters(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
-                   const std::vector<std::pair<std::string, PluginHost*>>& hosts,
-                   uint64_t alerts) {
-  std::fprintf(stderr, "\nbulkhead: %llu alerts\n", static_cast<unsigned long long>(alerts));
-  for (const auto& p : pipelines) {
-    const PipelineCounters& c = p->counters();
+// Counters of one run: what the current generation counts plus what the
+// generations before it counted (keyed by source, and by plugin@source).
+struct RunCounters {
+  std::map<std::string, PipelineCounters> sources;
+  std::map<std::string, HostCounters> hosts;
+  uint64_t alerts = 0;
+};
+
+RunCounters countersOf(const Generation& gen, const RunCounters& retired, uint64_t alerts) {
+  RunCounters out = retired;
+  out.alerts += alerts;
+  for (const auto& p : gen.pipelines()) addCounters(out.sources[p->source()], p->counters());
+  for (const auto& [name, h] : gen.sourceHosts()) addCounters(out.hosts[name], h->counters());
+  return out;
+}
+
+void printCounters(const RunCounters& counters) {
+  std::fprintf(stderr, "\nbulkhead: %llu alerts\n",
+               static_cast<unsigned long long>(counters.alerts));
+  for (const auto& [source, c] : counters.sources) {
     std::fprintf(stderr,
                  "source %-12s events %llu async %llu batches %llu matches %llu failed-extracts "
                  "%llu\n",
-                 visibleText(p->source(), kShownNameBytes).c_str(),
+                 visibleText(source, kShownNameBytes).c_str(),
                  static_cast<unsigned long long>(c.events),
                  static_cast<unsigned long long>(c.asyncEvents),
                  static_cast<unsigned long long>(c.batches),
                  static_cast<unsigned long long>(c.matches),
                  static_cast<unsigned long long>(c.extractFailures));
   }
-  for (const auto& [name, h] : hosts) {
-    HostCounters c = h->counters();
+  for (const auto& [name, c] : counters.hosts) {
     std::fprintf(stderr,
                  "plugin %-12s events %llu extractions %llu (with the batch %llu) parsed %llu "
                  "restarts %llu crashes %llu "
@@ -183,24 +201,6 @@ std::string runnerPathFor(const Config& config) {
   return config.runnerPath.empty() ? executableDir() + "/bulkhead-runner" : config.runnerPath;
 }
 
-// One host per plugin for its information (and for the first source that
-// uses it). infos[p] is hosts[p]'s, in config.plugins order.
-struct LoadedPlugins {
-  std::vector<std::unique_ptr<PluginHost>> hosts;
-  std::vector<PluginInfo> infos;
-};
-
-LoadedPlugins loadPlugins(const Config& config, const RunnerServices& ctx) {
-  std::vector<std::unique_ptr<PluginHost>> hosts;
-  for (const PluginConfig& p : config.plugins) hosts.push_back(makeHost(p, ctx));
-  std::vector<PluginInfo> infos;
-  std::vector<LoadedPlugin> loaded;
-  for (size_t p = 0; p < hosts.size(); ++p) infos.push_back(hosts[p]->info());
-  for (size_t p = 0; p < hosts.size(); ++p) loaded.push_back({config.plugins[p].name, &infos[p]});
-  for (const std::string& w : checkPluginSet(loaded)) spdlog::warn("{}", w);
-  return {std::move(hosts), std::move(infos)};
-}
-
 // Compiles the rules against the loaded plugins' fields and logs every
 // diagnostic, with its file and line.
 LoadResult loadAndLogRules(const std::vector<RulesText>& texts,
@@ -225,103 +225,52 @@ int printValidation(const std::vector<RulesText>& texts, const LoadResult& rules
   return rules.ok() ? 0 : 1;
 }
 
-// What runs: per source a pipeline and its hosts. Members are destroyed in
-// reverse order, so the pipelines go before the hosts they call.
-struct Sources {
-  std::vector<std::unique_ptr<PluginHost>> extraHosts;
-  std::vector<std::unique_ptr<SourcePipeline>> pipelines;
-  std::vector<std::pair<std::string, PluginHost*>> allHosts;  // "plugin@source", for counters
-};
-
-// Per source: its own hosts, like Falco's inspector per source. A plugin
-// that serves several sources gets one host per source.
-Sources buildSources(const Config& config, const RunnerServices& ctx,
-                     const std::vector<std::unique_ptr<PluginHost>>& hosts,
-                     const std::vector<PluginInfo>& infos, const LoadResult& rules,
-                     AlertSink& alerts) {
-  std::vector<std::unique_ptr<PluginHost>> extraHosts;
-  std::vector<bool> used(hosts.size(), false);
-  std::vector<std::unique_ptr<SourcePipeline>> pipelines;
-  std::vector<std::pair<std::string, PluginHost*>> allHosts;
-  for (size_t s = 0; s < infos.size(); ++s) {
-    if (!infos[s].has(CAP_SOURCING)) continue;
-    const std::string& source = infos[s].eventSource;
-    std::vector<PluginHost*> sourceHosts(infos.size(), nullptr);
-    for (size_t p = 0; p < infos.size(); ++p) {
-      const PluginInfo& i = infos[p];
-      const bool serves = p == s || attachesToSource(i, source);
-      if (!serves) continue;
-      if (!used[p]) {
-        used[p] = true;
-        sourceHosts[p] = hosts[p].get();
-      } else {
-        extraHosts.push_back(makeHost(config.plugins[p], ctx));
-        sourceHosts[p] = extraHosts.back().get();
-      }
-      allHosts.emplace_back(visibleText(infos[p].name + "@" + source, kShownNameBytes),
-                            sourceHosts[p]);
-    }
-    // The pipeline first: it tells the source host which fields its rules
-    // need, so the first batch can already bring them.
-    pipelines.push_back(std::make_unique<SourcePipeline>(source, infos, sourceHosts, s,
-                                                         rules.forSource(source), alerts,
-                                                         config.outputs.minimumPriority,
-                                                         config.ruleMatching));
-    sourceHosts[s]->open(config.plugins[s].openParams);
-    for (size_t p = 0; p < infos.size(); ++p) {
-      if (sourceHosts[p] != nullptr && infos[p].has(CAP_ASYNC)) sourceHosts[p]->startAsync();
-    }
-  }
-  return {std::move(extraHosts), std::move(pipelines), std::move(allHosts)};
+// The rules files a configuration runs: -r when given, else rules_files.
+const std::vector<std::string>& rulesPathsFor(const CommandLine& cli, const Config& config) {
+  return cli.rules.empty() ? config.rulesFiles : cli.rules;
 }
 
-// One thread per source, until each reaches its end, fails, or a signal
-// stops it. Returns how many failed.
-int runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines) {
-  std::atomic<int> failed{0};
+// Why the sources stopped running.
+enum class RunEnd {
+  kEnded,   // every source reached its end or failed
+  kStopped, // SIGINT or SIGTERM
+  kReload,  // SIGHUP or a watched file
+};
+
+// One thread per source still running (done[i] false), until each reaches
+// its end, fails, or a signal stops or pauses them; a source thread stops
+// between two batches, so none is cut short. `failed` counts the sources
+// that failed.
+RunEnd runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
+                  std::vector<char>& done, int& failed) {
+  std::atomic<int> failures{0};
   std::vector<std::thread> threads;
-  for (auto& p : pipelines) {
-    threads.emplace_back([&, pipeline = p.get()] {
-      while (!gStop.load(std::memory_order_relaxed)) {
+  for (size_t i = 0; i < pipelines.size(); ++i) {
+    if (done[i] != 0) continue;
+    threads.emplace_back([&, i, pipeline = pipelines[i].get()] {
+      while (!gStop.load(std::memory_order_relaxed) && !gReload.load(std::memory_order_relaxed)) {
         ss_plugin_rc rc = pipeline->step();
-        if (rc == SS_PLUGIN_EOF) break;
+        if (rc == SS_PLUGIN_EOF) {
+          done[i] = 1;
+          break;
+        }
         if (rc == SS_PLUGIN_FAILURE) {
           // lastError() is made visible by the host; the source name is
           // the plugin's own text too.
           spdlog::error("source '{}' failed: {}", visibleText(pipeline->source(), kShownNameBytes),
                         pipeline->sourceHost().lastError());
-          failed++;
+          done[i] = 1;
+          failures++;
           break;
         }
       }
     });
   }
   for (auto& t : threads) t.join();
-  return failed.load();
+  failed += failures.load();
+  if (std::all_of(done.begin(), done.end(), [](char d) { return d != 0; })) return RunEnd::kEnded;
+  return gStop.load() ? RunEnd::kStopped : RunEnd::kReload;
 }
-
-// Every host's plugin stopped at once (shutdownHosts): a hung plugin_close
-// or plugin_destroy costs the stop one deadline, not one per plugin.
-void stopAll(const std::vector<std::unique_ptr<PluginHost>>& hosts,
-             const std::vector<std::unique_ptr<PluginHost>>& extraHosts) {
-  std::vector<PluginHost*> all;
-  for (const auto& h : hosts) all.push_back(h.get());
-  for (const auto& h : extraHosts) all.push_back(h.get());
-  shutdownHosts(all);
-}
-
-// Stops the hosts at once however run() ends (a later shutdown() of a
-// host already stopped does nothing).
-class StopOnExit {
- public:
-  explicit StopOnExit(const std::vector<std::unique_ptr<PluginHost>>& hosts) : hosts_(hosts) {}
-  ~StopOnExit() { stopAll(hosts_, {}); }
-  StopOnExit(const StopOnExit&) = delete;
-  StopOnExit& operator=(const StopOnExit&) = delete;
-
- private:
-  const std::vector<std::unique_ptr<PluginHost>>& hosts_;
-};
 
 void printNotWritten(const AlertOutputs& alerts) {
   for (const ChannelLoss& loss : alerts.notWrittenByChannel()) {
@@ -330,48 +279,140 @@ void printNotWritten(const AlertOutputs& alerts) {
   }
 }
 
+// What runs between two reloads: a generation and the outputs its
+// pipelines write to (declared first, so destroyed after the pipelines).
+struct Running {
+  std::unique_ptr<AlertOutputs> alerts;
+  std::unique_ptr<Generation> gen;
+  std::vector<char> done;  // per pipeline: ended or failed
+};
+
+// The next generation from the files on disk, loaded beside the running
+// one but not started; nullopt (logged) when the files do not load, and
+// the running one then goes on unchanged.
+struct Prepared {
+  std::unique_ptr<AlertOutputs> alerts;
+  std::unique_ptr<Generation> gen;
+  LoadResult rules;
+};
+
+std::optional<Prepared> prepareReload(const CommandLine& cli, const RunnerServices& ctx,
+                                      const Generation& current) {
+  Prepared next;
+  try {
+    Config config = loadConfigFor(cli);
+    if (config.runnerPath != current.config().runnerPath) {
+      spdlog::warn("reload: bulkhead.runner_path changes take effect at the next start");
+    }
+    next.gen = std::make_unique<Generation>(std::move(config), ctx, &current);
+    const Config& c = next.gen->config();
+    next.rules =
+        loadAndLogRules(readRules(rulesPathsFor(cli, c)), next.gen->infos(), c.appendOutput);
+    if (!next.rules.ok()) throw std::runtime_error("the rules do not load");
+    next.alerts =
+        std::make_unique<AlertOutputs>(makeAlertFormat(c.outputs), makeChannels(c.outputs));
+    return next;
+  } catch (const std::exception& e) {
+    // Its own hosts go with it; those it shares stay with `current`.
+    if (next.gen) next.gen->shutdown();
+    spdlog::error("reload failed: {}; still running the previous configuration", e.what());
+    return std::nullopt;
+  }
+}
+
 int run(const CommandLine& cli) {
-  Config config = loadConfigFor(cli);
   // Forks and deaths of every runner go through these two threads; they
   // outlive every host (declared first, destroyed last).
+  Config config = loadConfigFor(cli);
   Spawner spawner;
   DeathWatch deathWatch;
   RunnerOutput runnerOutput;  // outlives the hosts: their runners' last words are read
   const RunnerServices ctx{spawner, deathWatch, runnerOutput, runnerPathFor(config),
                            executableDir() + "/policies"};
-  auto [hosts, infos] = loadPlugins(config, ctx);
-  const StopOnExit stop(hosts);
+  Running running;
+  running.gen = std::make_unique<Generation>(std::move(config), ctx);
+  struct StopOnExit {
+    Running& r;
+    ~StopOnExit() {
+      if (r.gen) r.gen->shutdown();
+    }
+  } const stop{running};
 
   if (cli.listPlugins) {
-    printPlugins(config.plugins, hosts);
+    printPlugins(running.gen->config().plugins, running.gen->pluginHosts());
     return 0;
   }
   if (cli.list) {
-    printFields(hosts, *cli.list);
+    printFields(running.gen->pluginHosts(), *cli.list);
     return 0;
   }
 
   const bool validating = !cli.validate.empty();
   std::vector<RulesText> texts =
-      readRules(validating ? cli.validate : (cli.rules.empty() ? config.rulesFiles : cli.rules));
-  LoadResult rules = loadAndLogRules(texts, infos, config.appendOutput);
+      readRules(validating ? cli.validate : rulesPathsFor(cli, running.gen->config()));
+  LoadResult rules =
+      loadAndLogRules(texts, running.gen->infos(), running.gen->config().appendOutput);
   if (validating) return printValidation(texts, rules);
   if (!rules.ok()) return 1;
 
   setEngineHostname(alertHostname());
-  AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
-  Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts);
-  if (sources.pipelines.empty()) {
+  running.alerts = std::make_unique<AlertOutputs>(makeAlertFormat(running.gen->config().outputs),
+                                                  makeChannels(running.gen->config().outputs));
+  running.gen->start(std::move(rules), *running.alerts);
+  if (running.gen->failedToOpen() > 0) return 1;
+  if (running.gen->pipelines().empty()) {
     spdlog::error("no sourcing plugin is loaded: nothing to read events from");
     return 1;
   }
-  spdlog::info("running {} source(s); stop with Ctrl-C", sources.pipelines.size());
+  spdlog::info("running {} source(s); stop with Ctrl-C", running.gen->pipelines().size());
 
-  const int failed = runSources(sources.pipelines);
+  RunCounters retired;
+  std::unique_ptr<FileWatch> watch;
+  auto watchFiles = [&](const Config& c) {
+    watch.reset();
+    if (!c.watchConfigFiles) return;
+    std::vector<std::string> paths = c.configFiles;
+    for (const std::string& r : rulesPathsFor(cli, c)) paths.push_back(r);
+    watch = std::make_unique<FileWatch>(paths, [] { gReload.store(true); });
+  };
+  watchFiles(running.gen->config());
+  int failed = 0;
+  running.done.assign(running.gen->pipelines().size(), 0);
+  for (;;) {
+    const RunEnd end = runSources(running.gen->pipelines(), running.done, failed);
+    if (end != RunEnd::kReload) break;
+    gReload.store(false);
+    spdlog::info("reloading the configuration and rules files");
+    std::optional<Prepared> next = prepareReload(cli, ctx, *running.gen);
+    if (!next) continue;
+    // The old generation's own hosts are stopped before the new one opens
+    // its sources (a webhook source's port is free again).
+    running.gen->retireInto(*next->gen, retired.hosts, retired.sources);
+    retired.alerts += running.alerts->emitted();
+    printNotWritten(*running.alerts);
+    running.gen = std::move(next->gen);
+    running.alerts = std::move(next->alerts);
+    running.gen->start(std::move(next->rules), *running.alerts);
+    running.done.assign(running.gen->pipelines().size(), 0);
+    failed += static_cast<int>(running.gen->failedToOpen());
+    watchFiles(running.gen->config());
+    std::string kept;
+    std::string restarted;
+    for (size_t p = 0; p < running.gen->infos().size(); ++p) {
+      std::string& list = running.gen->kept()[p] ? kept : restarted;
+      list += (list.empty() ? "" : ", ") + visibleText(running.gen->config().plugins[p].name,
+                                                       kShownNameBytes);
+    }
+    spdlog::info("reloaded: {} source(s) running; plugins kept running: {}; started anew: {}",
+                 running.gen->pipelines().size(), kept.empty() ? "none" : kept,
+                 restarted.empty() ? "none" : restarted);
+    if (running.gen->pipelines().empty()) break;
+  }
+  watch.reset();
   // Before the counters, so that they include what the stop found.
-  stopAll(hosts, sources.extraHosts);
-  printCounters(sources.pipelines, sources.allHosts, alerts.emitted());
-  printNotWritten(alerts);
+  running.gen->shutdown();
+  printCounters(countersOf(*running.gen, retired, running.alerts->emitted()));
+  printNotWritten(*running.alerts);
   return failed > 0 ? 1 : 0;
 }
 
@@ -387,6 +428,11 @@ int main(int argc, char** argv) {
   sa.sa_handler = [](int) { bulkhead::gStop.store(true); };
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // SIGHUP reloads the configuration and rules files (generation.h): the
+  // sources pause after their current batch, as for a stop.
+  struct sigaction hup{};
+  hup.sa_handler = [](int) { bulkhead::gReload.store(true); };
+  sigaction(SIGHUP, &hup, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   // Local-time fields (evt.time, the alert prefix) use the zone in force at
   // start, as Falco reads it once.

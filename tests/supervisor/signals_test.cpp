@@ -1,0 +1,247 @@
+// Reloads of the running bulkhead binary: SIGHUP and watch_config_files,
+// with the test plugins of tests/plugins. Waits are for what the process
+// writes (alerts on stdout, log lines on stderr), with generous bounds.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+extern char** environ;
+
+namespace bulkhead {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string readAll(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
+// Every "seq=N" of the alerts, in order.
+std::vector<long> seqs(const std::string& out) {
+  std::vector<long> v;
+  static const std::regex re("seq=([0-9]+)");
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), re); it != std::sregex_iterator();
+       ++it) {
+    v.push_back(std::stol((*it)[1]));
+  }
+  return v;
+}
+
+class Reload : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bulkhead_reload_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  void write(const std::string& name, const std::string& text) {
+    const auto tmp = dir_ / (name + ".tmp");
+    std::ofstream(tmp) << text;
+    std::filesystem::rename(tmp, dir_ / name);  // as editors save: whole
+  }
+  static std::string rule(const std::string& name, const std::string& condition) {
+    return "- rule: " + name + "\n  desc: d\n  condition: " + condition + "\n  output: \"" + name +
+           " seq=%counter.seq\"\n  priority: WARNING\n  source: counter\n";
+  }
+  // A counter source at `openParams` and jsonx, isolated unless told.
+  std::string config(const std::string& openParams, const std::string& extra = "") {
+    return "plugins:\n"
+           "  - name: counter\n"
+           "    library_path: libcounter.so\n"
+           "    open_params: " +
+           openParams +
+           "\n"
+           "  - name: jsonx\n"
+           "    library_path: libjsonx.so\n"
+           "rules_files: [rules.yaml]\n" +
+           extra +
+           "bulkhead:\n"
+           "  plugins_dir: " BULKHEAD_TEST_PLUGIN_DIR "\n";
+  }
+
+  void start() {
+    const std::string bin = std::string(BULKHEAD_BINARY_DIR) + "/bulkhead";
+    const std::string cfg = (dir_ / "falco.yaml").string();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, (dir_ / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    posix_spawn_file_actions_addopen(&fa, 2, (dir_ / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    std::vector<char*> argv = {const_cast<char*>(bin.c_str()), const_cast<char*>("-c"),
+                               const_cast<char*>(cfg.c_str()), nullptr};
+    ASSERT_EQ(::posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  std::string out() const { return readAll(dir_ / "out"); }
+  std::string err() const { return readAll(dir_ / "err"); }
+
+  // Waits until `done()` holds or the process ends; false after 60 s.
+  bool waitFor(const std::function<bool()>& done) {
+    const auto until = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < until) {
+      if (done()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return done();
+  }
+  // The exit status once the process has ended (at most 60 s).
+  int exitCode() {
+    int status = 0;
+    const auto until = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < until) {
+      const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return -1;
+  }
+  void hup() { ASSERT_EQ(::kill(pid_, SIGHUP), 0); }
+  bool reloadedTimes(size_t n) {
+    return waitFor([&] { return count(err(), "reloaded:") >= n; });
+  }
+
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+};
+
+// The source is kept across three reloads (its entry is unchanged): its
+// events go on from where they were, none lost and none twice.
+TEST_F(Reload, SighupKeepsAnUnchangedSourceAndLosesNoEvent) {
+  write("rules.yaml", rule("Every", "counter.seq >= 0"));
+  write("falco.yaml", config("count=6000,batch=20,rate=1500", "watch_config_files: false\n"));
+  start();
+  for (size_t i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(waitFor([&] { return seqs(out()).size() >= 1000 * i; })) << err();
+    hup();
+    ASSERT_TRUE(reloadedTimes(i)) << err();
+  }
+  EXPECT_EQ(exitCode(), 0) << err();
+  const std::vector<long> got = seqs(out());
+  ASSERT_EQ(got.size(), 6000u) << err();
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], static_cast<long>(i));
+  EXPECT_NE(err().find("events 6000"), std::string::npos) << err();
+  EXPECT_NE(err().find("restarts 0"), std::string::npos) << err();
+}
+
+// New rules apply from the reload on; the source goes on.
+TEST_F(Reload, SighupAppliesChangedRules) {
+  write("rules.yaml", rule("Before", "counter.seq >= 0"));
+  write("falco.yaml", config("count=4000,batch=20,rate=1000", "watch_config_files: false\n"));
+  start();
+  ASSERT_TRUE(waitFor([&] { return count(out(), "Before seq=") >= 200; })) << err();
+  write("rules.yaml", rule("After", "counter.seq >= 0"));
+  hup();
+  ASSERT_TRUE(reloadedTimes(1)) << err();
+  EXPECT_EQ(exitCode(), 0) << err();
+  const std::string o = out();
+  const std::vector<long> got = seqs(o);
+  ASSERT_EQ(got.size(), 4000u) << err();
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], static_cast<long>(i));
+  EXPECT_GT(count(o, "After seq="), 0u);
+  // Every Before precedes every After.
+  EXPECT_LT(o.rfind("Before seq="), o.find("After seq="));
+}
+
+// A reload whose rules do not compile changes nothing: the old rules go
+// on, and the error names the file and line.
+TEST_F(Reload, BrokenRulesKeepThePreviousConfiguration) {
+  write("rules.yaml", rule("Kept", "counter.seq >= 0"));
+  write("falco.yaml", config("count=3000,batch=20,rate=1000", "watch_config_files: false\n"));
+  start();
+  ASSERT_TRUE(waitFor([&] { return count(out(), "Kept seq=") >= 200; })) << err();
+  write("rules.yaml", rule("Broken", "counter.nosuchfield = 1"));
+  hup();
+  ASSERT_TRUE(waitFor([&] { return err().find("reload failed") != std::string::npos; })) << err();
+  EXPECT_EQ(exitCode(), 0) << err();
+  EXPECT_EQ(count(out(), "Kept seq="), 3000u) << err();
+  EXPECT_EQ(count(out(), "Broken"), 0u);
+  EXPECT_NE(err().find("rules.yaml:"), std::string::npos) << err();
+}
+
+// A changed plugin entry restarts that plugin: the counter source is
+// opened again with its new parameters.
+TEST_F(Reload, ChangedOpenParamsReopenTheSource) {
+  write("rules.yaml", rule("Every", "counter.seq >= 0"));
+  write("falco.yaml", config("count=100000,batch=20,rate=1000", "watch_config_files: false\n"));
+  start();
+  ASSERT_TRUE(waitFor([&] { return seqs(out()).size() >= 200; })) << err();
+  write("falco.yaml", config("count=50,batch=10", "watch_config_files: false\n"));
+  hup();
+  EXPECT_EQ(exitCode(), 0) << err();
+  const std::vector<long> got = seqs(out());
+  ASSERT_GE(got.size(), 250u);
+  // The last 50 alerts are the new source's 0..49.
+  for (size_t i = 0; i < 50; ++i) EXPECT_EQ(got[got.size() - 50 + i], static_cast<long>(i));
+  EXPECT_EQ(count(err(), "reloaded:"), 1u) << err();
+}
+
+// watch_config_files (Falco's default: on): saving the rules file reloads.
+TEST_F(Reload, SavingAWatchedFileReloads) {
+  write("rules.yaml", rule("Before", "counter.seq >= 0"));
+  write("falco.yaml", config("count=4000,batch=20,rate=1000"));
+  start();
+  ASSERT_TRUE(waitFor([&] { return count(out(), "Before seq=") >= 200; })) << err();
+  write("rules.yaml", rule("After", "counter.seq >= 0"));
+  ASSERT_TRUE(reloadedTimes(1)) << err();
+  EXPECT_EQ(exitCode(), 0) << err();
+  EXPECT_GT(count(out(), "After seq="), 0u) << err();
+  EXPECT_EQ(seqs(out()).size(), 4000u);
+}
+
+// SIGTERM still drains and prints the counters, summed over the reloads.
+TEST_F(Reload, StopAfterAReloadPrintsCountersOfTheWholeRun) {
+  write("rules.yaml", rule("Every", "counter.seq >= 0"));
+  write("falco.yaml", config("count=1000000,batch=20,rate=1000", "watch_config_files: false\n"));
+  start();
+  ASSERT_TRUE(waitFor([&] { return seqs(out()).size() >= 200; })) << err();
+  hup();
+  ASSERT_TRUE(reloadedTimes(1)) << err();
+  ASSERT_TRUE(waitFor([&] { return seqs(out()).size() >= 400; })) << err();
+  ASSERT_EQ(::kill(pid_, SIGTERM), 0);
+  EXPECT_EQ(exitCode(), 0) << err();
+  const size_t alerts = seqs(out()).size();
+  EXPECT_NE(err().find("bulkhead: " + std::to_string(alerts) + " alerts"), std::string::npos)
+      << err();
+  EXPECT_NE(err().find("events " + std::to_string(alerts) + " "), std::string::npos) << err();
+}
+
+}  // namespace
+}  // namespace bulkhead
