@@ -11,7 +11,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <functional>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -32,6 +34,7 @@
 #include "plugin_api/plugin_set.h"
 #include "plugin_api/visible_text.h"
 #include "supervisor/command_line.h"
+#include "supervisor/run_flags.h"
 
 namespace bulkhead {
 namespace {
@@ -101,27 +104,6 @@ void printPlugins(const std::vector<PluginConfig>& configs,
   }
 }
 
-void printFields(const std::vector<std::unique_ptr<PluginHost>>& hosts, const std::string& only) {
-  for (const auto& h : hosts) {
-    const PluginInfo& i = h->info();
-    if (i.fields.empty()) continue;
-    std::string sources;
-    for (const std::string& s : i.extractEventSources) {
-      sources += (sources.empty() ? "" : ", ") + shown(s);
-    }
-    if (sources.empty()) sources = "all sources";
-    if (!only.empty() && !servesSource(i.extractEventSources, only)) continue;
-    std::printf("Field Class: %s (%s)\n\n", shown(i.name).c_str(), sources.c_str());
-    for (const FieldDescriptor& f : i.fields) {
-      if (f.hidden) continue;
-      std::string name =
-          shown(f.name) + (f.arg.required ? (f.arg.isIndex ? "[index]" : "[key]") : "");
-      std::printf("%-30s %s\n", name.c_str(), shown(f.description).c_str());
-    }
-    std::printf("\n");
-  }
-}
-
 std::atomic<bool> gStop{false};
 
 void printCounters(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
@@ -168,6 +150,7 @@ Config loadConfigFor(const CommandLine& cli) {
   if (cli.isolation) overrides.push_back("bulkhead.defaults.isolation=" + *cli.isolation);
   if (cli.json) overrides.push_back("json_output=true");
   Config config = loadConfig(cli.config, overrides);
+  applyPrintFlag(cli, config);
   if (cli.isolation) {
     // -o on bulkhead.defaults does not reach per-plugin overrides; the
     // command-line mode wins over every plugin's setting.
@@ -238,13 +221,13 @@ struct Sources {
 Sources buildSources(const Config& config, const RunnerServices& ctx,
                      const std::vector<std::unique_ptr<PluginHost>>& hosts,
                      const std::vector<PluginInfo>& infos, const LoadResult& rules,
-                     AlertSink& alerts) {
+                     AlertSink& alerts, const std::set<std::string>& enabled) {
   std::vector<std::unique_ptr<PluginHost>> extraHosts;
   std::vector<bool> used(hosts.size(), false);
   std::vector<std::unique_ptr<SourcePipeline>> pipelines;
   std::vector<std::pair<std::string, PluginHost*>> allHosts;
   for (size_t s = 0; s < infos.size(); ++s) {
-    if (!infos[s].has(CAP_SOURCING)) continue;
+    if (!infos[s].has(CAP_SOURCING) || enabled.count(infos[s].eventSource) == 0) continue;
     const std::string& source = infos[s].eventSource;
     std::vector<PluginHost*> sourceHosts(infos.size(), nullptr);
     for (size_t p = 0; p < infos.size(); ++p) {
@@ -277,13 +260,15 @@ Sources buildSources(const Config& config, const RunnerServices& ctx,
 
 // One thread per source, until each reaches its end, fails, or a signal
 // stops it. Returns how many failed.
-int runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines) {
+int runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
+               const std::function<void(size_t)>& afterStep) {
   std::atomic<int> failed{0};
   std::vector<std::thread> threads;
-  for (auto& p : pipelines) {
-    threads.emplace_back([&, pipeline = p.get()] {
+  for (size_t i = 0; i < pipelines.size(); ++i) {
+    threads.emplace_back([&, i, pipeline = pipelines[i].get()] {
       while (!gStop.load(std::memory_order_relaxed)) {
         ss_plugin_rc rc = pipeline->step();
+        afterStep(i);
         if (rc == SS_PLUGIN_EOF) break;
         if (rc == SS_PLUGIN_FAILURE) {
           // lastError() is made visible by the host; the source name is
@@ -331,7 +316,26 @@ void printNotWritten(const AlertOutputs& alerts) {
 }
 
 int run(const CommandLine& cli) {
+  // As in Falco, these two need no configuration file.
+  if ((cli.version || cli.pageSize) && !std::filesystem::exists(cli.config)) {
+    if (cli.version) {
+      printVersion(cli.json);
+    } else {
+      printPageSize();
+    }
+    return 0;
+  }
   Config config = loadConfigFor(cli);
+  configureLogging(config.logging);
+  for (const std::string& w : cli.warnings) spdlog::warn("{}", w);
+  if (cli.version) {
+    printVersion(config.outputs.jsonOutput);
+    return 0;
+  }
+  if (cli.pageSize) {
+    printPageSize();
+    return 0;
+  }
   // Forks and deaths of every runner go through these two threads; they
   // outlive every host (declared first, destroyed last).
   Spawner spawner;
@@ -339,6 +343,10 @@ int run(const CommandLine& cli) {
   RunnerOutput runnerOutput;  // outlives the hosts: their runners' last words are read
   const RunnerServices ctx{spawner, deathWatch, runnerOutput, runnerPathFor(config),
                            executableDir() + "/policies"};
+  if (cli.pluginInfo) {
+    printPluginInfo(makeHost(findPluginForInfo(config, *cli.pluginInfo), ctx)->info());
+    return 0;
+  }
   auto [hosts, infos] = loadPlugins(config, ctx);
   const StopOnExit stop(hosts);
 
@@ -347,9 +355,10 @@ int run(const CommandLine& cli) {
     return 0;
   }
   if (cli.list) {
-    printFields(hosts, *cli.list);
+    listFields(infos, *cli.list, cli.namesOnly, cli.listFormat);
     return 0;
   }
+  const std::set<std::string> enabledSources = selectEventSources(infos, cli);
 
   const bool validating = !cli.validate.empty();
   std::vector<RulesText> texts =
@@ -357,17 +366,19 @@ int run(const CommandLine& cli) {
   LoadResult rules = loadAndLogRules(texts, infos, config.appendOutput);
   if (validating) return printValidation(texts, rules);
   if (!rules.ok()) return 1;
+  if (auto done = afterRulesLoaded(cli, config, texts, infos, rules)) return *done;
 
   setEngineHostname(alertHostname());
   AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
-  Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts);
+  Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts, enabledSources);
   if (sources.pipelines.empty()) {
     spdlog::error("no sourcing plugin is loaded: nothing to read events from");
     return 1;
   }
   spdlog::info("running {} source(s); stop with Ctrl-C", sources.pipelines.size());
 
-  const int failed = runSources(sources.pipelines);
+  const RunWatch watch(cli, sources.pipelines, alerts, gStop);
+  const int failed = runSources(sources.pipelines, [&](size_t i) { watch.afterStep(i); });
   // Before the counters, so that they include what the stop found.
   stopAll(hosts, sources.extraHosts);
   printCounters(sources.pipelines, sources.allHosts, alerts.emitted());
@@ -399,6 +410,8 @@ int main(int argc, char** argv) {
     return bulkhead::run(*parsed.commandLine);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
+    // As Falco: a failed start is never silent, whatever log_stderr says.
+    if (!bulkhead::logsToStderr()) std::fprintf(stderr, "Error: %s\n", e.what());
     return 1;
   }
 }

@@ -1,0 +1,62 @@
+// The run-time flags' effects, for main(): -p, --enable-source and
+// --disable-source, what happens once the rules are loaded (falco.yaml's
+// `rules:` selection, -L/-l, --support, the no-rule warning, --dry-run,
+// -P), and what watches the sources while they run (-M, the terminal
+// progress line).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "engine/event_loop.h"
+#include "engine/rules_loader.h"
+#include "outputs/alert_outputs.h"
+#include "plugin_api/plugin_host.h"
+#include "supervisor/command_line.h"
+#include "supervisor/info_commands.h"
+#include "supervisor/logging_setup.h"
+#include "supervisor/run_progress.h"
+
+namespace bulkhead {
+
+// -p <format>: Falco appends the format to every rule's output (an
+// append_output entry that matches every rule); c, container, k and
+// kubernetes add nothing in Falco 0.44.
+void applyPrintFlag(const CommandLine& cli, Config& config);
+
+// The event sources to read: every source a loaded plugin provides, or
+// --enable-source's, or those minus --disable-source's. Throws Falco's
+// messages: both flags given, an unknown source, no source left.
+std::set<std::string> selectEventSources(const std::vector<PluginInfo>& infos,
+                                         const CommandLine& cli);
+
+// After a successful load: applies `rules:` then answers -L/-l and
+// --support (their exit status returned), warns when no rule is enabled,
+// returns 0 for --dry-run, writes -P's file. nullopt: go on and run.
+std::optional<int> afterRulesLoaded(const CommandLine& cli, const Config& config,
+                                    const std::vector<RulesText>& texts,
+                                    const std::vector<PluginInfo>& infos, LoadResult& rules);
+
+// -M and the progress line for one run. afterStep(i) is called by source
+// i's thread after each step.
+class RunWatch {
+ public:
+  RunWatch(const CommandLine& cli, const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
+           const AlertOutputs& alerts, std::atomic<bool>& stop);
+  void afterStep(size_t source) const;
+
+ private:
+  const std::vector<std::unique_ptr<SourcePipeline>>& pipelines_;
+  const bool reporting_;
+  mutable ProgressBoard board_;
+  StopAfter stopAfter_;
+  ProgressReporter reporter_;
+};
+
+}  // namespace bulkhead
