@@ -1,8 +1,12 @@
 // Falco 0.44's flags and logging keys on the real binary: what each prints,
 // what it changes about a run, and its exit code.
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <string>
 
 #include "tests/supervisor/cli_fixture.h"
@@ -410,6 +414,76 @@ TEST_F(CliFlags, LogStderrOffSilencesTheLogButNotAFatalError) {
   CliResult fail = run("--isolation inprocess");
   EXPECT_EQ(fail.code, 1) << fail.all();
   EXPECT_NE(fail.err.find("Error: cannot read rules file"), std::string::npos) << fail.err;
+}
+
+// syslog(3) writes to /dev/log. The test owns a datagram socket and runs
+// bulkhead in a user and mount namespace whose /dev/log leads to it, so
+// nothing reaches the machine's log.
+class SyslogCapture {
+ public:
+  explicit SyslogCapture(const std::string& path) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    if (fd_ < 0 || path.size() >= sizeof a.sun_path) return;
+    path.copy(a.sun_path, path.size());
+    bound_ = ::bind(fd_, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~SyslogCapture() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SyslogCapture(const SyslogCapture&) = delete;
+  SyslogCapture& operator=(const SyslogCapture&) = delete;
+  bool bound() const { return bound_; }
+  // Every datagram already queued (the run that sent them has ended).
+  std::string drain() const {
+    std::string all;
+    char buf[8192];
+    pollfd p{fd_, POLLIN, 0};
+    while (::poll(&p, 1, 0) == 1) {
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      all.append(buf, static_cast<size_t>(n)).push_back('\n');
+    }
+    return all;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool bound_ = false;
+};
+
+TEST_F(CliFlags, LogSyslogSendsTheLogToSyslog) {
+  SyslogCapture syslog(path("log"));
+  ASSERT_TRUE(syslog.bound());
+  const std::string probe = "unshare -rm true 2>/dev/null";
+  if (std::system(probe.c_str()) != 0) GTEST_SKIP() << "no user and mount namespaces here";
+  // The run's own /dev: a tmpfs whose `log` is the test's socket.
+  auto runIn = [&](const std::string& args) {
+    const std::string script = "mount -t tmpfs none /dev && ln -s " + path("log") +
+                               " /dev/log && exec " + std::string(BULKHEAD_BINARY_DIR) +
+                               "/bulkhead -c " + path("falco.yaml") + " " + args;
+    const std::string cmd = "unshare -rm sh -c \"" + script + "\" 2>" + path("stderr");
+    return std::system(cmd.c_str());
+  };
+  const std::string args = "--isolation inprocess --dry-run -o 'rules[].disable.tag=x'";
+
+  write("falco.yaml", config("log_syslog: true\nlog_stderr: false\n"));
+  EXPECT_EQ(runIn(args), 0) << read("stderr");
+  const std::string logged = syslog.drain();
+  EXPECT_NE(logged.find("bulkhead"), std::string::npos) << logged;
+  EXPECT_NE(logged.find("Disabling rules with tag: x"), std::string::npos) << logged;
+  EXPECT_EQ(read("stderr").find("Disabling rules"), std::string::npos) << read("stderr");
+
+  write("falco.yaml", config("log_syslog: true\nlog_level: warning\n"));
+  EXPECT_EQ(runIn(args), 0) << read("stderr");
+  EXPECT_EQ(syslog.drain().find("Disabling rules"), std::string::npos) << "below log_level";
+
+  write("falco.yaml", config());
+  EXPECT_EQ(runIn(args), 0) << read("stderr");
+  EXPECT_EQ(syslog.drain(), "") << "log_syslog is off by default";
+  EXPECT_NE(read("stderr").find("Disabling rules with tag: x"), std::string::npos);
 }
 
 }  // namespace
