@@ -358,7 +358,7 @@ int run(const CommandLine& cli) {
     listFields(infos, *cli.list, cli.namesOnly, cli.listFormat);
     return 0;
   }
-  const std::set<std::string> enabledSources = selectEventSources(infos, cli);
+  const EventSources eventSources = selectEventSources(infos, cli);
 
   const bool validating = !cli.validate.empty();
   std::vector<RulesText> texts =
@@ -370,14 +370,14 @@ int run(const CommandLine& cli) {
 
   setEngineHostname(alertHostname());
   AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
-  Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts, enabledSources);
+  Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts, eventSources.enabled);
   if (sources.pipelines.empty()) {
     spdlog::error("no sourcing plugin is loaded: nothing to read events from");
     return 1;
   }
   spdlog::info("running {} source(s); stop with Ctrl-C", sources.pipelines.size());
 
-  const RunWatch watch(cli, sources.pipelines, alerts, gStop);
+  const RunWatch watch(cli, eventSources, sources.pipelines, alerts, gStop);
   const int failed = runSources(sources.pipelines, [&](size_t i) { watch.afterStep(i); });
   // Before the counters, so that they include what the stop found.
   stopAll(hosts, sources.extraHosts);

@@ -37,8 +37,7 @@ void applyPrintFlag(const CommandLine& cli, Config& config) {
   config.appendOutput.push_back(std::move(every));
 }
 
-std::set<std::string> selectEventSources(const std::vector<PluginInfo>& infos,
-                                         const CommandLine& cli) {
+EventSources selectEventSources(const std::vector<PluginInfo>& infos, const CommandLine& cli) {
   std::vector<std::string> loaded;
   for (const PluginInfo& i : infos) {
     if (i.has(CAP_SOURCING) && !contains(loaded, i.eventSource)) loaded.push_back(i.eventSource);
@@ -66,7 +65,7 @@ std::set<std::string> selectEventSources(const std::vector<PluginInfo>& infos,
   if (enabled.empty() && !loaded.empty()) {
     throw std::runtime_error("Must enable at least one event source");
   }
-  return enabled;
+  return {std::move(loaded), std::move(enabled)};
 }
 
 std::optional<int> afterRulesLoaded(const CommandLine& cli, const Config& config,
@@ -114,7 +113,7 @@ std::vector<std::string> sourceNames(
 
 }  // namespace
 
-RunWatch::RunWatch(const CommandLine& cli,
+RunWatch::RunWatch(const CommandLine& cli, const EventSources& sources,
                    const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
                    const AlertOutputs& alerts, std::atomic<bool>& stop)
     : pipelines_(pipelines),
@@ -123,10 +122,13 @@ RunWatch::RunWatch(const CommandLine& cli,
       stopAfter_(std::chrono::seconds(cli.stopAfterSeconds), stop),
       reporter_(
           board_, [&alerts] { return alerts.emitted(); }, kProgressInterval, stderr, reporting_) {
-  std::string names;
-  for (const std::string& s : board_.sources())
-    names += (names.empty() ? "" : ", ") + shownSource(s);
-  spdlog::info("Enabled event sources: {}", names);
+  auto joined = [](const auto& list) {
+    std::string out;
+    for (const std::string& s : list) out += (out.empty() ? "" : ", ") + shownSource(s);
+    return out;
+  };
+  spdlog::info("Loaded event sources: {}", joined(sources.loaded));
+  spdlog::info("Enabled event sources: {}", joined(sources.enabled));
 }
 
 void RunWatch::afterStep(size_t source) const {

@@ -30,11 +30,16 @@ namespace bulkhead {
 // kubernetes add nothing in Falco 0.44.
 void applyPrintFlag(const CommandLine& cli, Config& config);
 
-// The event sources to read: every source a loaded plugin provides, or
-// --enable-source's, or those minus --disable-source's. Throws Falco's
-// messages: both flags given, an unknown source, no source left.
-std::set<std::string> selectEventSources(const std::vector<PluginInfo>& infos,
-                                         const CommandLine& cli);
+// The sources the loaded plugins provide (in plugin order) and those to
+// read: all of them, or --enable-source's, or all minus --disable-source's.
+struct EventSources {
+  std::vector<std::string> loaded;
+  std::set<std::string> enabled;
+};
+
+// Throws Falco's messages: both flags given, an unknown source, no source
+// left.
+EventSources selectEventSources(const std::vector<PluginInfo>& infos, const CommandLine& cli);
 
 // After a successful load: applies `rules:` then answers -L/-l and
 // --support (their exit status returned), warns when no rule is enabled,
@@ -47,7 +52,10 @@ std::optional<int> afterRulesLoaded(const CommandLine& cli, const Config& config
 // i's thread after each step.
 class RunWatch {
  public:
-  RunWatch(const CommandLine& cli, const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
+  // Logs the loaded and enabled sources, as Falco does when it starts
+  // reading events.
+  RunWatch(const CommandLine& cli, const EventSources& sources,
+           const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
            const AlertOutputs& alerts, std::atomic<bool>& stop);
   void afterStep(size_t source) const;
 

@@ -256,6 +256,8 @@ TEST_F(CliFlags, EnableAndDisableSources) {
   CliResult noFault = run(inproc + "--disable-source fault");
   EXPECT_EQ(noFault.code, 0) << noFault.all();
   EXPECT_NE(noFault.err.find("Enabled event sources: counter\n"), std::string::npos) << noFault.err;
+  EXPECT_NE(noFault.err.find("Loaded event sources: counter, fault\n"), std::string::npos)
+      << noFault.err;
   EXPECT_EQ(noFault.err.find("source fault"), std::string::npos) << noFault.err;
   EXPECT_EQ(fired(noFault).hundreds, 9u);
   CliResult onlyFault = run(inproc + "--enable-source fault");
