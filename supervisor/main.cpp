@@ -361,6 +361,7 @@ int run(const CommandLine& cli) {
   const EventSources eventSources = selectEventSources(infos, cli);
 
   const bool validating = !cli.validate.empty();
+  requireRulesFiles(cli, config);
   std::vector<RulesText> texts =
       readRules(validating ? cli.validate : (cli.rules.empty() ? config.rulesFiles : cli.rules));
   LoadResult rules = loadAndLogRules(texts, infos, config.appendOutput);

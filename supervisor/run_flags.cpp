@@ -68,6 +68,14 @@ EventSources selectEventSources(const std::vector<PluginInfo>& infos, const Comm
   return {std::move(loaded), std::move(enabled)};
 }
 
+void requireRulesFiles(const CommandLine& cli, const Config& config) {
+  if (cli.validate.empty() && cli.rules.empty() && config.rulesFiles.empty()) {
+    throw std::runtime_error(
+        "You must specify at least one rules file/directory via -r or a rules_file entry in "
+        "falco.yaml");
+  }
+}
+
 std::optional<int> afterRulesLoaded(const CommandLine& cli, const Config& config,
                                     const std::vector<RulesText>& texts,
                                     const std::vector<PluginInfo>& infos, LoadResult& rules) {

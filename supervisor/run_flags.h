@@ -41,6 +41,10 @@ struct EventSources {
 // left.
 EventSources selectEventSources(const std::vector<PluginInfo>& infos, const CommandLine& cli);
 
+// Before reading rules for a run (not for --validate): Falco's error when
+// neither -r nor rules_files names a rules file or folder.
+void requireRulesFiles(const CommandLine& cli, const Config& config);
+
 // After a successful load: applies `rules:` then answers -L/-l and
 // --support (their exit status returned), warns when no rule is enabled,
 // returns 0 for --dry-run, writes -P's file. nullopt: go on and run.

@@ -355,6 +355,21 @@ TEST_F(CliFlags, AWarningWhenNoRuleIsEnabled) {
   EXPECT_NE(disabled.err.find("no rule is loaded and enabled"), std::string::npos) << disabled.err;
 }
 
+TEST_F(CliFlags, ARunNeedsARulesFileAsInFalco) {
+  std::string yaml = config();
+  yaml.erase(yaml.find("rules_files:"), std::string("rules_files: [rules.yaml]\n").size());
+  write("falco.yaml", yaml);
+  CliResult r = run("--dry-run");
+  EXPECT_EQ(r.code, 1) << r.all();
+  EXPECT_NE(r.err.find("You must specify at least one rules file/directory via -r or a "
+                       "rules_file entry in falco.yaml"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(run("--dry-run -r " + path("rules.yaml")).code, 0);
+  EXPECT_EQ(run("-V " + path("rules.yaml")).code, 0);
+  EXPECT_EQ(run("--list-plugins").code, 0) << "listing needs no rules";
+}
+
 TEST_F(CliFlags, StartupLogsOneShortLinePerRunnerAndTheLayersAtDebug) {
   write("falco.yaml", config());
   CliResult info = run("");
