@@ -378,8 +378,11 @@ int run(const CommandLine& cli) {
   }
   spdlog::info("running {} source(s); stop with Ctrl-C", sources.pipelines.size());
 
-  const RunWatch watch(cli, eventSources, sources.pipelines, alerts, gStop);
-  const int failed = runSources(sources.pipelines, [&](size_t i) { watch.afterStep(i); });
+  // The watch ends with the sources: no progress line among the counters.
+  const int failed = [&] {
+    const RunWatch watch(cli, eventSources, sources.pipelines, alerts, gStop);
+    return runSources(sources.pipelines, [&](size_t i) { watch.afterStep(i); });
+  }();
   // Before the counters, so that they include what the stop found.
   stopAll(hosts, sources.extraHosts);
   printCounters(sources.pipelines, sources.allHosts, alerts.emitted());
