@@ -11,7 +11,8 @@
 //   rules_files | rules_file, priority, rule_matching, json_output,
 //   json_include_output_property, json_include_tags_property,
 //   json_include_message_property, json_include_output_fields_property,
-//   time_format_iso_8601, append_output,
+//   time_format_iso_8601, append_output, rules (selection), log_level,
+//   log_stderr, log_syslog,
 //   stdout_output.enabled, file_output.{enabled, keep_alive, filename},
 //   config_files (merged with Falco's append strategy), watch_config_files,
 //   bulkhead.{plugins_dir, runner_path, defaults, plugins.<name>}.
@@ -23,8 +24,10 @@
 
 #include "config/config_error.h"
 #include "config/isolation_config.h"
+#include "config/logging_reader.h"
 #include "engine/append_output.h"
 #include "engine/priority.h"
+#include "engine/rule_selection.h"
 #include "engine/rule_matching.h"
 
 namespace bulkhead {
@@ -82,6 +85,13 @@ struct Config {
   // watch_config_files: a change to configFiles or the rules files reloads
   // (as SIGHUP does).
   bool watchConfigFiles = true;
+  // rules: enable/disable by name pattern or tag, applied after loading.
+  std::vector<RuleSelection> rulesSelection;
+  // log_level, log_stderr, log_syslog.
+  LoggingConfig logging;
+  // The configuration as read (config_files merged, -o applied), as YAML
+  // text: what --support prints.
+  std::string dump;
   // Every warning raised while loading, also logged through spdlog.
   std::vector<std::string> warnings;
 };

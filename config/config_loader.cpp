@@ -5,9 +5,11 @@
 #include "config/append_output_reader.h"
 #include "config/config.h"
 #include "config/config_files.h"
+#include "config/logging_reader.h"
 #include "config/overrides.h"
 #include "config/paths.h"
 #include "config/plugins_reader.h"
+#include "config/rules_selection_reader.h"
 #include "config/yaml_file.h"
 #include "config/yaml_node_reader.h"
 
@@ -33,6 +35,10 @@ constexpr std::string_view kUsedKeys[] = {
     "config_files",
     "watch_config_files",
     "bulkhead",
+    "log_level",
+    "log_stderr",
+    "log_syslog",
+    "rules",
 };
 
 // Falco settings bulkhead has no counterpart for. They are reported in one
@@ -47,9 +53,6 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "grpc_output",
     "grpc",
     "webserver",
-    "log_stderr",
-    "log_syslog",
-    "log_level",
     "libs_logger",
     "output_timeout",
     "syscall_event_timeouts",
@@ -67,7 +70,6 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "container_engines",
     "buffer_format_base64",
     "capture",
-    "rules",
 };
 
 bool contains(std::span<const std::string_view> list, std::string_view key) {
@@ -256,6 +258,9 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
   readRuleMatching(reader, root, config);
   readBool(reader, root, "", "watch_config_files", config.watchConfigFiles);
   config.appendOutput = readAppendOutput(reader, root);
+  config.rulesSelection = readRulesSelection(reader, root);
+  config.logging = readLogging(reader, root);
+  config.dump = YAML::Dump(root);
   YAML::Node bulkhead = readBulkheadPaths(reader, root, baseDir, config);
   config.plugins =
       selectLoadedPlugins(reader, root, readPluginEntries(reader, root, config.pluginsDir));

@@ -82,6 +82,8 @@ class SourcePipeline {
   const std::string& source() const { return source_; }
   const PipelineCounters& counters() const { return counters_; }
   PluginHost& sourceHost() const { return *hosts_[sourcePlugin_]; }
+  // Per plugin, the host serving this source or null (as constructed).
+  std::span<PluginHost* const> hosts() const { return hosts_; }
 
  private:
   void process(std::span<const EventRef> events);

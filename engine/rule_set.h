@@ -27,6 +27,8 @@ namespace bulkhead {
 struct CompiledRule {
   std::string name;
   std::string description;
+  std::string conditionText;  // as written (appends joined), for -L/-l
+  std::string outputText;     // as written (appends joined), for -L/-l
   std::string source;
   Priority priority = Priority::kDebug;
   std::vector<std::string> tags;
@@ -68,6 +70,8 @@ class RuleSet {
   // Used by the loader: rules are compiled against copies of the plans,
   // which replace these once the rule compiled.
   void add(CompiledRule rule) { rules_.push_back(std::move(rule)); }
+  // After loading: falco.yaml's `rules:` selection (engine/rule_selection.h).
+  void setEnabled(size_t rule, bool enabled) { rules_.at(rule).enabled = enabled; }
   RequestPlan& conditionPlan() { return conditionPlan_; }
   RequestPlan& outputPlan() { return outputPlan_; }
 

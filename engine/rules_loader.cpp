@@ -508,6 +508,8 @@ class Loader {
     if (!applyAppends(r, catalog, outPlan, out)) return;
     out.name = r.name;
     out.description = r.desc;
+    out.conditionText = r.condition.joined();
+    out.outputText = r.output.joined();
     out.source = r.source;
     out.priority = *priority;
     out.tags = r.tags;

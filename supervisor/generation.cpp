@@ -140,11 +140,12 @@ std::string Generation::label(const Slot& s) const {
   return visibleText(infos_[s.plugin].name + "@" + s.source, kShownNameBytes);
 }
 
-void Generation::start(LoadResult rules, AlertSink& alerts) {
+void Generation::start(LoadResult rules, AlertSink& alerts,
+                       const std::set<std::string>& enabled) {
   rules_ = std::move(rules);
   std::set<std::pair<size_t, std::string>> used;
   for (size_t s = 0; s < infos_.size(); ++s) {
-    if (!infos_[s].has(CAP_SOURCING)) continue;
+    if (!infos_[s].has(CAP_SOURCING) || enabled.count(infos_[s].eventSource) == 0) continue;
     const std::string& source = infos_[s].eventSource;
     std::vector<PluginHost*> hosts(infos_.size(), nullptr);
     std::vector<std::shared_ptr<SharedHost>> shared(infos_.size());

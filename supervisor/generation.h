@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,8 @@ class Generation {
   // source not open yet and starts async events where not started. A
   // source that fails to open is logged and counted in failedToOpen();
   // the others run.
-  void start(LoadResult rules, AlertSink& alerts);
+  // Only the sources in `enabled` run (--enable-source, --disable-source).
+  void start(LoadResult rules, AlertSink& alerts, const std::set<std::string>& enabled);
   size_t failedToOpen() const { return failedToOpen_; }
 
   const std::vector<std::unique_ptr<SourcePipeline>>& pipelines() const { return pipelines_; }

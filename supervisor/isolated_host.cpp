@@ -14,6 +14,7 @@
 #include "protocol/wire.h"
 #include "protocol/wire_codec.h"
 #include "supervisor/runner_reply.h"
+#include "supervisor/sandbox_summary.h"
 
 namespace bulkhead {
 
@@ -126,9 +127,7 @@ std::unique_ptr<Runner> IsolatedHost::startRunner() {
 void IsolatedHost::adoptHello(RunnerHello hello, int pid) {
   const std::string who = "plugin '" + spec_.name + "' (" + spec_.libraryPath + ")";
   if (info_.name.empty()) {
-    std::string summary;
-    for (const std::string& l : hello.layers) summary += (summary.empty() ? "" : "; ") + l;
-    spdlog::info("{}: runner pid {} sandbox: {}", who, pid, visibleText(summary, kShownTextBytes));
+    logSandbox(who, pid, config_, hello.layers);
     info_ = std::move(hello.info);
     shownName_ = visibleText(info_.name, kShownNameBytes);
   } else if (!sameIdentity(info_, hello.info)) {

@@ -4,15 +4,18 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -25,6 +28,7 @@
 #include "config/overrides.h"
 #include "engine/batch_values.h"
 #include "engine/event_loop.h"
+#include "engine/rule_selection.h"
 #include "engine/rules_loader.h"
 #include "outputs/alert_outputs.h"
 #include "outputs/channel_factory.h"
@@ -35,6 +39,7 @@
 #include "supervisor/file_watch.h"
 #include "supervisor/generation.h"
 #include "supervisor/host_factory.h"
+#include "supervisor/run_flags.h"
 
 namespace bulkhead {
 namespace {
@@ -103,27 +108,6 @@ void printPlugins(const std::vector<PluginConfig>& configs, const std::vector<Pl
   }
 }
 
-void printFields(const std::vector<PluginHost*>& hosts, const std::string& only) {
-  for (const PluginHost* h : hosts) {
-    const PluginInfo& i = h->info();
-    if (i.fields.empty()) continue;
-    std::string sources;
-    for (const std::string& s : i.extractEventSources) {
-      sources += (sources.empty() ? "" : ", ") + shown(s);
-    }
-    if (sources.empty()) sources = "all sources";
-    if (!only.empty() && !servesSource(i.extractEventSources, only)) continue;
-    std::printf("Field Class: %s (%s)\n\n", shown(i.name).c_str(), sources.c_str());
-    for (const FieldDescriptor& f : i.fields) {
-      if (f.hidden) continue;
-      std::string name =
-          shown(f.name) + (f.arg.required ? (f.arg.isIndex ? "[index]" : "[key]") : "");
-      std::printf("%-30s %s\n", name.c_str(), shown(f.description).c_str());
-    }
-    std::printf("\n");
-  }
-}
-
 // Set by signal handlers, read by the source threads between batches and
 // by the main thread.
 std::atomic<bool> gStop{false};
@@ -186,6 +170,7 @@ Config loadConfigFor(const CommandLine& cli) {
   if (cli.isolation) overrides.push_back("bulkhead.defaults.isolation=" + *cli.isolation);
   if (cli.json) overrides.push_back("json_output=true");
   Config config = loadConfig(cli.config, overrides);
+  applyPrintFlag(cli, config);
   if (cli.isolation) {
     // -o on bulkhead.defaults does not reach per-plugin overrides; the
     // command-line mode wins over every plugin's setting.
@@ -242,7 +227,8 @@ enum class RunEnd {
 // between two batches, so none is cut short. `failed` counts the sources
 // that failed.
 RunEnd runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
-                  std::vector<char>& done, int& failed) {
+                  std::vector<char>& done, int& failed,
+                  const std::function<void(size_t)>& afterStep) {
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (size_t i = 0; i < pipelines.size(); ++i) {
@@ -250,6 +236,7 @@ RunEnd runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
     threads.emplace_back([&, i, pipeline = pipelines[i].get()] {
       while (!gStop.load(std::memory_order_relaxed) && !gReload.load(std::memory_order_relaxed)) {
         ss_plugin_rc rc = pipeline->step();
+        afterStep(i);
         if (rc == SS_PLUGIN_EOF) {
           done[i] = 1;
           break;
@@ -294,6 +281,7 @@ struct Prepared {
   std::unique_ptr<AlertOutputs> alerts;
   std::unique_ptr<Generation> gen;
   LoadResult rules;
+  EventSources sources;
 };
 
 std::optional<Prepared> prepareReload(const CommandLine& cli, const RunnerServices& ctx,
@@ -309,6 +297,8 @@ std::optional<Prepared> prepareReload(const CommandLine& cli, const RunnerServic
     next.rules =
         loadAndLogRules(readRules(rulesPathsFor(cli, c)), next.gen->infos(), c.appendOutput);
     if (!next.rules.ok()) throw std::runtime_error("the rules do not load");
+    applyRuleSelection(next.rules.ruleSets, c.rulesSelection);
+    next.sources = selectEventSources(next.gen->infos(), cli);
     next.alerts =
         std::make_unique<AlertOutputs>(makeAlertFormat(c.outputs), makeChannels(c.outputs));
     return next;
@@ -321,14 +311,37 @@ std::optional<Prepared> prepareReload(const CommandLine& cli, const RunnerServic
 }
 
 int run(const CommandLine& cli) {
+  // As in Falco, these two need no configuration file.
+  if ((cli.version || cli.pageSize) && !std::filesystem::exists(cli.config)) {
+    if (cli.version) {
+      printVersion(cli.json);
+    } else {
+      printPageSize();
+    }
+    return 0;
+  }
+  Config config = loadConfigFor(cli);
+  configureLogging(config.logging);
+  for (const std::string& w : cli.warnings) spdlog::warn("{}", w);
+  if (cli.version) {
+    printVersion(config.outputs.jsonOutput);
+    return 0;
+  }
+  if (cli.pageSize) {
+    printPageSize();
+    return 0;
+  }
   // Forks and deaths of every runner go through these two threads; they
   // outlive every host (declared first, destroyed last).
-  Config config = loadConfigFor(cli);
   Spawner spawner;
   DeathWatch deathWatch;
   RunnerOutput runnerOutput;  // outlives the hosts: their runners' last words are read
   const RunnerServices ctx{spawner, deathWatch, runnerOutput, runnerPathFor(config),
                            executableDir() + "/policies"};
+  if (cli.pluginInfo) {
+    printPluginInfo(makeHost(findPluginForInfo(config, *cli.pluginInfo), ctx)->info());
+    return 0;
+  }
   Running running;
   running.gen = std::make_unique<Generation>(std::move(config), ctx);
   struct StopOnExit {
@@ -337,28 +350,30 @@ int run(const CommandLine& cli) {
       if (r.gen) r.gen->shutdown();
     }
   } const stop{running};
+  const Config& first = running.gen->config();
 
   if (cli.listPlugins) {
-    printPlugins(running.gen->config().plugins, running.gen->pluginHosts());
+    printPlugins(first.plugins, running.gen->pluginHosts());
     return 0;
   }
   if (cli.list) {
-    printFields(running.gen->pluginHosts(), *cli.list);
+    listFields(running.gen->infos(), *cli.list, cli.namesOnly, cli.listFormat);
     return 0;
   }
+  EventSources eventSources = selectEventSources(running.gen->infos(), cli);
 
   const bool validating = !cli.validate.empty();
-  std::vector<RulesText> texts =
-      readRules(validating ? cli.validate : rulesPathsFor(cli, running.gen->config()));
-  LoadResult rules =
-      loadAndLogRules(texts, running.gen->infos(), running.gen->config().appendOutput);
+  if (!validating) requireRulesFiles(cli, first);
+  std::vector<RulesText> texts = readRules(validating ? cli.validate : rulesPathsFor(cli, first));
+  LoadResult rules = loadAndLogRules(texts, running.gen->infos(), first.appendOutput);
   if (validating) return printValidation(texts, rules);
   if (!rules.ok()) return 1;
+  if (auto done = afterRulesLoaded(cli, first, texts, running.gen->infos(), rules)) return *done;
 
   setEngineHostname(alertHostname());
-  running.alerts = std::make_unique<AlertOutputs>(makeAlertFormat(running.gen->config().outputs),
-                                                  makeChannels(running.gen->config().outputs));
-  running.gen->start(std::move(rules), *running.alerts);
+  running.alerts = std::make_unique<AlertOutputs>(makeAlertFormat(first.outputs),
+                                                  makeChannels(first.outputs));
+  running.gen->start(std::move(rules), *running.alerts, eventSources.enabled);
   if (running.gen->failedToOpen() > 0) return 1;
   if (running.gen->pipelines().empty()) {
     spdlog::error("no sourcing plugin is loaded: nothing to read events from");
@@ -376,10 +391,21 @@ int run(const CommandLine& cli) {
     watch = std::make_unique<FileWatch>(paths, [] { gReload.store(true); });
   };
   watchFiles(running.gen->config());
+  // -M counts from the start of reading, across reloads; the progress line
+  // follows each generation's sources.
+  const StopAfter stopAfter(std::chrono::seconds(cli.stopAfterSeconds), gStop);
+  CommandLine watchCli = cli;
+  watchCli.stopAfterSeconds = 0;
   int failed = 0;
   running.done.assign(running.gen->pipelines().size(), 0);
   for (;;) {
-    const RunEnd end = runSources(running.gen->pipelines(), running.done, failed);
+    const RunEnd end = [&] {
+      // The watch ends with the sources: no progress line among the counters.
+      const RunWatch progress(watchCli, eventSources, running.gen->pipelines(), *running.alerts,
+                              gStop);
+      return runSources(running.gen->pipelines(), running.done, failed,
+                        [&](size_t i) { progress.afterStep(i); });
+    }();
     if (end != RunEnd::kReload) break;
     gReload.store(false);
     spdlog::info("reloading the configuration and rules files");
@@ -392,7 +418,8 @@ int run(const CommandLine& cli) {
     printNotWritten(*running.alerts);
     running.gen = std::move(next->gen);
     running.alerts = std::move(next->alerts);
-    running.gen->start(std::move(next->rules), *running.alerts);
+    eventSources = std::move(next->sources);
+    running.gen->start(std::move(next->rules), *running.alerts, eventSources.enabled);
     running.done.assign(running.gen->pipelines().size(), 0);
     failed += static_cast<int>(running.gen->failedToOpen());
     watchFiles(running.gen->config());
@@ -445,6 +472,8 @@ int main(int argc, char** argv) {
     return bulkhead::run(*parsed.commandLine);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
+    // As Falco: a failed start is never silent, whatever log_stderr says.
+    if (!bulkhead::logsToStderr()) std::fprintf(stderr, "Error: %s\n", e.what());
     return 1;
   }
 }
