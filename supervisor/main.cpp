@@ -325,8 +325,13 @@ class StopOnExit {
 
 void printNotWritten(const AlertOutputs& alerts) {
   for (const ChannelLoss& loss : alerts.notWrittenByChannel()) {
-    std::fprintf(stderr, "bulkhead: %llu alerts could not be written to %s\n",
-                 static_cast<unsigned long long>(loss.notWritten), loss.target.c_str());
+    std::fprintf(stderr,
+                 "bulkhead: %llu alerts could not be written to %s (failed %llu, dropped by "
+                 "the full queue %llu, left in the queue at exit %llu)\n",
+                 static_cast<unsigned long long>(loss.notWritten), loss.target.c_str(),
+                 static_cast<unsigned long long>(loss.failed),
+                 static_cast<unsigned long long>(loss.dropped),
+                 static_cast<unsigned long long>(loss.abandoned));
   }
 }
 
@@ -359,7 +364,8 @@ int run(const CommandLine& cli) {
   if (!rules.ok()) return 1;
 
   setEngineHostname(alertHostname());
-  AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs));
+  AlertOutputs alerts(makeAlertFormat(config.outputs), makeChannels(config.outputs),
+                      makeQueueSettings(config.outputs));
   Sources sources = buildSources(config, ctx, hosts, infos, rules, alerts);
   if (sources.pipelines.empty()) {
     spdlog::error("no sourcing plugin is loaded: nothing to read events from");
@@ -370,6 +376,7 @@ int run(const CommandLine& cli) {
   const int failed = runSources(sources.pipelines);
   // Before the counters, so that they include what the stop found.
   stopAll(hosts, sources.extraHosts);
+  alerts.drain();  // the queued alerts are written (within output_timeout) before the counts
   printCounters(sources.pipelines, sources.allHosts, alerts.emitted());
   printNotWritten(alerts);
   return failed > 0 ? 1 : 0;
