@@ -2,15 +2,29 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
+
+#include "plugin_api/visible_text.h"
 
 namespace bulkhead {
 
 namespace {
 
+// Most of an answer echo shows; a receiver could send any amount.
+constexpr std::size_t kEchoBytes = 64 * 1024;
+
 std::size_t discardAnswer(char* /*data*/, std::size_t size, std::size_t count, void* /*user*/) {
   return size * count;
+}
+
+std::size_t keepAnswer(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* answer = static_cast<std::string*>(user);
+  const std::size_t n = size * count;
+  answer->append(data, std::min(n, kEchoBytes - std::min(kEchoBytes, answer->size())));
+  return n;
 }
 
 int checkCancelled(void* user, curl_off_t /*dltotal*/, curl_off_t /*dlnow*/,
@@ -41,8 +55,12 @@ HttpChannel::HttpChannel(HttpOutputConfig config, bool jsonOutput,
     : config_(std::move(config)), timeout_(timeout), target_(urlForLog(config_.url)) {
   static std::once_flag global;
   std::call_once(global, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  headers_ = curl_slist_append(nullptr, jsonOutput ? "Content-Type: application/json"
-                                                   : "Content-Type: text/plain");
+  auto* headers = curl_slist_append(nullptr, jsonOutput ? "Content-Type: application/json"
+                                                        : "Content-Type: text/plain");
+  // No "Expect: 100-continue" for larger alerts: a receiver that does not
+  // answer it would cost each such alert a second of waiting.
+  if (headers != nullptr) headers = curl_slist_append(headers, "Expect:");
+  headers_ = headers;
   if (headers_ == nullptr) throw std::runtime_error("http_output: cannot set up libcurl headers");
   // Set up once now, so that an option libcurl refuses fails at start-up.
   void* h = newHandle();
@@ -88,8 +106,8 @@ void* HttpChannel::newHandle() {
   } else if (!config_.caPath.empty()) {
     set(CURLOPT_CAPATH, config_.caPath.c_str());
   }
-  // echo: libcurl's default writes the answer to stdout.
-  if (!config_.echo) set(CURLOPT_WRITEFUNCTION, &discardAnswer);
+  // echo: the answer is kept and shown on stdout after the request.
+  set(CURLOPT_WRITEFUNCTION, config_.echo ? &keepAnswer : &discardAnswer);
   if (config_.compressUploads) set(CURLOPT_TRANSFER_ENCODING, 1L);
   if (config_.keepAlive) {
     set(CURLOPT_TCP_KEEPALIVE, 1L);
@@ -111,6 +129,8 @@ WriteResult HttpChannel::write(const std::string& line, const Alert& /*alert*/) 
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(line.size()));
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, line.c_str());
+  std::string answer;
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, static_cast<void*>(&answer));
   CURLcode res = CURLE_OK;
   uint32_t attempts = 0;
   do {
@@ -122,7 +142,14 @@ WriteResult HttpChannel::write(const std::string& line, const Alert& /*alert*/) 
   long status = 0;
   if (res == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
   if (h != held_) curl_easy_cleanup(h);
+  if (config_.echo && !answer.empty()) {
+    // The receiver's text, made safe to show.
+    const std::string shown = visibleText(answer, {.keepTab = true, .maxBytes = kEchoBytes}) + "\n";
+    std::fwrite(shown.data(), 1, shown.size(), stdout);
+    std::fflush(stdout);
+  }
 
   if (res != CURLE_OK) {
     std::string reason = curl_easy_strerror(res);

@@ -5,9 +5,10 @@
 //
 // Keys (HttpOutputConfig): url, user_agent, insecure (no peer or host
 // check), ca_cert, else ca_bundle (a CA file), else ca_path (a CA folder),
-// mtls with client_cert and client_key, echo (the server's answers to
-// stdout), compress_uploads (as in Falco, asks libcurl for a compressed
-// transfer encoding; the body goes as is), keep_alive (one connection held
+// mtls with client_cert and client_key, echo (the server's answers on
+// stdout, made visible as plugin text is: visible_text.h),
+// compress_uploads (as in Falco, asks libcurl for a compressed transfer
+// encoding; the body goes as is), keep_alive (one connection held
 // and reused, with TCP keep-alive; without it each alert opens its own),
 // max_consecutive_timeouts (a request that timed out is sent again up to
 // this many times).

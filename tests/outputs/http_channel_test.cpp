@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "outputs/alert_outputs.h"
+#include "outputs/channel_factory.h"
 #include "tests/outputs/sample_alert.h"
 #include "tests/outputs/wait_until.h"
 
@@ -247,6 +248,36 @@ TEST(HttpChannel, CancelEndsAWaitingRequest) {
   const ChannelCounters c = out->snapshot().channels[0];
   EXPECT_EQ(c.written + c.failed + c.abandoned, 2u);
   EXPECT_EQ(c.written, 0u);
+}
+
+// echo: the receiver's answer on stdout, control characters made visible.
+TEST(HttpChannel, EchoShowsTheAnswerOnStdout) {
+  Receiver receiver;
+  HttpOutputConfig config = httpTo(receiver.url());
+  config.echo = true;
+  HttpChannel ch(config, true, std::chrono::milliseconds(10000));
+  ::testing::internal::CaptureStdout();
+  const bool written = ch.write("{}", sampleAlert()).written;
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_TRUE(written);
+  EXPECT_EQ(out, "ok\n");
+}
+
+// The factory builds every enabled channel, in order.
+TEST(HttpChannel, TheFactoryBuildsEveryEnabledChannel) {
+  OutputsConfig config;
+  config.stdoutEnabled = false;
+  config.syslog.enabled = true;
+  config.program.enabled = true;
+  config.program.program = "cat > /dev/null";
+  config.http = httpTo("http://127.0.0.1:1/");
+  const std::vector<std::unique_ptr<AlertChannel>> channels = makeChannels(config);
+  ASSERT_EQ(channels.size(), 3u);
+  EXPECT_EQ(channels[0]->kind(), "syslog_output");
+  EXPECT_EQ(channels[1]->kind(), "program_output");
+  EXPECT_EQ(channels[2]->kind(), "http_output");
+  EXPECT_EQ(makeQueueSettings(config).capacity, kDefaultOutputsQueueCapacity);
+  EXPECT_EQ(makeQueueSettings(config).timeout, std::chrono::milliseconds(2000));
 }
 
 TEST(HttpChannel, UserAndPasswordAreNotLogged) {
