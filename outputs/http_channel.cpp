@@ -14,7 +14,7 @@ namespace bulkhead {
 namespace {
 
 // Most of an answer echo shows; a receiver could send any amount.
-constexpr std::size_t kEchoBytes = 64 * 1024;
+constexpr std::size_t kEchoBytes = std::size_t{64} * 1024;
 
 std::size_t discardAnswer(char* /*data*/, std::size_t size, std::size_t count, void* /*user*/) {
   return size * count;
