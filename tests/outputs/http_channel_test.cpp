@@ -250,6 +250,21 @@ TEST(HttpChannel, CancelEndsAWaitingRequest) {
   EXPECT_EQ(c.written, 0u);
 }
 
+// cancel() from another thread ends a request long before its timeout.
+TEST(HttpChannel, CancelEndsARequestBeforeItsTimeout) {
+  Receiver receiver;
+  receiver.hold();
+  HttpChannel ch(httpTo(receiver.url()), true, std::chrono::milliseconds(600000));
+  std::thread canceller([&] {
+    if (receiver.waitEntered(1)) ch.cancel();
+  });
+  const WriteResult r = ch.write("{}", sampleAlert());
+  canceller.join();
+  EXPECT_FALSE(r.written);
+  EXPECT_NE(r.reason.find("aborted"), std::string::npos) << r.reason;
+  EXPECT_FALSE(ch.write("{}", sampleAlert()).written);  // and every later one
+}
+
 // echo: the receiver's answer on stdout, control characters made visible.
 TEST(HttpChannel, EchoShowsTheAnswerOnStdout) {
   Receiver receiver;
