@@ -91,6 +91,9 @@ WriteResult ProgramChannel::start() {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO);
+  // Only stdin, stdout and stderr: no descriptor of bulkhead's (a ring, a
+  // runner's pipe) that lacks close-on-exec reaches the program.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   // The program starts with default signal handling and an empty mask,
   // not bulkhead's (SIGPIPE ignored, say).
   posix_spawnattr_t attr;

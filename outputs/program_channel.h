@@ -1,7 +1,8 @@
 // Falco's program_output: each alert a line on the standard input of
 // `/bin/sh -c <program>`. With keep_alive one process reads every alert;
 // without, a process is started per alert and its end awaited. The program
-// inherits bulkhead's stdout and stderr, as in Falco.
+// inherits bulkhead's stdout and stderr, as in Falco, and no other
+// descriptor.
 //
 // A program that has ended, or whose pipe broke, fails that write (counted)
 // and is started again for the next alert. A broken pipe never kills

@@ -4,7 +4,9 @@
 #include "outputs/program_channel.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -119,6 +121,26 @@ TEST(ProgramChannel, AProgramThatEndsIsCountedAndStartedAgain) {
   EXPECT_TRUE(ch.write("three", sampleAlert()).written);
   EXPECT_NE(ch.pid(), first);
   ASSERT_TRUE(waitUntil([&] { return readAll(out) == "one\nthree\n"; })) << readAll(out);
+}
+
+// A descriptor without close-on-exec in this process does not reach the
+// program: it sees stdin, stdout and stderr only.
+TEST(ProgramChannel, TheProgramGetsNoOtherDescriptor) {
+  ScratchDir dir;
+  const std::string out = dir.file("fds");
+  const int leaky = ::fcntl(STDERR_FILENO, F_DUPFD, 100);  // no O_CLOEXEC
+  ASSERT_GE(leaky, 100);
+  {
+    ProgramChannel ch("cat > /dev/null; ls /proc/self/fd > '" + out + "'", false, kGrace);
+    EXPECT_TRUE(ch.write("x", sampleAlert()).written);
+  }
+  ::close(leaky);
+  // ls itself opens one descriptor to read the folder.
+  std::stringstream lines(readAll(out));
+  std::vector<std::string> fds;
+  for (std::string l; std::getline(lines, l);) fds.push_back(l);
+  EXPECT_LE(fds.size(), 4u) << readAll(out);
+  for (const std::string& fd : fds) EXPECT_NE(fd, std::to_string(leaky));
 }
 
 TEST(ProgramChannel, ANonZeroExitStatusCountsTheAlert) {
