@@ -10,7 +10,8 @@ SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
 DEPS := cmake make g++ clang pkg-config python3 \
         libboost1.81-dev libboost-json1.81-dev \
         capnproto libcapnp-dev libseccomp-dev libspdlog-dev libfmt-dev \
-        libyaml-cpp-dev libcli11-dev libre2-dev clang-tidy libgtest-dev libgmock-dev libbenchmark-dev
+        libyaml-cpp-dev libcli11-dev libre2-dev clang-tidy libgtest-dev libgmock-dev libbenchmark-dev \
+        libcurl4-openssl-dev libcpp-httplib-dev libssl-dev openssl
 
 .PHONY: all setup build run test test-sanitize test-fuzz lint bench clean
 

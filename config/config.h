@@ -14,10 +14,13 @@
 //   time_format_iso_8601, append_output, rules (selection), log_level,
 //   log_stderr, log_syslog,
 //   stdout_output.enabled, file_output.{enabled, keep_alive, filename},
+//   http_output, program_output, syslog_output, buffered_outputs,
+//   outputs_queue.capacity, output_timeout (config/outputs_reader.h),
 //   config_files (merged with Falco's append strategy), watch_config_files,
 //   bulkhead.{plugins_dir, runner_path, defaults, plugins.<name>}.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -54,6 +57,41 @@ struct FileOutputConfig {
   std::string filename;  // absolute; required when enabled
 };
 
+// http_output: one POST per alert (Falco 0.44's keys and defaults).
+struct HttpOutputConfig {
+  bool enabled = false;
+  std::string url;  // required when enabled
+  std::string userAgent = "falcosecurity/falco";
+  bool insecure = false;
+  std::string caCert;
+  std::string caBundle;
+  std::string caPath = "/etc/ssl/certs";
+  bool mtls = false;
+  std::string clientCert = "/etc/ssl/certs/client.crt";
+  std::string clientKey = "/etc/ssl/certs/client.key";
+  bool echo = false;
+  bool compressUploads = false;
+  bool keepAlive = false;
+  uint32_t maxConsecutiveTimeouts = 5;
+};
+
+// program_output: each alert a line on the stdin of `/bin/sh -c program`.
+struct ProgramOutputConfig {
+  bool enabled = false;
+  bool keepAlive = false;
+  std::string program;  // required when enabled
+};
+
+// syslog_output: one message per alert to the local syslog socket.
+struct SyslogOutputConfig {
+  bool enabled = false;
+};
+
+// outputs_queue.capacity of 0 (Falco's "unbounded") and an absent key both
+// mean this bound: a queue behind a dead receiver must not grow until the
+// process is killed for its memory.
+inline constexpr uint64_t kDefaultOutputsQueueCapacity = 10000;
+
 struct OutputsConfig {
   bool jsonOutput = false;
   bool jsonIncludeOutputProperty = true;
@@ -63,6 +101,12 @@ struct OutputsConfig {
   bool timeFormatIso8601 = false;
   bool stdoutEnabled = true;
   FileOutputConfig file;
+  HttpOutputConfig http;
+  ProgramOutputConfig program;
+  SyslogOutputConfig syslog;
+  bool buffered = false;  // buffered_outputs
+  uint64_t queueCapacity = kDefaultOutputsQueueCapacity;  // per channel, in alerts
+  uint32_t timeoutMs = 2000;                              // output_timeout
   // Rules less severe than this are not loaded.
   Priority minimumPriority = Priority::kDebug;
 };

@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "config/config_files.h"
 #include "config/logging_reader.h"
+#include "config/outputs_reader.h"
 #include "config/overrides.h"
 #include "config/paths.h"
 #include "config/plugins_reader.h"
@@ -29,6 +30,12 @@ constexpr std::string_view kUsedKeys[] = {
     "time_format_iso_8601",
     "stdout_output",
     "file_output",
+    "http_output",
+    "program_output",
+    "syslog_output",
+    "buffered_outputs",
+    "outputs_queue",
+    "output_timeout",
     "priority",
     "rule_matching",
     "append_output",
@@ -44,17 +51,12 @@ constexpr std::string_view kUsedKeys[] = {
 // Falco settings bulkhead has no counterpart for. They are reported in one
 // warning instead of one each, so a stock falco.yaml stays readable.
 constexpr std::string_view kIgnoredFalcoKeys[] = {
-    "buffered_outputs",
+
     "outputs",
-    "outputs_queue",
-    "syslog_output",
-    "http_output",
-    "program_output",
     "grpc_output",
     "grpc",
     "webserver",
     "libs_logger",
-    "output_timeout",
     "syscall_event_timeouts",
     "syscall_event_drops",
     "metrics",
@@ -167,31 +169,7 @@ void readOutputs(YamlNodeReader& reader, const YAML::Node& root, const std::stri
     outputs.minimumPriority = *priority;
   }
 
-  if (auto e = reader.find(root, "", "stdout_output")) {
-    reader.expectMap(e->value, "stdout_output");
-    reader.warnUnknownKeys(e->value, "stdout_output", {"enabled"});
-    readBool(reader, e->value, "stdout_output", "enabled", outputs.stdoutEnabled);
-  }
-  if (auto e = reader.find(root, "", "file_output")) {
-    const YAML::Node& map = e->value;
-    reader.expectMap(map, "file_output");
-    reader.warnUnknownKeys(map, "file_output", {"enabled", "keep_alive", "filename"});
-    readBool(reader, map, "file_output", "enabled", outputs.file.enabled);
-    readBool(reader, map, "file_output", "keep_alive", outputs.file.keepAlive);
-    auto filename = reader.find(map, "file_output", "filename");
-    if (filename) {
-      std::string name = reader.string(filename->value, "file_output.filename");
-      if (hasControlChar(name)) {
-        reader.fail(filename->value, "file_output.filename",
-                    "file name contains a control character");
-      }
-      if (!name.empty()) outputs.file.filename = absoluteUnder(baseDir, name);
-    }
-    if (outputs.file.enabled && outputs.file.filename.empty()) {
-      reader.fail(filename ? filename->value : map, "file_output.filename",
-                  "file_output is enabled but has no filename; set file_output.filename");
-    }
-  }
+  readOutputChannels(reader, root, baseDir, outputs);
 }
 
 // bulkhead.plugins_dir and bulkhead.runner_path; defaults and per-plugin

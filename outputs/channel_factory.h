@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "outputs/alert_channel.h"
 #include "outputs/alert_format.h"
+#include "outputs/alert_outputs.h"
 
 namespace bulkhead {
 
@@ -17,8 +18,11 @@ AlertFormat makeAlertFormat(const OutputsConfig& config);
 // "hostname" and evt.hostname).
 std::string alertHostname();
 
-// The enabled channels, in Falco's order (stdout, then file). Throws
-// std::system_error when a channel cannot be opened.
+// The enabled channels: stdout, file, syslog, program, http. Throws
+// std::system_error (a file) or std::runtime_error (libcurl) when a
+// channel cannot be set up.
 std::vector<std::unique_ptr<AlertChannel>> makeChannels(const OutputsConfig& config);
+// outputs_queue.capacity and output_timeout.
+OutputQueueSettings makeQueueSettings(const OutputsConfig& config);
 
 }  // namespace bulkhead

@@ -6,7 +6,27 @@
 
 namespace bulkhead {
 
-FileChannel::FileChannel(std::string path, bool keepAlive) : path_(std::move(path)) {
+namespace {
+
+// errno is the only account of why stdio failed; it is cleared first so a
+// stale value is not blamed, and restored after for the caller.
+template <typename F>
+WriteResult withErrno(F&& step) {
+  const int savedErrno = errno;
+  errno = 0;
+  WriteResult result;
+  if (!step()) {
+    result.written = false;
+    result.reason = errno != 0 ? std::strerror(errno) : "write failed";
+  }
+  errno = savedErrno;
+  return result;
+}
+
+}  // namespace
+
+FileChannel::FileChannel(std::string path, bool keepAlive, bool buffered)
+    : path_(std::move(path)), keepAlive_(keepAlive), buffered_(buffered) {
   // Opened once up front even without keep_alive, so a bad path fails at
   // start-up instead of at the first alert.
   file_ = std::fopen(path_.c_str(), "a");
@@ -24,17 +44,24 @@ FileChannel::~FileChannel() {
 }
 
 WriteResult FileChannel::write(const std::string& line, const Alert& /*alert*/) {
-  // errno is the only account of why stdio failed; it is cleared first so a
-  // stale value is not blamed, and restored after for the caller.
-  const int savedErrno = errno;
-  errno = 0;
-  WriteResult result;
-  if (!append(line)) {
-    result.written = false;
-    result.reason = errno != 0 ? std::strerror(errno) : "write failed";
+  return withErrno([&] { return append(line); });
+}
+
+void FileChannel::idle() {
+  if (file_ != nullptr && buffered_) {
+    std::fflush(file_);
+    std::clearerr(file_);
   }
-  errno = savedErrno;
-  return result;
+}
+
+WriteResult FileChannel::reopen() {
+  if (!keepAlive_) return {};
+  return withErrno([&] {
+    bool ok = true;
+    if (file_ != nullptr) ok = std::fclose(file_) == 0;
+    file_ = std::fopen(path_.c_str(), "a");
+    return file_ != nullptr && ok;
+  });
 }
 
 bool FileChannel::append(const std::string& line) {
@@ -45,7 +72,7 @@ bool FileChannel::append(const std::string& line) {
   if (f != file_) {
     ok = std::fclose(f) == 0 && ok;
   } else {
-    ok = std::fflush(f) == 0 && ok;
+    if (!buffered_) ok = std::fflush(f) == 0 && ok;
     // A failed stream stays failed; clear it so a later write may succeed
     // (a full disk that frees up).
     std::clearerr(f);

@@ -8,8 +8,10 @@ WriteResult StdoutChannel::write(const std::string& line, const Alert& /*alert*/
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fputc('\n', stdout);
   // Flushed per alert so a pipe reader sees each one when it happens.
-  std::fflush(stdout);
+  if (!buffered_) std::fflush(stdout);
   return {};
 }
+
+void StdoutChannel::idle() { std::fflush(stdout); }
 
 }  // namespace bulkhead

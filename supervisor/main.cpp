@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
@@ -14,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -112,6 +114,7 @@ void printPlugins(const std::vector<PluginConfig>& configs, const std::vector<Pl
 // by the main thread.
 std::atomic<bool> gStop{false};
 std::atomic<bool> gReload{false};  // SIGHUP, or a watched file changed
+std::atomic<bool> gReopen{false};  // SIGUSR1: reopen the file outputs (logrotate)
 
 // Counters of one run: what the current generation counts plus what the
 // generations before it counted (keyed by source, and by plugin@source).
@@ -225,15 +228,30 @@ enum class RunEnd {
 // One thread per source still running (done[i] false), until each reaches
 // its end, fails, or a signal stops or pauses them; a source thread stops
 // between two batches, so none is cut short. `failed` counts the sources
-// that failed.
+// that failed. Meanwhile this thread answers SIGUSR1 with `reopen`.
 RunEnd runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
                   std::vector<char>& done, int& failed,
-                  const std::function<void(size_t)>& afterStep) {
+                  const std::function<void(size_t)>& afterStep,
+                  const std::function<void()>& reopen) {
   std::atomic<int> failures{0};
+  std::mutex mu;
+  std::condition_variable ended;
+  size_t running = 0;
   std::vector<std::thread> threads;
   for (size_t i = 0; i < pipelines.size(); ++i) {
     if (done[i] != 0) continue;
+    ++running;
     threads.emplace_back([&, i, pipeline = pipelines[i].get()] {
+      struct Ended {
+        std::mutex& mu;
+        std::condition_variable& cv;
+        size_t& running;
+        ~Ended() {
+          const std::lock_guard<std::mutex> lock(mu);
+          --running;
+          cv.notify_all();
+        }
+      } const end{mu, ended, running};
       while (!gStop.load(std::memory_order_relaxed) && !gReload.load(std::memory_order_relaxed)) {
         ss_plugin_rc rc = pipeline->step();
         afterStep(i);
@@ -253,6 +271,19 @@ RunEnd runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
       }
     });
   }
+  {
+    // A signal handler cannot take a lock, so SIGUSR1 is noticed here
+    // within 100 ms.
+    std::unique_lock<std::mutex> lock(mu);
+    while (running > 0) {
+      ended.wait_for(lock, std::chrono::milliseconds(100));
+      if (gReopen.exchange(false)) {
+        lock.unlock();
+        reopen();
+        lock.lock();
+      }
+    }
+  }
   for (auto& t : threads) t.join();
   failed += failures.load();
   if (std::all_of(done.begin(), done.end(), [](char d) { return d != 0; })) return RunEnd::kEnded;
@@ -261,8 +292,13 @@ RunEnd runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
 
 void printNotWritten(const AlertOutputs& alerts) {
   for (const ChannelLoss& loss : alerts.notWrittenByChannel()) {
-    std::fprintf(stderr, "bulkhead: %llu alerts could not be written to %s\n",
-                 static_cast<unsigned long long>(loss.notWritten), loss.target.c_str());
+    std::fprintf(stderr,
+                 "bulkhead: %llu alerts could not be written to %s (failed %llu, dropped by "
+                 "the full queue %llu, left in the queue at exit %llu)\n",
+                 static_cast<unsigned long long>(loss.notWritten), loss.target.c_str(),
+                 static_cast<unsigned long long>(loss.failed),
+                 static_cast<unsigned long long>(loss.dropped),
+                 static_cast<unsigned long long>(loss.abandoned));
   }
 }
 
@@ -299,8 +335,8 @@ std::optional<Prepared> prepareReload(const CommandLine& cli, const RunnerServic
     if (!next.rules.ok()) throw std::runtime_error("the rules do not load");
     applyRuleSelection(next.rules.ruleSets, c.rulesSelection);
     next.sources = selectEventSources(next.gen->infos(), cli);
-    next.alerts =
-        std::make_unique<AlertOutputs>(makeAlertFormat(c.outputs), makeChannels(c.outputs));
+    next.alerts = std::make_unique<AlertOutputs>(makeAlertFormat(c.outputs), makeChannels(c.outputs),
+                                                 makeQueueSettings(c.outputs));
     return next;
   } catch (const std::exception& e) {
     // Its own hosts go with it; those it shares stay with `current`.
@@ -372,7 +408,8 @@ int run(const CommandLine& cli) {
 
   setEngineHostname(alertHostname());
   running.alerts = std::make_unique<AlertOutputs>(makeAlertFormat(first.outputs),
-                                                  makeChannels(first.outputs));
+                                                  makeChannels(first.outputs),
+                                                  makeQueueSettings(first.outputs));
   running.gen->start(std::move(rules), *running.alerts, eventSources.enabled);
   if (running.gen->failedToOpen() > 0) return 1;
   if (running.gen->pipelines().empty()) {
@@ -403,8 +440,13 @@ int run(const CommandLine& cli) {
       // The watch ends with the sources: no progress line among the counters.
       const RunWatch progress(watchCli, eventSources, running.gen->pipelines(), *running.alerts,
                               gStop);
-      return runSources(running.gen->pipelines(), running.done, failed,
-                        [&](size_t i) { progress.afterStep(i); });
+      return runSources(
+          running.gen->pipelines(), running.done, failed,
+          [&](size_t i) { progress.afterStep(i); },
+          [&] {
+            spdlog::info("SIGUSR1: reopening the alert outputs");
+            running.alerts->reopen();
+          });
     }();
     if (end != RunEnd::kReload) break;
     gReload.store(false);
@@ -414,6 +456,7 @@ int run(const CommandLine& cli) {
     // The old generation's own hosts are stopped before the new one opens
     // its sources (a webhook source's port is free again).
     running.gen->retireInto(*next->gen, retired.hosts, retired.sources);
+    running.alerts->drain();  // the old outputs' queued alerts, before their losses
     retired.alerts += running.alerts->emitted();
     printNotWritten(*running.alerts);
     running.gen = std::move(next->gen);
@@ -438,6 +481,7 @@ int run(const CommandLine& cli) {
   watch.reset();
   // Before the counters, so that they include what the stop found.
   running.gen->shutdown();
+  running.alerts->drain();  // queued alerts are written (within output_timeout) first
   printCounters(countersOf(*running.gen, retired, running.alerts->emitted()));
   printNotWritten(*running.alerts);
   return failed > 0 ? 1 : 0;
@@ -458,8 +502,14 @@ int main(int argc, char** argv) {
   // SIGHUP reloads the configuration and rules files (generation.h): the
   // sources pause after their current batch, as for a stop.
   struct sigaction hup{};
+  hup.sa_flags = SA_RESTART;
   hup.sa_handler = [](int) { bulkhead::gReload.store(true); };
   sigaction(SIGHUP, &hup, nullptr);
+  // SIGUSR1 reopens file outputs, for logrotate (Falco's meaning).
+  struct sigaction usr1{};
+  usr1.sa_flags = SA_RESTART;
+  usr1.sa_handler = [](int) { bulkhead::gReopen.store(true); };
+  sigaction(SIGUSR1, &usr1, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   // Local-time fields (evt.time, the alert prefix) use the zone in force at
   // start, as Falco reads it once.

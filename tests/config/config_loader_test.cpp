@@ -389,14 +389,14 @@ TEST(Priority, ParsesEveryNameAndAlias) {
 TEST(TopLevel, UnknownKeysWarnAndFalcoKeysAreSummarised) {
   TempConfigDir dir;
   Config config =
-      dir.load("json_outptu: true\nsyslog_output: {enabled: true}\nlibs_logger: {enabled: true}\n");
+      dir.load("json_outptu: true\ngrpc_output: {enabled: true}\nlibs_logger: {enabled: true}\n");
   ASSERT_EQ(config.warnings.size(), 2u);
   EXPECT_EQ(config.warnings[0],
             dir.path() + ":1:1: json_outptu: unknown key, ignored (misspelled?)");
   EXPECT_EQ(config.warnings[1],
             dir.path() +
                 ": Falco settings that bulkhead does not implement are ignored: "
-                "syslog_output (" +
+                "grpc_output (" +
                 dir.path() + ":2:1), libs_logger (" + dir.path() + ":3:1)");
 }
 

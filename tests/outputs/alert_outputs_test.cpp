@@ -5,9 +5,13 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,7 +22,12 @@
 namespace bulkhead {
 namespace {
 
-// Records what it was given; refuses the writes it is told to.
+// Generous: the machine may be loaded. Waits end as soon as the state is there.
+constexpr std::chrono::seconds kWait(30);
+
+// Records what it was given; refuses the writes it is told to. Read
+// `lines` only once the outputs are idle (waitIdle), which orders it after
+// the worker's writes.
 class FakeChannel final : public AlertChannel {
  public:
   explicit FakeChannel(std::string target) : target_(std::move(target)) {}
@@ -27,11 +36,15 @@ class FakeChannel final : public AlertChannel {
     if (refuse) return {false, "refused"};
     return {};
   }
+  WriteResult reopen() override {
+    lines.emplace_back("<reopen>");
+    return {};
+  }
   std::string_view kind() const override { return "fake"; }
   const std::string& target() const override { return target_; }
 
   std::vector<std::string> lines;
-  bool refuse = false;
+  std::atomic<bool> refuse{false};
 
  private:
   std::string target_;
@@ -55,6 +68,7 @@ TEST_P(AlertFile, WritesEveryAlertToTheFile) {
     channels.push_back(std::make_unique<FileChannel>(path, GetParam()));
     AlertOutputs out(AlertFormat{}, std::move(channels));
     for (int i = 0; i < 3; ++i) out.emit(sampleAlert());
+    ASSERT_TRUE(out.waitIdle(kWait));
     EXPECT_EQ(out.emitted(), 3u);
     EXPECT_EQ(out.notWritten(), 0u);
   }
@@ -74,6 +88,7 @@ TEST_P(AlertFile, CountsAlertsAFullDiskRefused) {
   channels.push_back(std::make_unique<FileChannel>("/dev/full", GetParam()));
   AlertOutputs out(AlertFormat{}, std::move(channels));
   for (int i = 0; i < 5; ++i) out.emit(sampleAlert());
+  ASSERT_TRUE(out.waitIdle(kWait));
   EXPECT_EQ(out.emitted(), 5u);
   EXPECT_EQ(out.notWritten(), 5u);
   ASSERT_EQ(out.notWrittenByChannel().size(), 1u);
@@ -90,6 +105,7 @@ TEST(AlertOutputs, EveryChannelGetsTheSameLine) {
   FakeChannel& second = *b;
   AlertOutputs out(AlertFormat{}, channelsOf(std::move(a), std::move(b)));
   out.emit(sampleAlert());
+  ASSERT_TRUE(out.waitIdle(kWait));
   const std::vector<std::string> expected = {
       "22:13:20.123456789: Warning something happened"};
   EXPECT_EQ(first.lines, expected);
@@ -110,10 +126,13 @@ TEST(AlertOutputs, CountsEachChannelsRefusals) {
   first.refuse = true;
   out.emit(sampleAlert());
   out.emit(sampleAlert());
+  ASSERT_TRUE(out.waitIdle(kWait));
   first.refuse = false;
   out.emit(sampleAlert());
+  ASSERT_TRUE(out.waitIdle(kWait));
   first.refuse = true;
   out.emit(sampleAlert());
+  ASSERT_TRUE(out.waitIdle(kWait));
   EXPECT_EQ(second.lines.size(), 4u);
   EXPECT_EQ(out.emitted(), 4u);
   EXPECT_EQ(out.notWritten(), 3u);
@@ -128,7 +147,7 @@ TEST(AlertOutputs, LogsAFailureStreakOnceAndItsEnd) {
   std::ostringstream log;
   auto previous = spdlog::default_logger();
   spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-      "test", std::make_shared<spdlog::sinks::ostream_sink_st>(log)));
+      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
   {
     auto a = std::make_unique<FakeChannel>("a");
     FakeChannel& channel = *a;
@@ -137,6 +156,7 @@ TEST(AlertOutputs, LogsAFailureStreakOnceAndItsEnd) {
     AlertOutputs out(AlertFormat{}, std::move(channels));
     channel.refuse = true;
     for (int i = 0; i < 3; ++i) out.emit(sampleAlert());
+    ASSERT_TRUE(out.waitIdle(kWait));
     channel.refuse = false;
     out.emit(sampleAlert());
   }

@@ -243,5 +243,29 @@ TEST_F(Reload, StopAfterAReloadPrintsCountersOfTheWholeRun) {
   EXPECT_NE(err().find("events " + std::to_string(alerts) + " "), std::string::npos) << err();
 }
 
+// logrotate: rename the alert file, SIGUSR1, and the next alerts go to a
+// new file of the old name; none lost, none twice.
+TEST_F(Reload, SigusrOneReopensTheAlertFileAfterARename) {
+  write("rules.yaml", rule("Every", "counter.seq >= 0"));
+  const std::string file = (dir_ / "alerts.txt").string();
+  write("falco.yaml", config("count=3000,batch=20,rate=1000",
+                             "watch_config_files: false\nstdout_output: {enabled: false}\n"
+                             "file_output: {enabled: true, keep_alive: true, filename: " +
+                                 file + "}\n"));
+  start();
+  ASSERT_TRUE(waitFor([&] { return seqs(readAll(file)).size() >= 300; })) << err();
+  std::filesystem::rename(file, file + ".1");
+  ASSERT_EQ(::kill(pid_, SIGUSR1), 0);
+  ASSERT_TRUE(waitFor([&] { return seqs(readAll(file)).size() >= 100; })) << err();
+  EXPECT_EQ(exitCode(), 0) << err();
+  std::vector<long> got = seqs(readAll(file + ".1"));
+  const size_t before = got.size();
+  for (long s : seqs(readAll(file))) got.push_back(s);
+  ASSERT_EQ(got.size(), 3000u) << err();
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], static_cast<long>(i));
+  EXPECT_GE(before, 300u);
+  EXPECT_NE(err().find("reopening the alert outputs"), std::string::npos) << err();
+}
+
 }  // namespace
 }  // namespace bulkhead
