@@ -5,6 +5,7 @@
 #include "config/append_output_reader.h"
 #include "config/config.h"
 #include "config/config_files.h"
+#include "config/metrics_reader.h"
 #include "config/overrides.h"
 #include "config/paths.h"
 #include "config/plugins_reader.h"
@@ -32,6 +33,8 @@ constexpr std::string_view kUsedKeys[] = {
     "append_output",
     "config_files",
     "bulkhead",
+    "webserver",
+    "metrics",
 };
 
 // Falco settings bulkhead has no counterpart for. They are reported in one
@@ -46,7 +49,6 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "program_output",
     "grpc_output",
     "grpc",
-    "webserver",
     "log_stderr",
     "log_syslog",
     "log_level",
@@ -54,7 +56,6 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "output_timeout",
     "syscall_event_timeouts",
     "syscall_event_drops",
-    "metrics",
     "syscall_buf_size_preset",
     "syscall_drop_failed_exit",
     "base_syscalls",
@@ -252,6 +253,8 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
   readOutputs(reader, root, baseDir, config.outputs);
   readRuleMatching(reader, root, config);
   config.appendOutput = readAppendOutput(reader, root);
+  config.webserver = readWebserver(reader, root, baseDir);
+  config.metrics = readMetrics(reader, root, baseDir);
   YAML::Node bulkhead = readBulkheadPaths(reader, root, baseDir, config);
   config.plugins =
       selectLoadedPlugins(reader, root, readPluginEntries(reader, root, config.pluginsDir));
