@@ -25,6 +25,7 @@
 #include "engine/batch_values.h"
 #include "engine/event_loop.h"
 #include "engine/rules_loader.h"
+#include "metrics/metrics_service.h"
 #include "outputs/alert_outputs.h"
 #include "outputs/channel_factory.h"
 #include "plugin_api/field_schema.h"
@@ -366,8 +367,11 @@ int run(const CommandLine& cli) {
     return 1;
   }
   spdlog::info("running {} source(s); stop with Ctrl-C", sources.pipelines.size());
+  MetricsService metrics(config.webserver, config.metrics,
+                         metricsInputs(sources.pipelines, sources.allHosts, infos, &alerts), alerts);
 
   const int failed = runSources(sources.pipelines);
+  metrics.stop();  // no scrape reaches a host being stopped
   // Before the counters, so that they include what the stop found.
   stopAll(hosts, sources.extraHosts);
   printCounters(sources.pipelines, sources.allHosts, alerts.emitted());
