@@ -84,7 +84,7 @@ struct WebserverConfig {
 // metrics: (Falco 0.44's keys and defaults; config/metrics_reader.h).
 struct MetricsConfig {
   bool enabled = false;
-  uint64_t intervalMs = 3600 * 1000;  // interval: 1h
+  uint64_t intervalMs = uint64_t{3600} * 1000;  // interval: 1h
   bool outputRule = true;
   std::string outputFile;  // absolute; empty: none
   bool rulesCountersEnabled = true;

@@ -1,7 +1,7 @@
 #include "metrics/prometheus_text.h"
 
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <set>
 
 #include "plugin_api/plugin_host.h"
@@ -42,9 +42,11 @@ size_t utf8Length(std::string_view s, size_t i) {
 std::string number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // Shortest text that reads back as the same double: le="0.005", not
+  // le="0.0050000000000000001".
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
 }  // namespace
@@ -109,8 +111,9 @@ void PrometheusWriter::family(std::string_view name, std::string_view type,
   text_ += '\n';
 }
 
-void PrometheusWriter::samplePrefix(const Labels& labels) {
+void PrometheusWriter::samplePrefix(std::string_view suffix, const Labels& labels) {
   text_ += name_;
+  text_ += suffix;
   if (!labels.empty()) {
     text_ += '{';
     for (size_t i = 0; i < labels.size(); ++i) {
@@ -125,14 +128,20 @@ void PrometheusWriter::samplePrefix(const Labels& labels) {
   text_ += ' ';
 }
 
+void PrometheusWriter::sample(std::string_view suffix, const Labels& labels, double value) {
+  samplePrefix(suffix, labels);
+  text_ += number(value);
+  text_ += '\n';
+}
+
 void PrometheusWriter::sample(const Labels& labels, double value) {
-  samplePrefix(labels);
+  samplePrefix("", labels);
   text_ += number(value);
   text_ += '\n';
 }
 
 void PrometheusWriter::sample(const Labels& labels, uint64_t value) {
-  samplePrefix(labels);
+  samplePrefix("", labels);
   text_ += std::to_string(value);
   text_ += '\n';
 }
@@ -224,6 +233,31 @@ void sourceMetrics(PrometheusWriter& w, const Snapshot& s) {
   }
 }
 
+// Only plugins whose runner answered an extraction have one.
+void latencyHistograms(PrometheusWriter& w, const Snapshot& s) {
+  bool any = false;
+  for (const PluginSample& p : s.plugins) {
+    const LatencyHistogram& h = p.counters.extractLatency;
+    const uint64_t count = h.count();
+    if (count == 0) continue;
+    if (!any) {
+      w.family("bulkhead_plugin_extract_latency_seconds", "histogram",
+               "From sending an extraction request to a runner to holding its answer");
+      any = true;
+    }
+    uint64_t cumulative = 0;
+    for (size_t b = 0; b < h.buckets.size(); ++b) {
+      cumulative += h.buckets[b].load();
+      const std::string le = b < kExtractLatencyBoundsNs.size()
+                                 ? number(static_cast<double>(kExtractLatencyBoundsNs[b]) / 1e9)
+                                 : "+Inf";
+      w.sample("_bucket", {{"plugin", p.plugin}, {"le", le}}, static_cast<double>(cumulative));
+    }
+    w.sample("_sum", {{"plugin", p.plugin}}, static_cast<double>(h.sumNs.load()) / 1e9);
+    w.sample("_count", {{"plugin", p.plugin}}, static_cast<double>(count));
+  }
+}
+
 void pluginMetrics(PrometheusWriter& w, const Snapshot& s) {
   struct Counter {
     const char* name;
@@ -270,6 +304,7 @@ void pluginMetrics(PrometheusWriter& w, const Snapshot& s) {
   for (const PluginSample& p : s.plugins) {
     w.sample({{"plugin", p.plugin}}, uint64_t{p.state.disabled ? 1U : 0U});
   }
+  latencyHistograms(w, s);
   bool anyRunner = false;
   for (const PluginSample& p : s.plugins) anyRunner = anyRunner || p.runner.has_value();
   if (!anyRunner) return;

@@ -30,14 +30,17 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 class PrometheusWriter {
  public:
   // Starts a family; samples added until the next family() belong to it.
-  // `type`: "counter" or "gauge".
+  // `type`: "counter", "gauge" or "histogram".
   void family(std::string_view name, std::string_view type, std::string_view help);
   void sample(const Labels& labels, double value);
   void sample(const Labels& labels, uint64_t value);
+  // A sample of the family's name plus `suffix` (a histogram's _bucket,
+  // _sum and _count).
+  void sample(std::string_view suffix, const Labels& labels, double value);
   const std::string& text() const { return text_; }
 
  private:
-  void samplePrefix(const Labels& labels);
+  void samplePrefix(std::string_view suffix, const Labels& labels);
 
   std::string text_;
   std::string name_;

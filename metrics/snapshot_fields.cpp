@@ -1,5 +1,6 @@
 #include "metrics/snapshot_fields.h"
 
+#include <charconv>
 #include <map>
 
 #include "plugin_api/plugin_host.h"
@@ -126,6 +127,10 @@ Alert snapshotAlert(const Snapshot& s, const boost::json::object& fields) {
       field.value = std::to_string(value.get_int64());
     } else if (value.is_string()) {
       field.value = std::string(value.get_string());
+    } else if (value.is_double()) {
+      char buf[64];
+      const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value.get_double());
+      field.value = ec == std::errc() ? std::string(buf, end) : "0";
     } else {
       field.value = boost::json::serialize(value);
     }

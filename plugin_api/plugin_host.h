@@ -119,6 +119,30 @@ inline constexpr std::array<std::string_view, 7> kRunnerEndCauses = {
     "exited", "signalled", "seccomp_kill", "resource_limit", "deadline_missed", "malformed",
     "handshake_failed"};
 
+// How long extraction requests took, from sending one to a runner to
+// holding its answer: per bucket counts (upper bounds in ns, the last
+// bucket unbounded) and the sum, as a Prometheus histogram reports them.
+inline constexpr std::array<uint64_t, 10> kExtractLatencyBoundsNs = {
+    10'000, 50'000, 100'000, 500'000, 1'000'000, 5'000'000, 10'000'000, 50'000'000,
+    100'000'000, 1'000'000'000};
+
+struct LatencyHistogram {
+  std::array<RelaxedCounter, kExtractLatencyBoundsNs.size() + 1> buckets{};
+  RelaxedCounter sumNs = 0;
+
+  void record(uint64_t ns) {
+    size_t b = 0;
+    while (b < kExtractLatencyBoundsNs.size() && ns > kExtractLatencyBoundsNs[b]) ++b;
+    buckets[b]++;
+    sumNs += ns;
+  }
+  uint64_t count() const {
+    uint64_t n = 0;
+    for (const RelaxedCounter& b : buckets) n += b.load();
+    return n;
+  }
+};
+
 // What a host has done and lost; every loss is counted here and logged.
 // Written by the host's engine thread; counters() may be called from any
 // thread (RelaxedCounter).
@@ -139,6 +163,7 @@ struct HostCounters {
   RelaxedCounter parsesLost = 0;       // events whose parse died with a runner
   // Runner ends by cause, indexed like kRunnerEndCauses (isolated only).
   std::array<RelaxedCounter, kRunnerEndCauses.size()> runnerEnds{};
+  LatencyHistogram extractLatency;  // isolated only: the runner round trips
 };
 
 // What another thread may ask of a running host (metrics, health checks):

@@ -216,6 +216,7 @@ class IsolatedHost final : public PluginHost {
     uint32_t seq = 0;
     size_t events = 0;
     std::span<const FieldRequest> requests;
+    std::chrono::steady_clock::time_point sent;  // for the latency histogram
   };
   std::deque<QueuedExtract> queued_;
 };

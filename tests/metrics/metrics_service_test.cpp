@@ -16,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "metrics/health.h"
 #include "metrics/snapshot_fields.h"
 #include "test_snapshot.h"
 
@@ -178,6 +179,30 @@ TEST(MetricsService, NoMetricsEndpointWithoutMetricsEnabled) {
   httplib::Client client("127.0.0.1", service.webPort());
   EXPECT_EQ(client.Get("/metrics")->status, 404);
   EXPECT_EQ(client.Get("/healthz")->status, 200);
+}
+
+}  // namespace
+}  // namespace bulkhead
+
+namespace bulkhead {
+namespace {
+
+TEST(Health, EndedSourcesAndDisabledPluginsAreReasons) {
+  Snapshot s = testing::hostileSnapshot();
+  EXPECT_TRUE(healthOf(s).ok);
+  EXPECT_EQ(healthJson(healthOf(s)), R"({"status": "ok"})");
+  s.sources[0].end = SS_PLUGIN_EOF;
+  s.plugins[1].state.disabled = true;
+  Health h = healthOf(s);
+  EXPECT_FALSE(h.ok);
+  ASSERT_EQ(h.reasons.size(), 2u);
+  EXPECT_EQ(h.reasons[0], "source 'src\"x' reached its end");
+  EXPECT_EQ(h.reasons[1], "plugin 'json@src' is disabled (circuit breaker)");
+  boost::json::value v = boost::json::parse(healthJson(h));
+  EXPECT_EQ(v.at("status").as_string(), "unhealthy");
+  EXPECT_EQ(v.at("reasons").as_array().size(), 2u);
+  s.sources[0].end = SS_PLUGIN_FAILURE;
+  EXPECT_EQ(healthOf(s).reasons[0], "source 'src\"x' failed");
 }
 
 }  // namespace

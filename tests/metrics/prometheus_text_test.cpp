@@ -63,6 +63,15 @@ TEST(PrometheusText, RendersHostileNamesEscaped) {
   EXPECT_THAT(text,
               HasSubstr("bulkhead_plugin_crashes_total{plugin=\"json@src\",cause=\"signalled\"} 0"));
   EXPECT_THAT(text, HasSubstr("falcosecurity_falco_duration_seconds_total 90\n"));
+  const std::string h = "bulkhead_plugin_extract_latency_seconds";
+  EXPECT_THAT(text, HasSubstr("# TYPE " + h + " histogram\n"));
+  EXPECT_THAT(text, HasSubstr(h + "_bucket{plugin=\"evil\\\\\xEF\xBF\xBD@src\",le=\"1e-05\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr(",le=\"5e-05\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr(",le=\"0.005\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr(",le=\"1\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr(",le=\"+Inf\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr(h + "_count{plugin=\"evil\\\\\xEF\xBF\xBD@src\"} 3\n"));
+  EXPECT_THAT(text, Not(HasSubstr(h + "_count{plugin=\"json@src\"}")));
   EXPECT_THAT(text, HasSubstr("falcosecurity_falco_cpu_usage_ratio 0.5\n"));
   // Only the runner has a pid: the in-process plugin reports no RSS.
   EXPECT_THAT(text, Not(HasSubstr("bulkhead_plugin_runner_rss_bytes{plugin=\"json@src\"}")));

@@ -33,6 +33,9 @@ inline Snapshot hostileSnapshot() {
   p.counters.restarts = 2;
   p.counters.runnerEnds[1] = 2;  // signalled
   p.runner = ProcUsage{0.25, 1.0, 1 << 20, 1 << 22};
+  p.counters.extractLatency.record(20'000);      // 20 us
+  p.counters.extractLatency.record(2'000'000);   // 2 ms
+  p.counters.extractLatency.record(3'000'000'000);  // 3 s: only +Inf
   s.plugins.push_back(p);
   PluginSample inproc;
   inproc.plugin = "json@src";
