@@ -58,7 +58,7 @@ WebServer::WebServer(const WebserverConfig& config, WebHandlers handlers)
     }
     WebAnswer a = (*handler)();
     res.status = a.status;
-    res.set_content(std::move(a.body), a.contentType.c_str());
+    res.set_content(a.body, a.contentType.c_str());
   });
   if (config.listenPort == 0) {
     port_ = server_->bind_to_any_port(config.listenAddress);
