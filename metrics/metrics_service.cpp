@@ -34,15 +34,6 @@ MetricsInputs metricsInputs(const std::vector<std::unique_ptr<SourcePipeline>>& 
   return in;
 }
 
-namespace {
-
-// metrics.*_enabled choose the families of /metrics too, as in Falco.
-WebAnswer metricsAnswer(const MetricsInputs& in, const MetricsConfig& config) {
-  return {200, std::string(kPrometheusContentType), prometheusText(takeSnapshot(in, config), config)};
-}
-
-}  // namespace
-
 MetricsService::MetricsService(const WebserverConfig& web, const MetricsConfig& metrics,
                                MetricsInputs inputs, AlertSink& alerts)
     : config_(metrics), inputs_(std::move(inputs)), alerts_(alerts) {
@@ -60,12 +51,19 @@ MetricsService::MetricsService(const WebserverConfig& web, const MetricsConfig& 
     healthConfig.resourceUtilizationEnabled = false;
     healthConfig.rulesCountersEnabled = false;
     h.health = [this, healthConfig] {
-      Health health = healthOf(takeSnapshot(inputs_, healthConfig));
+      Health health = healthOf(snapshot(healthConfig));
       return WebAnswer{health.ok ? 200 : 503, "application/json", healthJson(health)};
     };
-    h.versions = [this] { return WebAnswer{200, "application/json", versionsJson(inputs_)}; };
+    h.versions = [this] {
+      std::lock_guard<std::mutex> lock(inputsMu_);
+      return WebAnswer{200, "application/json", versionsJson(inputs_)};
+    };
     if (web.prometheusMetricsEnabled && config_.enabled) {
-      h.metrics = [this] { return metricsAnswer(inputs_, config_); };
+      // metrics.*_enabled choose the families of /metrics too, as in Falco.
+      h.metrics = [this] {
+        return WebAnswer{200, std::string(kPrometheusContentType),
+                         prometheusText(snapshot(config_), config_)};
+      };
     } else if (web.prometheusMetricsEnabled) {
       spdlog::warn("webserver.prometheus_metrics_enabled needs metrics.enabled: /metrics is not "
                    "served");
@@ -94,6 +92,16 @@ void MetricsService::stop() {
   if (web_) web_->stop();
 }
 
+void MetricsService::setInputs(MetricsInputs inputs) {
+  std::lock_guard<std::mutex> lock(inputsMu_);
+  inputs_ = std::move(inputs);
+}
+
+Snapshot MetricsService::snapshot(const MetricsConfig& config) {
+  std::lock_guard<std::mutex> lock(inputsMu_);
+  return takeSnapshot(inputs_, config);
+}
+
 void MetricsService::runTicks() {
   std::optional<Snapshot> previous;
   uint64_t sample = 0;
@@ -109,7 +117,7 @@ void MetricsService::runTicks() {
 }
 
 void MetricsService::tick(uint64_t sample, std::optional<Snapshot>& previous) {
-  Snapshot s = takeSnapshot(inputs_, config_);
+  Snapshot s = snapshot(config_);
   boost::json::object fields = snapshotFields(s, previous ? &*previous : nullptr, config_);
   if (config_.outputRule) alerts_.emit(snapshotAlert(s, fields));
   if (outputFd_ >= 0) {

@@ -46,16 +46,23 @@ class MetricsService {
   MetricsService(const MetricsService&) = delete;
   MetricsService& operator=(const MetricsService&) = delete;
 
+  // Replaces what snapshots read (a reload built new pipelines and hosts).
+  // Returns once no snapshot reads the old inputs: their pipelines and
+  // hosts may go right after.
+  void setInputs(MetricsInputs inputs);
+
   // The web server's port, or -1 without one.
   int webPort() const { return web_ ? web_->port() : -1; }
   // Stops the interval and the web server; no call reaches a host after.
   void stop();
 
  private:
+  Snapshot snapshot(const MetricsConfig& config);
   void tick(uint64_t sample, std::optional<Snapshot>& previous);
   void runTicks();
 
   MetricsConfig config_;
+  std::mutex inputsMu_;  // held while a snapshot reads inputs_
   MetricsInputs inputs_;
   AlertSink& alerts_;
   int outputFd_ = -1;

@@ -207,3 +207,28 @@ TEST(Health, EndedSourcesAndDisabledPluginsAreReasons) {
 
 }  // namespace
 }  // namespace bulkhead
+
+namespace bulkhead {
+namespace {
+
+TEST(MetricsService, SetInputsReplacesWhatIsServed) {
+  WebserverConfig w;
+  w.enabled = true;
+  w.listenAddress = "127.0.0.1";
+  w.listenPort = 0;
+  MetricsInputs first;
+  first.pluginVersions = {{"old", "1.0.0"}};
+  RecordingSink sink;
+  MetricsService service(w, MetricsConfig{}, first, sink);
+  httplib::Client client("127.0.0.1", service.webPort());
+  EXPECT_THAT(client.Get("/versions")->body, HasSubstr(R"("old":"1.0.0")"));
+  MetricsInputs second;
+  second.pluginVersions = {{"new", "2.0.0"}};
+  service.setInputs(second);
+  const std::string body = client.Get("/versions")->body;
+  EXPECT_THAT(body, HasSubstr(R"("new":"2.0.0")"));
+  EXPECT_THAT(body, ::testing::Not(HasSubstr("old")));
+}
+
+}  // namespace
+}  // namespace bulkhead
