@@ -36,7 +36,7 @@ MetricsInputs metricsInputs(const std::vector<std::unique_ptr<SourcePipeline>>& 
 
 MetricsService::MetricsService(const WebserverConfig& web, const MetricsConfig& metrics,
                                MetricsInputs inputs, AlertSink& alerts)
-    : config_(metrics), inputs_(std::move(inputs)), alerts_(alerts) {
+    : config_(metrics), inputs_(std::move(inputs)), alerts_(&alerts) {
   if (config_.enabled && !config_.outputFile.empty()) {
     outputFd_ = ::open(config_.outputFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (outputFd_ < 0) {
@@ -92,9 +92,10 @@ void MetricsService::stop() {
   if (web_) web_->stop();
 }
 
-void MetricsService::setInputs(MetricsInputs inputs) {
+void MetricsService::setInputs(MetricsInputs inputs, AlertSink& alerts) {
   std::lock_guard<std::mutex> lock(inputsMu_);
   inputs_ = std::move(inputs);
+  alerts_ = &alerts;
 }
 
 Snapshot MetricsService::snapshot(const MetricsConfig& config) {
@@ -119,7 +120,11 @@ void MetricsService::runTicks() {
 void MetricsService::tick(uint64_t sample, std::optional<Snapshot>& previous) {
   Snapshot s = snapshot(config_);
   boost::json::object fields = snapshotFields(s, previous ? &*previous : nullptr, config_);
-  if (config_.outputRule) alerts_.emit(snapshotAlert(s, fields));
+  if (config_.outputRule) {
+    // Under the lock: setInputs() may be about to drop these outputs.
+    std::lock_guard<std::mutex> lock(inputsMu_);
+    alerts_->emit(snapshotAlert(s, fields));
+  }
   if (outputFd_ >= 0) {
     const std::string line = snapshotFileLine(sample, fields);
     // One write per line with O_APPEND: a reader never sees half of one.

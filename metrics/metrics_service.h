@@ -46,10 +46,10 @@ class MetricsService {
   MetricsService(const MetricsService&) = delete;
   MetricsService& operator=(const MetricsService&) = delete;
 
-  // Replaces what snapshots read (a reload built new pipelines and hosts).
-  // Returns once no snapshot reads the old inputs: their pipelines and
-  // hosts may go right after.
-  void setInputs(MetricsInputs inputs);
+  // Replaces what snapshots read and where output_rule sends them (a reload
+  // built new pipelines, hosts and alert outputs). Returns once no snapshot
+  // reads the old ones: they may go right after.
+  void setInputs(MetricsInputs inputs, AlertSink& alerts);
 
   // The web server's port, or -1 without one.
   int webPort() const { return web_ ? web_->port() : -1; }
@@ -62,9 +62,9 @@ class MetricsService {
   void runTicks();
 
   MetricsConfig config_;
-  std::mutex inputsMu_;  // held while a snapshot reads inputs_
+  std::mutex inputsMu_;  // held while a snapshot reads inputs_ or goes to alerts_
   MetricsInputs inputs_;
-  AlertSink& alerts_;
+  AlertSink* alerts_;
   int outputFd_ = -1;
   std::mutex mu_;
   std::condition_variable wake_;

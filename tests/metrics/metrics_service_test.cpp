@@ -224,7 +224,8 @@ TEST(MetricsService, SetInputsReplacesWhatIsServed) {
   EXPECT_THAT(client.Get("/versions")->body, HasSubstr(R"("old":"1.0.0")"));
   MetricsInputs second;
   second.pluginVersions = {{"new", "2.0.0"}};
-  service.setInputs(second);
+  RecordingSink other;
+  service.setInputs(second, other);
   const std::string body = client.Get("/versions")->body;
   EXPECT_THAT(body, HasSubstr(R"("new":"2.0.0")"));
   EXPECT_THAT(body, ::testing::Not(HasSubstr("old")));
