@@ -11,7 +11,7 @@ DEPS := cmake make g++ clang pkg-config python3 \
         libboost1.81-dev libboost-json1.81-dev \
         capnproto libcapnp-dev libseccomp-dev libspdlog-dev libfmt-dev \
         libyaml-cpp-dev libcli11-dev libre2-dev clang-tidy libgtest-dev libgmock-dev libbenchmark-dev \
-        libcurl4-openssl-dev libcpp-httplib-dev libssl-dev openssl
+        libcurl4-openssl-dev libcpp-httplib-dev libssl-dev openssl prometheus
 
 .PHONY: all setup build run test test-sanitize test-fuzz lint bench clean
 
@@ -61,7 +61,7 @@ test-fuzz: setup
 # clang-tidy with the project's .clang-tidy over the product sources (not
 # the tests); any finding fails. Uses the build's compile_commands.json;
 # clang does not know some of g++'s warning options, hence the extra arg.
-LINT_DIRS := config|engine|outputs|plugin_api|policies|protocol|sandbox_runner|shm_ring|supervisor
+LINT_DIRS := config|engine|metrics|outputs|plugin_api|policies|protocol|sandbox_runner|shm_ring|supervisor
 lint: build
 	python3 tools/folder_deps.py .
 	run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet -extra-arg=-Wno-unknown-warning-option \

@@ -17,6 +17,7 @@
 //   http_output, program_output, syslog_output, buffered_outputs,
 //   outputs_queue.capacity, output_timeout (config/outputs_reader.h),
 //   config_files (merged with Falco's append strategy), watch_config_files,
+//   webserver.*, metrics.* (see WebserverConfig, MetricsConfig),
 //   bulkhead.{plugins_dir, runner_path, defaults, plugins.<name>}.
 #pragma once
 
@@ -111,6 +112,35 @@ struct OutputsConfig {
   Priority minimumPriority = Priority::kDebug;
 };
 
+// webserver: (Falco 0.44's keys and defaults; config/webserver_reader.h).
+// Falco's shipped falco.yaml enables it; without the section bulkhead opens
+// no port.
+struct WebserverConfig {
+  bool enabled = false;
+  uint32_t threadiness = 0;  // 0: one thread per CPU
+  uint16_t listenPort = 8765;
+  std::string listenAddress = "0.0.0.0";
+  std::string healthzEndpoint = "/healthz";  // k8s_healthz_endpoint
+  bool prometheusMetricsEnabled = false;     // /metrics, when metrics.enabled too
+  bool sslEnabled = false;
+  // One PEM file with the certificate and its private key, as Falco reads it.
+  std::string sslCertificate = "/etc/falco/falco.pem";
+};
+
+// metrics: (Falco 0.44's keys and defaults; config/metrics_reader.h).
+struct MetricsConfig {
+  bool enabled = false;
+  uint64_t intervalMs = uint64_t{3600} * 1000;  // interval: 1h
+  bool outputRule = true;
+  std::string outputFile;  // absolute; empty: none
+  bool rulesCountersEnabled = true;
+  bool resourceUtilizationEnabled = true;
+  bool stateCountersEnabled = true;
+  bool pluginsMetricsEnabled = true;
+  bool convertMemoryToMb = true;
+  bool includeEmptyValues = false;
+};
+
 struct Config {
   std::string path;        // the main config file, absolute
   std::string pluginsDir;  // absolute; base of relative library_path values
@@ -136,6 +166,8 @@ struct Config {
   // The configuration as read (config_files merged, -o applied), as YAML
   // text: what --support prints.
   std::string dump;
+  WebserverConfig webserver;
+  MetricsConfig metrics;
   // Every warning raised while loading, also logged through spdlog.
   std::vector<std::string> warnings;
 };

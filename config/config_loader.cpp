@@ -7,6 +7,7 @@
 #include "config/config_files.h"
 #include "config/logging_reader.h"
 #include "config/outputs_reader.h"
+#include "config/metrics_reader.h"
 #include "config/overrides.h"
 #include "config/paths.h"
 #include "config/plugins_reader.h"
@@ -46,6 +47,8 @@ constexpr std::string_view kUsedKeys[] = {
     "log_stderr",
     "log_syslog",
     "rules",
+    "webserver",
+    "metrics",
 };
 
 // Falco settings bulkhead has no counterpart for. They are reported in one
@@ -55,11 +58,10 @@ constexpr std::string_view kIgnoredFalcoKeys[] = {
     "outputs",
     "grpc_output",
     "grpc",
-    "webserver",
+
     "libs_logger",
     "syscall_event_timeouts",
     "syscall_event_drops",
-    "metrics",
     "syscall_buf_size_preset",
     "syscall_drop_failed_exit",
     "base_syscalls",
@@ -239,6 +241,8 @@ Config loadConfig(const std::string& path, std::span<const std::string> override
   config.rulesSelection = readRulesSelection(reader, root);
   config.logging = readLogging(reader, root);
   config.dump = YAML::Dump(root);
+  config.webserver = readWebserver(reader, root, baseDir);
+  config.metrics = readMetrics(reader, root, baseDir);
   YAML::Node bulkhead = readBulkheadPaths(reader, root, baseDir, config);
   config.plugins =
       selectLoadedPlugins(reader, root, readPluginEntries(reader, root, config.pluginsDir));

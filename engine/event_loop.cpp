@@ -46,6 +46,7 @@ SourcePipeline::SourcePipeline(std::string source, std::span<const PluginInfo> p
       sink_(sink),
       minimum_(minimum),
       matching_(matching),
+      ruleMatches_(rules != nullptr ? rules->rules().size() : 0),
       results_(plugins.size()),
       resultPtrs_(plugins.size(), nullptr),
       outputsPluginInfo_(rules != nullptr &&
@@ -76,6 +77,9 @@ ss_plugin_rc SourcePipeline::step() {
     if (async.empty()) continue;
     counters_.asyncEvents += async.size();
     process(async);
+  }
+  if (b.rc == SS_PLUGIN_EOF || b.rc == SS_PLUGIN_FAILURE) {
+    end_.store(b.rc, std::memory_order_relaxed);
   }
   return b.rc;
 }
@@ -195,6 +199,7 @@ void SourcePipeline::process(std::span<const EventRef> events) {
   for (const Match& m : matches_) {
     const CompiledRule& rule = rules_->rules()[m.rule];
     if (rule.priority > minimum_) continue;
+    ruleMatches_[m.rule]++;
     const size_t e = matchedIndex_[m.event];
     Alert a;
     a.timeNs = eventTs(events[m.event].evt);

@@ -7,6 +7,7 @@
 // runs on its own thread. Calls into the hosts are the only side effects.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -53,13 +54,14 @@ class AlertSink {
   virtual void emit(const Alert& alert) = 0;
 };
 
+// Written by the pipeline's thread, readable from any (RelaxedCounter).
 struct PipelineCounters {
-  uint64_t events = 0;
-  uint64_t asyncEvents = 0;
-  uint64_t batches = 0;
-  uint64_t timeouts = 0;
-  uint64_t matches = 0;
-  uint64_t extractFailures = 0;  // extract calls that failed (values then absent)
+  RelaxedCounter events = 0;
+  RelaxedCounter asyncEvents = 0;
+  RelaxedCounter batches = 0;
+  RelaxedCounter timeouts = 0;
+  RelaxedCounter matches = 0;
+  RelaxedCounter extractFailures = 0;  // extract calls that failed (values then absent)
 };
 
 class SourcePipeline {
@@ -80,7 +82,15 @@ class SourcePipeline {
   ss_plugin_rc step();
 
   const std::string& source() const { return source_; }
+  // Any thread may read these while step() runs (metrics, health).
   const PipelineCounters& counters() const { return counters_; }
+  // Alerts emitted per rule, indexed like rules()->rules(); empty without
+  // rules.
+  std::span<const RelaxedCounter> ruleMatches() const { return ruleMatches_; }
+  const RuleSet* rules() const { return rules_; }
+  // SS_PLUGIN_EOF or SS_PLUGIN_FAILURE once a step() returned it, else
+  // SS_PLUGIN_SUCCESS: the source has ended.
+  ss_plugin_rc end() const { return static_cast<ss_plugin_rc>(end_.load(std::memory_order_relaxed)); }
   PluginHost& sourceHost() const { return *hosts_[sourcePlugin_]; }
   // Per plugin, the host serving this source or null (as constructed).
   std::span<PluginHost* const> hosts() const { return hosts_; }
@@ -105,6 +115,8 @@ class SourcePipeline {
   Priority minimum_;
   RuleMatching matching_;
   PipelineCounters counters_;
+  std::vector<RelaxedCounter> ruleMatches_;
+  std::atomic<int> end_{SS_PLUGIN_SUCCESS};
 
   // Reused per batch so the steady state does not allocate.
   std::vector<ExtractResults> results_;

@@ -12,6 +12,7 @@
 // ss_plugin_rc and never throw for a plugin's misbehaviour.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -21,6 +22,7 @@
 
 #include "plugin_api/plugin_api.h"
 #include "plugin_api/plugin_info.h"
+#include "plugin_api/relaxed_counter.h"
 
 namespace bulkhead {
 
@@ -110,22 +112,65 @@ class ExtractResults {
   std::string bytes_;
 };
 
+// How an isolated host's runners ended, one name per RunnerEnd::Kind in
+// its order (supervisor/runner_end.h checks that they match); the names are
+// metric labels.
+inline constexpr std::array<std::string_view, 7> kRunnerEndCauses = {
+    "exited", "signalled", "seccomp_kill", "resource_limit", "deadline_missed", "malformed",
+    "handshake_failed"};
+
+// How long extraction requests took, from sending one to a runner to
+// holding its answer: per bucket counts (upper bounds in ns, the last
+// bucket unbounded) and the sum, as a Prometheus histogram reports them.
+inline constexpr std::array<uint64_t, 10> kExtractLatencyBoundsNs = {
+    10'000, 50'000, 100'000, 500'000, 1'000'000, 5'000'000, 10'000'000, 50'000'000,
+    100'000'000, 1'000'000'000};
+
+struct LatencyHistogram {
+  std::array<RelaxedCounter, kExtractLatencyBoundsNs.size() + 1> buckets{};
+  RelaxedCounter sumNs = 0;
+
+  void record(uint64_t ns) {
+    size_t b = 0;
+    while (b < kExtractLatencyBoundsNs.size() && ns > kExtractLatencyBoundsNs[b]) ++b;
+    buckets[b]++;
+    sumNs += ns;
+  }
+  uint64_t count() const {
+    uint64_t n = 0;
+    for (const RelaxedCounter& b : buckets) n += b.load();
+    return n;
+  }
+};
+
 // What a host has done and lost; every loss is counted here and logged.
+// Written by the host's engine thread; counters() may be called from any
+// thread (RelaxedCounter).
 struct HostCounters {
-  uint64_t events = 0;           // delivered by nextBatch
-  uint64_t batches = 0;
-  uint64_t extractions = 0;      // event x field cells requested
-  uint64_t parsed = 0;           // events handed to parse
-  uint64_t asyncEvents = 0;      // delivered by drainAsync
-  uint64_t asyncDropped = 0;     // dropped: queue or ring full
-  uint64_t restarts = 0;         // isolated only, from here on
-  uint64_t crashes = 0;          // runner died (signal or exit)
-  uint64_t deadlineKills = 0;
-  uint64_t seccompKills = 0;
-  uint64_t malformed = 0;        // malformed records or messages from the runner
-  uint64_t extractionsLost = 0;  // cells answered "no value" because a runner failed
-  uint64_t preExtracted = 0;     // of `extractions`: shipped with their batch
-  uint64_t parsesLost = 0;       // events whose parse died with a runner
+  RelaxedCounter events = 0;           // delivered by nextBatch
+  RelaxedCounter batches = 0;
+  RelaxedCounter extractions = 0;      // event x field cells requested
+  RelaxedCounter parsed = 0;           // events handed to parse
+  RelaxedCounter asyncEvents = 0;      // delivered by drainAsync
+  RelaxedCounter asyncDropped = 0;     // dropped: queue or ring full
+  RelaxedCounter restarts = 0;         // isolated only, from here on
+  RelaxedCounter crashes = 0;          // runner died (signal or exit)
+  RelaxedCounter deadlineKills = 0;
+  RelaxedCounter seccompKills = 0;
+  RelaxedCounter malformed = 0;        // malformed records or messages from the runner
+  RelaxedCounter extractionsLost = 0;  // cells answered "no value" because a runner failed
+  RelaxedCounter preExtracted = 0;     // of `extractions`: shipped with their batch
+  RelaxedCounter parsesLost = 0;       // events whose parse died with a runner
+  // Runner ends by cause, indexed like kRunnerEndCauses (isolated only).
+  std::array<RelaxedCounter, kRunnerEndCauses.size()> runnerEnds{};
+  LatencyHistogram extractLatency;  // isolated only: the runner round trips
+};
+
+// What another thread may ask of a running host (metrics, health checks):
+// read without blocking or disturbing the engine thread.
+struct HostState {
+  int workerPid = -1;     // the runner's worker process; -1 in-process or none
+  bool disabled = false;  // the circuit breaker disabled the plugin
 };
 
 struct Progress {
@@ -203,11 +248,13 @@ class PluginHost {
   // first lets shutdownHosts() stop every host at once.
   virtual void shutdown() = 0;
 
+  // Any thread, any time (also after shutdown()).
   virtual HostCounters counters() const = 0;
 
   // True once the plugin is disabled for good (an isolated host's restart
   // breaker tripped): every call fails from then on.
   virtual bool disabled() const { return false; }
+  virtual HostState state() const { return {}; }
 };
 
 }  // namespace bulkhead

@@ -62,6 +62,7 @@ IsolatedHost::IsolatedHost(const PluginSpec& spec, const IsolationConfig& config
   // runner rather than competing with the first calls after the constructor.
   refreshStandby();
   runner_ = startRunner();
+  publishState();
 }
 
 IsolatedHost::~IsolatedHost() { shutdown(); }
@@ -99,10 +100,23 @@ void IsolatedHost::retireRunner() {
                   shownName_, pid, config_.deadlines.close.count());
   } else if (st->signalled || st->code != 0) {
     counters_.crashes++;
+    const auto kind = st->signalled ? RunnerEnd::Kind::kSignalled : RunnerEnd::Kind::kExited;
+    counters_.runnerEnds[static_cast<size_t>(kind)]++;
     spdlog::error("plugin '{}' runner pid {} {} during shutdown (plugin_destroy)", shownName_, pid,
                   st->describe());
   }
   runner_.reset();
+  publishState();
+}
+
+HostState IsolatedHost::state() const {
+  return {statePid_.load(std::memory_order_relaxed),
+          stateDisabled_.load(std::memory_order_relaxed)};
+}
+
+void IsolatedHost::publishState() {
+  statePid_.store(runnerPid(), std::memory_order_relaxed);
+  stateDisabled_.store(restart_.disabled(), std::memory_order_relaxed);
 }
 
 int IsolatedHost::runnerPid() const { return runner_ ? runner_->child.workerPid() : -1; }
@@ -212,6 +226,7 @@ void IsolatedHost::fault(RunnerEnd::Kind kind, const char* during, const std::st
   spawner_.post([cgroup]() mutable { cgroup.reset(); });
   runner_.reset();
   recordFailure(end.describe(), during, inPlugin, pid);
+  publishState();
 }
 
 void IsolatedHost::recordFailure(const std::string& what, const char* during,
@@ -285,8 +300,10 @@ bool IsolatedHost::ensureRunner(bool restart) {
     RunnerEnd end{RunnerEnd::Kind::kHandshakeFailed, 0, std::string("restart failed: ") + e.what()};
     countRunnerEnd(end, counters_);
     recordFailure(end.describe(), "restart", "its start-up", -1);
+    publishState();
     return false;
   }
+  publishState();
   if (restart) counters_.restarts++;
   hostError_.clear();
   if (!resumeRunner()) return false;

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -80,6 +81,9 @@ class IsolatedHost final : public PluginHost {
   // Retires the runner (plugin_destroy inside it) and starts no other.
   void shutdown() override;
   HostCounters counters() const override { return counters_; }
+  // Kept current by the engine thread at every runner change (relaxed
+  // atomics), so that a metrics scrape never touches runner_.
+  HostState state() const override;
 
   // The current runner's pid, or -1 (tests and reports).
   int runnerPid() const;
@@ -92,6 +96,8 @@ class IsolatedHost final : public PluginHost {
   const std::vector<std::string>& sandboxLayers() const { return sandbox_; }
 
  private:
+  // Publishes the runner's pid and the breaker's verdict for state().
+  void publishState();
   // The standby if it can serve the current capture; nullptr otherwise.
   std::unique_ptr<Runner> takeStandby();
   // Launches a standby when there should be one and none fits.
@@ -175,6 +181,8 @@ class IsolatedHost final : public PluginHost {
   // took ~2-3 ms of a restart.
   std::optional<RingSet> spareRings_;
   HostCounters counters_;
+  std::atomic<int> statePid_{-1};
+  std::atomic<bool> stateDisabled_{false};
 
   bool opened_ = false;
   bool ended_ = false;  // EOF or FAILURE seen since open
@@ -208,6 +216,7 @@ class IsolatedHost final : public PluginHost {
     uint32_t seq = 0;
     size_t events = 0;
     std::span<const FieldRequest> requests;
+    std::chrono::steady_clock::time_point sent;  // for the latency histogram
   };
   std::deque<QueuedExtract> queued_;
 };

@@ -32,6 +32,7 @@
 #include "engine/event_loop.h"
 #include "engine/rule_selection.h"
 #include "engine/rules_loader.h"
+#include "metrics/metrics_service.h"
 #include "outputs/alert_outputs.h"
 #include "outputs/channel_factory.h"
 #include "plugin_api/field_schema.h"
@@ -417,6 +418,13 @@ int run(const CommandLine& cli) {
     return 1;
   }
   spdlog::info("running {} source(s); stop with Ctrl-C", running.gen->pipelines().size());
+  // webserver and metrics: read at start only. What a snapshot reads
+  // follows the generations (setInputs), and the start time stays.
+  auto inputsOf = [](const Running& r) {
+    return metricsInputs(r.gen->pipelines(), r.gen->sourceHosts(), r.gen->infos(), r.alerts.get());
+  };
+  const MetricsInputs firstInputs = inputsOf(running);
+  MetricsService metrics(first.webserver, first.metrics, firstInputs, *running.alerts);
 
   RunCounters retired;
   std::unique_ptr<FileWatch> watch;
@@ -453,8 +461,14 @@ int run(const CommandLine& cli) {
     spdlog::info("reloading the configuration and rules files");
     std::optional<Prepared> next = prepareReload(cli, ctx, *running.gen);
     if (!next) continue;
-    // The old generation's own hosts are stopped before the new one opens
+    // Nothing reads the old generation from here on (a scrape meanwhile
+    // sees no source); its own hosts are stopped before the new one opens
     // its sources (a webhook source's port is free again).
+    MetricsInputs between = firstInputs;
+    between.pipelines.clear();
+    between.hosts.clear();
+    between.alerts = nullptr;
+    metrics.setInputs(between, *next->alerts);
     running.gen->retireInto(*next->gen, retired.hosts, retired.sources);
     running.alerts->drain();  // the old outputs' queued alerts, before their losses
     retired.alerts += running.alerts->emitted();
@@ -464,6 +478,9 @@ int run(const CommandLine& cli) {
     eventSources = std::move(next->sources);
     running.gen->start(std::move(next->rules), *running.alerts, eventSources.enabled);
     running.done.assign(running.gen->pipelines().size(), 0);
+    MetricsInputs now = inputsOf(running);
+    now.startNs = firstInputs.startNs;
+    metrics.setInputs(now, *running.alerts);
     failed += static_cast<int>(running.gen->failedToOpen());
     watchFiles(running.gen->config());
     std::string kept;
@@ -479,6 +496,7 @@ int run(const CommandLine& cli) {
     if (running.gen->pipelines().empty()) break;
   }
   watch.reset();
+  metrics.stop();  // no scrape reaches a host being stopped
   // Before the counters, so that they include what the stop found.
   running.gen->shutdown();
   running.alerts->drain();  // queued alerts are written (within output_timeout) first

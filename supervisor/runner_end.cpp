@@ -48,6 +48,7 @@ RunnerEnd classifyExit(const ChildStatus& status, KernelLogCursor& log, pid_t pi
 }
 
 void countRunnerEnd(const RunnerEnd& end, HostCounters& counters) {
+  counters.runnerEnds[static_cast<size_t>(end.kind)]++;
   switch (end.kind) {
     case RunnerEnd::Kind::kSeccompKill:
       counters.seccompKills++;

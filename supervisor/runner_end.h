@@ -39,6 +39,8 @@ struct RunnerEnd {
     kMalformed,
     kHandshakeFailed,
   };
+  static_assert(static_cast<size_t>(Kind::kHandshakeFailed) + 1 == kRunnerEndCauses.size(),
+                "kRunnerEndCauses names every Kind, in order");
   Kind kind = Kind::kExited;
   int code = 0;        // exit code or signal number, when the kernel said
   std::string detail;  // what was late or malformed; the seccomp syscall

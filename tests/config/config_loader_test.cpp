@@ -517,8 +517,8 @@ stdout_output:
 )");
   EXPECT_THAT(config.plugins, IsEmpty());
   EXPECT_EQ(config.rulesFiles.size(), 3u);
-  ASSERT_EQ(config.warnings.size(), 1u);
-  EXPECT_THAT(config.warnings[0], HasSubstr("watch_config_files"));
+  EXPECT_THAT(config.warnings, IsEmpty());
+  EXPECT_TRUE(config.watchConfigFiles);
 }
 
 }  // namespace

@@ -189,6 +189,11 @@ TEST(IsolatedQueuedExtract, CollectsInOrderWhatExtractWouldGive) {
   ASSERT_EQ(host.extract(all.subspan(32, 16), "counter", wanted, direct), SS_PLUGIN_SUCCESS);
   EXPECT_TRUE(sameResults(queued[2], direct));
   EXPECT_EQ(host.counters().extractionsLost, 0u);
+  // Every request record's round trip is in the latency histogram: three
+  // collected, three extracted, one drained by extract() and its own.
+  EXPECT_EQ(host.counters().extractLatency.count(), 8u);
+  EXPECT_GT(host.counters().extractLatency.sumNs, 0u);
+  EXPECT_EQ(host.state().workerPid, host.runnerPid());
 }
 
 // A runner that dies with extractions queued: each is answered FAILURE and
