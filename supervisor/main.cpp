@@ -35,6 +35,7 @@
 #include "supervisor/file_watch.h"
 #include "supervisor/generation.h"
 #include "supervisor/host_factory.h"
+#include "supervisor/install_paths.h"
 
 namespace bulkhead {
 namespace {
@@ -198,7 +199,7 @@ Config loadConfigFor(const CommandLine& cli) {
 }
 
 std::string runnerPathFor(const Config& config) {
-  return config.runnerPath.empty() ? executableDir() + "/bulkhead-runner" : config.runnerPath;
+  return config.runnerPath.empty() ? findInstallPaths(executableDir()).runner : config.runnerPath;
 }
 
 // Compiles the rules against the loaded plugins' fields and logs every
@@ -328,7 +329,7 @@ int run(const CommandLine& cli) {
   DeathWatch deathWatch;
   RunnerOutput runnerOutput;  // outlives the hosts: their runners' last words are read
   const RunnerServices ctx{spawner, deathWatch, runnerOutput, runnerPathFor(config),
-                           executableDir() + "/policies"};
+                           findInstallPaths(executableDir()).policyDir};
   Running running;
   running.gen = std::make_unique<Generation>(std::move(config), ctx);
   struct StopOnExit {
