@@ -223,4 +223,12 @@ if command -v systemd-analyze >/dev/null; then
 else
   echo "systemd-analyze not installed: the unit was not verified"
 fi
+# 6. Removal: the maintainer scripts run without systemd, purge takes the
+# conffile too.
+in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq bulkhead >"$work/purge.log" 2>&1 ||
+  { cat "$work/purge.log"; fail "apt-get purge bulkhead failed"; }
+for f in /usr/bin/bulkhead /usr/libexec/bulkhead/bulkhead-runner /etc/bulkhead/falco.yaml; do
+  [ ! -e "$root$f" ] || fail "$f is still there after purge"
+done
+echo "apt-get purge: nothing left"
 echo "package test passed"
