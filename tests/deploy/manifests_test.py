@@ -66,14 +66,37 @@ def main_container(w):
     return next(c for c in cs if c["name"] == "bulkhead")
 
 
-def config_of(w):
-    """The falco.yaml the workload mounts at /etc/bulkhead/falco.yaml, parsed."""
+CONFIG_DIR = "/etc/bulkhead"
+
+
+def config_volume(w):
+    """The ConfigMap volume mounted as the folder /etc/bulkhead, and its map."""
     pod = w["spec"]["template"]["spec"]
-    mount = next(m for m in main_container(w)["volumeMounts"]
-                 if m["mountPath"] == "/etc/bulkhead/falco.yaml")
+    mount = next(m for m in main_container(w)["volumeMounts"] if m["mountPath"] == CONFIG_DIR)
     volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
-    cm = one("ConfigMap", volume["configMap"]["name"])
-    return yaml.safe_load(cm["data"][mount["subPath"]]), cm
+    return volume, one("ConfigMap", volume["configMap"]["name"])
+
+
+def config_of(w):
+    """The falco.yaml the workload sees at /etc/bulkhead/falco.yaml, parsed."""
+    volume, cm = config_volume(w)
+    key = next(i["key"] for i in volume["configMap"]["items"] if i["path"] == "falco.yaml")
+    return yaml.safe_load(cm["data"][key]), cm
+
+
+def visible_paths(w):
+    """Every path the main container sees through a mount: mount points, and
+    the files a ConfigMap folder mount projects."""
+    paths = set()
+    pod = w["spec"]["template"]["spec"]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    for m in main_container(w)["volumeMounts"]:
+        paths.add(m["mountPath"])
+        cm = volumes[m["name"]].get("configMap")
+        if cm and "subPath" not in m:
+            for item in cm.get("items", []):
+                paths.add(m["mountPath"] + "/" + item["path"])
+    return paths
 
 
 class ManifestsTest(unittest.TestCase):
@@ -165,17 +188,33 @@ class ManifestsTest(unittest.TestCase):
                     if "configMap" in v and "subPath" in m:
                         cm = one("ConfigMap", v["configMap"]["name"])
                         self.assertIn(m["subPath"], cm["data"], m)
+            for v in volumes.values():
+                if "configMap" in v:
+                    # Every projected key exists, and every key is projected.
+                    cm = one("ConfigMap", v["configMap"]["name"])
+                    keys = {i["key"] for i in v["configMap"].get("items", [])}
+                    self.assertEqual(keys, set(cm["data"]), f"{w['metadata']['name']}: {v['name']}")
             used = {m["name"] for c in pod["containers"] + pod.get("initContainers", [])
                     for m in c.get("volumeMounts", [])}
             self.assertEqual(used, set(volumes), f"{w['metadata']['name']}: unused volumes")
+
+    def test_config_is_a_folder_mount(self):
+        # subPath mounts never see a ConfigMap update; a folder mount does,
+        # and watch_config_files then reloads.
+        for w in workloads():
+            for m in main_container(w)["volumeMounts"]:
+                self.assertNotIn("subPath", m, f"{w['metadata']['name']}: {m['mountPath']}")
+            config, _ = config_of(w)
+            self.assertNotEqual(config.get("watch_config_files"), False)
 
     def test_plugins_and_rules_reach_the_folders_the_config_reads(self):
         for w in workloads():
             config, _ = config_of(w)
             mounts = {m["mountPath"] for m in main_container(w)["volumeMounts"]}
             self.assertIn(config["bulkhead"]["plugins_dir"], mounts)
+            paths = visible_paths(w)
             for rules in config["rules_files"]:
-                self.assertTrue(any(m == rules or m.startswith(rules + "/") for m in mounts),
+                self.assertTrue(any(p == rules or p.startswith(rules + "/") for p in paths),
                                 f"{w['metadata']['name']}: nothing mounted at {rules}")
             for p in config["load_plugins"]:
                 self.assertIn(p, [e["name"] for e in config["plugins"]])
