@@ -11,9 +11,10 @@ DEPS := cmake make g++ clang pkg-config python3 \
         libboost1.81-dev libboost-json1.81-dev \
         capnproto libcapnp-dev libseccomp-dev libspdlog-dev libfmt-dev \
         libyaml-cpp-dev libcli11-dev libre2-dev clang-tidy libgtest-dev libgmock-dev libbenchmark-dev \
-        libcurl4-openssl-dev libcpp-httplib-dev libssl-dev openssl prometheus
+        libcurl4-openssl-dev libcpp-httplib-dev libssl-dev openssl prometheus \
+        dpkg-dev debootstrap python3-yaml
 
-.PHONY: all setup build run test test-sanitize test-fuzz lint bench clean
+.PHONY: all setup build run test test-sanitize test-fuzz lint bench package clean
 
 all: build
 
@@ -69,6 +70,10 @@ lint: build
 
 bench: build
 	bench/run
+
+# The Debian package (cmake/Packaging.cmake): $(BUILD)/bulkhead_<version>_<arch>.deb.
+package: build
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench

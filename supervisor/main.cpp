@@ -43,6 +43,7 @@
 #include "supervisor/generation.h"
 #include "supervisor/host_factory.h"
 #include "supervisor/run_flags.h"
+#include "supervisor/install_paths.h"
 
 namespace bulkhead {
 namespace {
@@ -187,7 +188,7 @@ Config loadConfigFor(const CommandLine& cli) {
 }
 
 std::string runnerPathFor(const Config& config) {
-  return config.runnerPath.empty() ? executableDir() + "/bulkhead-runner" : config.runnerPath;
+  return config.runnerPath.empty() ? findInstallPaths(executableDir()).runner : config.runnerPath;
 }
 
 // Compiles the rules against the loaded plugins' fields and logs every
@@ -374,7 +375,7 @@ int run(const CommandLine& cli) {
   DeathWatch deathWatch;
   RunnerOutput runnerOutput;  // outlives the hosts: their runners' last words are read
   const RunnerServices ctx{spawner, deathWatch, runnerOutput, runnerPathFor(config),
-                           executableDir() + "/policies"};
+                           findInstallPaths(executableDir()).policyDir};
   if (cli.pluginInfo) {
     printPluginInfo(makeHost(findPluginForInfo(config, *cli.pluginInfo), ctx)->info());
     return 0;
