@@ -29,7 +29,7 @@ FileChannel::FileChannel(std::string path, bool keepAlive, bool buffered)
     : path_(std::move(path)), keepAlive_(keepAlive), buffered_(buffered) {
   // Opened once up front even without keep_alive, so a bad path fails at
   // start-up instead of at the first alert.
-  file_ = std::fopen(path_.c_str(), "a");
+  file_ = std::fopen(path_.c_str(), "ae");
   if (file_ == nullptr) {
     throw std::system_error(errno, std::generic_category(), "cannot open alert file " + path_);
   }
@@ -59,13 +59,13 @@ WriteResult FileChannel::reopen() {
   return withErrno([&] {
     bool ok = true;
     if (file_ != nullptr) ok = std::fclose(file_) == 0;
-    file_ = std::fopen(path_.c_str(), "a");
+    file_ = std::fopen(path_.c_str(), "ae");
     return file_ != nullptr && ok;
   });
 }
 
 bool FileChannel::append(const std::string& line) {
-  std::FILE* f = file_ != nullptr ? file_ : std::fopen(path_.c_str(), "a");
+  std::FILE* f = file_ != nullptr ? file_ : std::fopen(path_.c_str(), "ae");
   if (f == nullptr) return false;
   bool ok =
       std::fwrite(line.data(), 1, line.size(), f) == line.size() && std::fputc('\n', f) != EOF;

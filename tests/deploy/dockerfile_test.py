@@ -19,8 +19,10 @@ import unittest
 SOURCE = sys.argv[1] if len(sys.argv) > 1 else "."
 DOCKERFILE = os.path.join(SOURCE, "deploy", "container", "Dockerfile")
 # DEPS the image's build does not need: clang and its tools (lint, fuzz)
-# and the benchmarks (BUILD_BENCH=OFF), the packaging tests' tools.
-NOT_FOR_THE_IMAGE = {"clang", "clang-tidy", "libbenchmark-dev", "debootstrap", "python3-yaml"}
+# and the benchmarks (BUILD_BENCH=OFF), the tests' own tools (packaging,
+# certificates, a Prometheus server).
+NOT_FOR_THE_IMAGE = {"clang", "clang-tidy", "libbenchmark-dev", "debootstrap", "python3-yaml",
+                     "openssl", "prometheus"}
 
 
 def instructions():

@@ -183,7 +183,8 @@ echo "bulkhead --list-plugins: 3 plugins, each in its own runner"
 # A few seconds of the demo: the fault plugin crashes after 60 batches at
 # 20 a second, so 10 s see it crash and come back at least once. SIGINT
 # is the Ctrl-C the README describes; the counters follow on stderr.
-timeout -s INT -k 10 10 sh "$work/in-root.sh" "$root" bulkhead "${demo_args[@]}" \
+# log_level debug: every runner's sandbox layers, one by one.
+timeout -s INT -k 10 10 sh "$work/in-root.sh" "$root" bulkhead "${demo_args[@]}" -o log_level=debug \
   >"$work/demo.out" 2>"$work/demo.err" || true
 alerts=$(grep -c 'counter is alive' "$work/demo.out" || true)
 [ "$alerts" -gt 0 ] || { tail -20 "$work/demo.err"; fail "no counter alert in 10 s of the demo"; }
