@@ -62,6 +62,16 @@ struct PipelineCounters {
   RelaxedCounter timeouts = 0;
   RelaxedCounter matches = 0;
   RelaxedCounter extractFailures = 0;  // extract calls that failed (values then absent)
+
+  // Adds `o`: the counts of one source over several pipelines (reloads).
+  void add(const PipelineCounters& o) {
+    events += o.events;
+    asyncEvents += o.asyncEvents;
+    batches += o.batches;
+    timeouts += o.timeouts;
+    matches += o.matches;
+    extractFailures += o.extractFailures;
+  }
 };
 
 class SourcePipeline {

@@ -141,6 +141,10 @@ struct LatencyHistogram {
     for (const RelaxedCounter& b : buckets) n += b.load();
     return n;
   }
+  void add(const LatencyHistogram& o) {
+    for (size_t b = 0; b < buckets.size(); ++b) buckets[b] += o.buckets[b];
+    sumNs += o.sumNs;
+  }
 };
 
 // What a host has done and lost; every loss is counted here and logged.
@@ -164,6 +168,27 @@ struct HostCounters {
   // Runner ends by cause, indexed like kRunnerEndCauses (isolated only).
   std::array<RelaxedCounter, kRunnerEndCauses.size()> runnerEnds{};
   LatencyHistogram extractLatency;  // isolated only: the runner round trips
+
+  // Adds `o`, every field: the counts of hosts that served one
+  // plugin@source one after another (a reload), as one.
+  void add(const HostCounters& o) {
+    events += o.events;
+    batches += o.batches;
+    extractions += o.extractions;
+    parsed += o.parsed;
+    asyncEvents += o.asyncEvents;
+    asyncDropped += o.asyncDropped;
+    restarts += o.restarts;
+    crashes += o.crashes;
+    deadlineKills += o.deadlineKills;
+    seccompKills += o.seccompKills;
+    malformed += o.malformed;
+    extractionsLost += o.extractionsLost;
+    preExtracted += o.preExtracted;
+    parsesLost += o.parsesLost;
+    for (size_t i = 0; i < runnerEnds.size(); ++i) runnerEnds[i] += o.runnerEnds[i];
+    extractLatency.add(o.extractLatency);
+  }
 };
 
 // What another thread may ask of a running host (metrics, health checks):
@@ -251,9 +276,6 @@ class PluginHost {
   // Any thread, any time (also after shutdown()).
   virtual HostCounters counters() const = 0;
 
-  // True once the plugin is disabled for good (an isolated host's restart
-  // breaker tripped): every call fails from then on.
-  virtual bool disabled() const { return false; }
   virtual HostState state() const { return {}; }
 };
 

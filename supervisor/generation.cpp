@@ -29,32 +29,6 @@ void shutdownAll(const std::vector<PluginHost*>& hosts) {
 
 }  // namespace
 
-void addCounters(HostCounters& into, const HostCounters& c) {
-  into.events += c.events;
-  into.batches += c.batches;
-  into.extractions += c.extractions;
-  into.parsed += c.parsed;
-  into.asyncEvents += c.asyncEvents;
-  into.asyncDropped += c.asyncDropped;
-  into.restarts += c.restarts;
-  into.crashes += c.crashes;
-  into.deadlineKills += c.deadlineKills;
-  into.seccompKills += c.seccompKills;
-  into.malformed += c.malformed;
-  into.extractionsLost += c.extractionsLost;
-  into.preExtracted += c.preExtracted;
-  into.parsesLost += c.parsesLost;
-}
-
-void addCounters(PipelineCounters& into, const PipelineCounters& c) {
-  into.events += c.events;
-  into.asyncEvents += c.asyncEvents;
-  into.batches += c.batches;
-  into.timeouts += c.timeouts;
-  into.matches += c.matches;
-  into.extractFailures += c.extractFailures;
-}
-
 Generation::FileStamp Generation::stampOf(const std::string& path) {
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) return {};
@@ -74,7 +48,7 @@ Generation::Generation(Config config, const RunnerServices& services, const Gene
           continue;
         }
         for (const Slot& s : previous->slots_) {
-          if (s.plugin != q || s.shared->host->disabled()) continue;
+          if (s.plugin != q || s.shared->host->state().disabled) continue;
           slots_.push_back({p, s.source, s.shared});
           kept = true;
         }
@@ -209,7 +183,7 @@ std::vector<std::pair<std::string, PluginHost*>> Generation::sourceHosts() const
 void Generation::retireInto(const Generation& next,
                             std::map<std::string, HostCounters>& retiredHosts,
                             std::map<std::string, PipelineCounters>& retiredPipelines) {
-  for (const auto& p : pipelines_) addCounters(retiredPipelines[p->source()], p->counters());
+  for (const auto& p : pipelines_) retiredPipelines[p->source()].add(p->counters());
   pipelines_.clear();
   auto sharedWithNext = [&](const Slot& s) {
     return std::any_of(next.slots_.begin(), next.slots_.end(),
@@ -223,7 +197,7 @@ void Generation::retireInto(const Generation& next,
     if (!s.source.empty()) counted.emplace_back(label(s), s.shared->host.get());
   }
   shutdownAll(retiring);
-  for (const auto& [name, host] : counted) addCounters(retiredHosts[name], host->counters());
+  for (const auto& [name, host] : counted) retiredHosts[name].add(host->counters());
   slots_.clear();
 }
 

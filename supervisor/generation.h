@@ -37,10 +37,6 @@
 
 namespace bulkhead {
 
-// Counters summed over hosts that served one "plugin@source" label.
-void addCounters(HostCounters& into, const HostCounters& c);
-void addCounters(PipelineCounters& into, const PipelineCounters& c);
-
 class Generation {
  public:
   // Loads every plugin of `config`: one host each, or, where `previous` has

@@ -84,13 +84,13 @@ class IsolatedHost final : public PluginHost {
   // Kept current by the engine thread at every runner change (relaxed
   // atomics), so that a metrics scrape never touches runner_.
   HostState state() const override;
+  bool disabled() const { return restart_.disabled(); }
 
   // The current runner's pid, or -1 (tests and reports).
   int runnerPid() const;
   // The standby runner's pid, or -1 (tests). Waits for its fork if that is
   // still under way.
   int standbyPid();
-  bool disabled() const override { return restart_.disabled(); }
   // What the current runner reported of its sandbox layers, one line each
   // ("seccomp: applied: policy default").
   const std::vector<std::string>& sandboxLayers() const { return sandbox_; }

@@ -129,8 +129,8 @@ struct RunCounters {
 RunCounters countersOf(const Generation& gen, const RunCounters& retired, uint64_t alerts) {
   RunCounters out = retired;
   out.alerts += alerts;
-  for (const auto& p : gen.pipelines()) addCounters(out.sources[p->source()], p->counters());
-  for (const auto& [name, h] : gen.sourceHosts()) addCounters(out.hosts[name], h->counters());
+  for (const auto& p : gen.pipelines()) out.sources[p->source()].add(p->counters());
+  for (const auto& [name, h] : gen.sourceHosts()) out.hosts[name].add(h->counters());
   return out;
 }
 
