@@ -13,12 +13,13 @@
 #include <functional>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "tests/supervisor/cli_fixture.h"
 
 extern char** environ;
 
@@ -26,19 +27,6 @@ namespace bulkhead {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string readAll(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
-  return n;
-}
 
 // Every "seq=N" of the alerts, in order.
 std::vector<long> seqs(const std::string& out) {
@@ -51,21 +39,16 @@ std::vector<long> seqs(const std::string& out) {
   return v;
 }
 
-class Reload : public ::testing::Test {
+// The scratch folder is CliFixture's; the process is started here, so that
+// the test can signal it while it runs.
+class Reload : public testing::CliFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("bulkhead_reload_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
   void TearDown() override {
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
-    std::filesystem::remove_all(dir_);
+    CliFixture::TearDown();
   }
 
   void write(const std::string& name, const std::string& text) {
@@ -107,8 +90,8 @@ class Reload : public ::testing::Test {
     ASSERT_EQ(::posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&fa);
   }
-  std::string out() const { return readAll(dir_ / "out"); }
-  std::string err() const { return readAll(dir_ / "err"); }
+  std::string out() const { return read("out"); }
+  std::string err() const { return read("err"); }
 
   // Waits until `done()` holds or the process ends; false after 60 s.
   bool waitFor(const std::function<bool()>& done) {
@@ -135,10 +118,9 @@ class Reload : public ::testing::Test {
   }
   void hup() { ASSERT_EQ(::kill(pid_, SIGHUP), 0); }
   bool reloadedTimes(size_t n) {
-    return waitFor([&] { return count(err(), "reloaded:") >= n; });
+    return waitFor([&] { return testing::countOf(err(), "reloaded:") >= n; });
   }
 
-  std::filesystem::path dir_;
   pid_t pid_ = -1;
 };
 
@@ -166,7 +148,7 @@ TEST_F(Reload, SighupAppliesChangedRules) {
   write("rules.yaml", rule("Before", "counter.seq >= 0"));
   write("falco.yaml", config("count=4000,batch=20,rate=1000", "watch_config_files: false\n"));
   start();
-  ASSERT_TRUE(waitFor([&] { return count(out(), "Before seq=") >= 200; })) << err();
+  ASSERT_TRUE(waitFor([&] { return testing::countOf(out(), "Before seq=") >= 200; })) << err();
   write("rules.yaml", rule("After", "counter.seq >= 0"));
   hup();
   ASSERT_TRUE(reloadedTimes(1)) << err();
@@ -175,7 +157,7 @@ TEST_F(Reload, SighupAppliesChangedRules) {
   const std::vector<long> got = seqs(o);
   ASSERT_EQ(got.size(), 4000u) << err();
   for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], static_cast<long>(i));
-  EXPECT_GT(count(o, "After seq="), 0u);
+  EXPECT_GT(testing::countOf(o, "After seq="), 0u);
   // Every Before precedes every After.
   EXPECT_LT(o.rfind("Before seq="), o.find("After seq="));
 }
@@ -186,13 +168,13 @@ TEST_F(Reload, BrokenRulesKeepThePreviousConfiguration) {
   write("rules.yaml", rule("Kept", "counter.seq >= 0"));
   write("falco.yaml", config("count=3000,batch=20,rate=1000", "watch_config_files: false\n"));
   start();
-  ASSERT_TRUE(waitFor([&] { return count(out(), "Kept seq=") >= 200; })) << err();
+  ASSERT_TRUE(waitFor([&] { return testing::countOf(out(), "Kept seq=") >= 200; })) << err();
   write("rules.yaml", rule("Broken", "counter.nosuchfield = 1"));
   hup();
   ASSERT_TRUE(waitFor([&] { return err().find("reload failed") != std::string::npos; })) << err();
   EXPECT_EQ(exitCode(), 0) << err();
-  EXPECT_EQ(count(out(), "Kept seq="), 3000u) << err();
-  EXPECT_EQ(count(out(), "Broken"), 0u);
+  EXPECT_EQ(testing::countOf(out(), "Kept seq="), 3000u) << err();
+  EXPECT_EQ(testing::countOf(out(), "Broken"), 0u);
   EXPECT_NE(err().find("rules.yaml:"), std::string::npos) << err();
 }
 
@@ -210,7 +192,7 @@ TEST_F(Reload, ChangedOpenParamsReopenTheSource) {
   ASSERT_GE(got.size(), 250u);
   // The last 50 alerts are the new source's 0..49.
   for (size_t i = 0; i < 50; ++i) EXPECT_EQ(got[got.size() - 50 + i], static_cast<long>(i));
-  EXPECT_EQ(count(err(), "reloaded:"), 1u) << err();
+  EXPECT_EQ(testing::countOf(err(), "reloaded:"), 1u) << err();
 }
 
 // watch_config_files (Falco's default: on): saving the rules file reloads.
@@ -218,11 +200,11 @@ TEST_F(Reload, SavingAWatchedFileReloads) {
   write("rules.yaml", rule("Before", "counter.seq >= 0"));
   write("falco.yaml", config("count=4000,batch=20,rate=1000"));
   start();
-  ASSERT_TRUE(waitFor([&] { return count(out(), "Before seq=") >= 200; })) << err();
+  ASSERT_TRUE(waitFor([&] { return testing::countOf(out(), "Before seq=") >= 200; })) << err();
   write("rules.yaml", rule("After", "counter.seq >= 0"));
   ASSERT_TRUE(reloadedTimes(1)) << err();
   EXPECT_EQ(exitCode(), 0) << err();
-  EXPECT_GT(count(out(), "After seq="), 0u) << err();
+  EXPECT_GT(testing::countOf(out(), "After seq="), 0u) << err();
   EXPECT_EQ(seqs(out()).size(), 4000u);
 }
 
@@ -253,14 +235,14 @@ TEST_F(Reload, SigusrOneReopensTheAlertFileAfterARename) {
                              "file_output: {enabled: true, keep_alive: true, filename: " +
                                  file + "}\n"));
   start();
-  ASSERT_TRUE(waitFor([&] { return seqs(readAll(file)).size() >= 300; })) << err();
+  ASSERT_TRUE(waitFor([&] { return seqs(read("alerts.txt")).size() >= 300; })) << err();
   std::filesystem::rename(file, file + ".1");
   ASSERT_EQ(::kill(pid_, SIGUSR1), 0);
-  ASSERT_TRUE(waitFor([&] { return seqs(readAll(file)).size() >= 100; })) << err();
+  ASSERT_TRUE(waitFor([&] { return seqs(read("alerts.txt")).size() >= 100; })) << err();
   EXPECT_EQ(exitCode(), 0) << err();
-  std::vector<long> got = seqs(readAll(file + ".1"));
+  std::vector<long> got = seqs(read("alerts.txt.1"));
   const size_t before = got.size();
-  for (long s : seqs(readAll(file))) got.push_back(s);
+  for (long s : seqs(read("alerts.txt"))) got.push_back(s);
   ASSERT_EQ(got.size(), 3000u) << err();
   for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], static_cast<long>(i));
   EXPECT_GE(before, 300u);
