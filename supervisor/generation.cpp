@@ -64,6 +64,23 @@ Generation::Generation(Config config, const RunnerServices& services, const Gene
       stamps_.push_back(stamp);
       kept_.push_back(kept);
     }
+    // A host taken over for a source this configuration no longer has is
+    // left to `previous`, which stops and counts it when it retires; each
+    // plugin keeps one host (its information) even so.
+    std::set<std::string> sources;
+    for (const PluginInfo& i : infos_) {
+      if (i.has(CAP_SOURCING)) sources.insert(i.eventSource);
+    }
+    std::vector<bool> hasOne(infos_.size(), false);
+    for (const Slot& s : slots_) {
+      if (s.source.empty() || sources.count(s.source) > 0) hasOne[s.plugin] = true;
+    }
+    std::erase_if(slots_, [&](const Slot& s) {
+      if (s.source.empty() || sources.count(s.source) > 0) return false;
+      if (hasOne[s.plugin]) return true;
+      hasOne[s.plugin] = true;
+      return false;
+    });
     std::vector<LoadedPlugin> loaded;
     for (size_t p = 0; p < infos_.size(); ++p) loaded.push_back({config_.plugins[p].name, &infos_[p]});
     for (const std::string& w : checkPluginSet(loaded)) spdlog::warn("{}", w);
@@ -117,7 +134,6 @@ std::string Generation::label(const Slot& s) const {
 void Generation::start(LoadResult rules, AlertSink& alerts,
                        const std::set<std::string>& enabled) {
   rules_ = std::move(rules);
-  std::set<std::pair<size_t, std::string>> used;
   for (size_t s = 0; s < infos_.size(); ++s) {
     if (!infos_[s].has(CAP_SOURCING) || enabled.count(infos_[s].eventSource) == 0) continue;
     const std::string& source = infos_[s].eventSource;
@@ -127,7 +143,6 @@ void Generation::start(LoadResult rules, AlertSink& alerts,
       if (p != s && !attachesToSource(infos_[p], source)) continue;
       shared[p] = hostFor(p, source);
       hosts[p] = shared[p]->host.get();
-      used.insert({p, source});
     }
     // The pipeline first: it tells the source host which fields its rules
     // need, so the first batch can already bring them.
@@ -153,23 +168,6 @@ void Generation::start(LoadResult rules, AlertSink& alerts,
       }
     }
   }
-  // Hosts kept from a previous generation for a source that is gone are
-  // stopped; each plugin keeps one host (its information) even so.
-  std::vector<PluginHost*> unused;
-  std::vector<bool> hasOne(infos_.size(), false);
-  for (const Slot& s : slots_) {
-    if (s.source.empty() || used.count({s.plugin, s.source}) > 0) hasOne[s.plugin] = true;
-  }
-  std::erase_if(slots_, [&](const Slot& s) {
-    if (s.source.empty() || used.count({s.plugin, s.source}) > 0) return false;
-    if (!hasOne[s.plugin]) {
-      hasOne[s.plugin] = true;
-      return false;
-    }
-    if (s.shared.use_count() == 1) unused.push_back(s.shared->host.get());
-    return true;
-  });
-  shutdownAll(unused);
 }
 
 std::vector<std::pair<std::string, PluginHost*>> Generation::sourceHosts() const {

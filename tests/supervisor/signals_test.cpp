@@ -249,5 +249,32 @@ TEST_F(Reload, SigusrOneReopensTheAlertFileAfterARename) {
   EXPECT_NE(err().find("reopening the alert outputs"), std::string::npos) << err();
 }
 
+// A reload that removes a source while the extractor beside it stays: the
+// extractor's host for that source is stopped with the old configuration
+// and still counted at exit; the other source goes on undisturbed.
+TEST_F(Reload, ASourceRemovedByAReloadIsStoppedAndCounted) {
+  write("rules.yaml", rule("Every", "counter.seq >= 0"));
+  const std::string fault =
+      "  - name: fault\n    library_path: libfault.so\n"
+      "    init_config: '{\"fault\":\"none\"}'\n    open_params: count=0,rate=200,batch=4\n";
+  std::string both = config("count=3000,batch=20,rate=1000", "watch_config_files: false\n");
+  both.insert(both.find("rules_files:"), fault);
+  write("falco.yaml", both);
+  start();
+  ASSERT_TRUE(waitFor([&] { return seqs(out()).size() >= 300; })) << err();
+  write("falco.yaml", config("count=3000,batch=20,rate=1000", "watch_config_files: false\n"));
+  hup();
+  ASSERT_TRUE(reloadedTimes(1)) << err();
+  EXPECT_EQ(exitCode(), 0) << err();
+  const std::vector<long> got = seqs(out());
+  ASSERT_EQ(got.size(), 3000u) << err();
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], static_cast<long>(i));
+  EXPECT_NE(err().find("plugins kept running: counter, jsonx; started anew: none"),
+            std::string::npos)
+      << err();
+  EXPECT_NE(err().find("plugin jsonx@fault"), std::string::npos) << err();
+  EXPECT_NE(err().find("source fault"), std::string::npos) << err();
+}
+
 }  // namespace
 }  // namespace bulkhead
