@@ -348,6 +348,19 @@ std::optional<Prepared> prepareReload(const CommandLine& cli, const RunnerServic
   }
 }
 
+// "reloaded: N source(s) running; plugins kept running: a, b; started anew: c".
+void logReloaded(const Generation& gen) {
+  std::string kept;
+  std::string restarted;
+  for (size_t p = 0; p < gen.infos().size(); ++p) {
+    std::string& list = gen.kept()[p] ? kept : restarted;
+    list += (list.empty() ? "" : ", ") + visibleText(gen.config().plugins[p].name, kShownNameBytes);
+  }
+  spdlog::info("reloaded: {} source(s) running; plugins kept running: {}; started anew: {}",
+               gen.pipelines().size(), kept.empty() ? "none" : kept,
+               restarted.empty() ? "none" : restarted);
+}
+
 int run(const CommandLine& cli) {
   // As in Falco, these two need no configuration file.
   if ((cli.version || cli.pageSize) && !std::filesystem::exists(cli.config)) {
@@ -484,16 +497,7 @@ int run(const CommandLine& cli) {
     metrics.setInputs(now, *running.alerts);
     failed += static_cast<int>(running.gen->failedToOpen());
     watchFiles(running.gen->config());
-    std::string kept;
-    std::string restarted;
-    for (size_t p = 0; p < running.gen->infos().size(); ++p) {
-      std::string& list = running.gen->kept()[p] ? kept : restarted;
-      list += (list.empty() ? "" : ", ") + visibleText(running.gen->config().plugins[p].name,
-                                                       kShownNameBytes);
-    }
-    spdlog::info("reloaded: {} source(s) running; plugins kept running: {}; started anew: {}",
-                 running.gen->pipelines().size(), kept.empty() ? "none" : kept,
-                 restarted.empty() ? "none" : restarted);
+    logReloaded(*running.gen);
     if (running.gen->pipelines().empty()) break;
   }
   watch.reset();
