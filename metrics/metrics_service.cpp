@@ -17,6 +17,22 @@
 
 namespace bulkhead {
 
+PluginMetricsRefresh::PluginMetricsRefresh(
+    const MetricsConfig& metrics, const std::vector<std::unique_ptr<SourcePipeline>>& pipelines)
+    : pipelines_(pipelines),
+      on_(metrics.enabled && metrics.pluginsMetricsEnabled),
+      next_(pipelines.size()) {}
+
+void PluginMetricsRefresh::afterStep(size_t source) {
+  if (!on_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_[source]) return;
+  next_[source] = now + std::chrono::seconds(1);
+  for (PluginHost* h : pipelines_[source]->hosts()) {
+    if (h != nullptr) h->refreshMetrics();
+  }
+}
+
 MetricsInputs metricsInputs(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
                             const std::vector<std::pair<std::string, PluginHost*>>& hosts,
                             const std::vector<PluginInfo>& plugins, const AlertOutputs* alerts) {

@@ -13,6 +13,7 @@
 // webserver.prometheus_metrics_enabled are set, as in Falco.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,23 @@ namespace bulkhead {
 MetricsInputs metricsInputs(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
                             const std::vector<std::pair<std::string, PluginHost*>>& hosts,
                             const std::vector<PluginInfo>& plugins, const AlertOutputs* alerts);
+
+// Asks the plugins of each source for their own metrics (get_metrics) on
+// that source's thread, where plugin calls belong, at most once a second;
+// snapshots read what the last asking got (PluginHost::lastMetrics). Off
+// unless metrics.enabled and plugins_metrics_enabled.
+class PluginMetricsRefresh {
+ public:
+  PluginMetricsRefresh(const MetricsConfig& metrics,
+                       const std::vector<std::unique_ptr<SourcePipeline>>& pipelines);
+  // After a step of source `source`, on its thread.
+  void afterStep(size_t source);
+
+ private:
+  const std::vector<std::unique_ptr<SourcePipeline>>& pipelines_;
+  bool on_;
+  std::vector<std::chrono::steady_clock::time_point> next_;  // one per source thread
+};
 
 class MetricsService {
  public:

@@ -1,6 +1,8 @@
 #include "metrics/prometheus_text.h"
 
+#include <algorithm>
 #include <charconv>
+#include <map>
 #include <cmath>
 #include <set>
 
@@ -233,6 +235,30 @@ void sourceMetrics(PrometheusWriter& w, const Snapshot& s) {
   }
 }
 
+// Isolated hosts only: the rings exist per runner, so the host publishes
+// what it saw at its own reads (HostState::rings).
+void ringFill(PrometheusWriter& w, const Snapshot& s) {
+  bool any = false;
+  for (const PluginSample& p : s.plugins) any = any || p.state.hasRings;
+  if (!any) return;
+  const auto family = [&](const char* name, const char* help, double HostState::RingFill::*v) {
+    w.family(name, "gauge", help);
+    for (const PluginSample& p : s.plugins) {
+      if (!p.state.hasRings) continue;
+      for (size_t r = 0; r < kHostRingNames.size(); ++r) {
+        w.sample({{"plugin", p.plugin}, {"ring", std::string(kHostRingNames[r])}},
+                 p.state.rings[r].*v);
+      }
+    }
+  };
+  family("bulkhead_plugin_ring_fill_ratio",
+         "Share of a runner's ring written and not yet read, at the host's last read",
+         &HostState::RingFill::last);
+  family("bulkhead_plugin_ring_fill_peak_ratio",
+         "Most of a runner's ring ever found written and not yet read",
+         &HostState::RingFill::peak);
+}
+
 // Only plugins whose runner answered an extraction have one.
 void latencyHistograms(PrometheusWriter& w, const Snapshot& s) {
   bool any = false;
@@ -304,6 +330,7 @@ void pluginMetrics(PrometheusWriter& w, const Snapshot& s) {
   for (const PluginSample& p : s.plugins) {
     w.sample({{"plugin", p.plugin}}, uint64_t{p.state.disabled ? 1U : 0U});
   }
+  ringFill(w, s);
   latencyHistograms(w, s);
   bool anyRunner = false;
   for (const PluginSample& p : s.plugins) anyRunner = anyRunner || p.runner.has_value();
@@ -319,6 +346,25 @@ void pluginMetrics(PrometheusWriter& w, const Snapshot& s) {
   }
 }
 
+// As Falco names them: falcosecurity_plugins_<plugin>_<metric>_total, a
+// counter when the plugin says monotonic, else a gauge. The plugin label
+// tells apart one plugin serving two sources.
+void pluginOwnMetrics(PrometheusWriter& w, const Snapshot& s) {
+  std::map<std::string, std::vector<std::pair<const PluginSample*, const PluginMetric*>>> families;
+  for (const PluginSample& p : s.plugins) {
+    for (const PluginMetric& m : p.own) {
+      std::string name = "falcosecurity_plugins_" + m.name + "_total";
+      std::replace(name.begin(), name.end(), '.', '_');
+      families[name].emplace_back(&p, &m);
+    }
+  }
+  for (const auto& [name, samples] : families) {
+    w.family(name, samples.front().second->monotonic ? "counter" : "gauge",
+             "A plugin's own metric (get_metrics)");
+    for (const auto& [p, m] : samples) w.sample({{"plugin", p->plugin}}, m->value());
+  }
+}
+
 }  // namespace
 
 std::string prometheusText(const Snapshot& s, const MetricsConfig& config) {
@@ -330,6 +376,7 @@ std::string prometheusText(const Snapshot& s, const MetricsConfig& config) {
     sourceMetrics(w, s);
     pluginMetrics(w, s);
   }
+  if (config.pluginsMetricsEnabled) pluginOwnMetrics(w, s);
   return w.text();
 }
 

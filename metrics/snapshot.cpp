@@ -48,10 +48,11 @@ Snapshot takeSnapshot(const MetricsInputs& in, const MetricsConfig& config) {
     }
   }
   for (const MetricsInputs::Host& h : in.hosts) {
-    PluginSample p{h.name, h.host->counters(), h.host->state(), std::nullopt};
+    PluginSample p{h.name, h.host->counters(), h.host->state(), std::nullopt, {}};
     if (config.resourceUtilizationEnabled && p.state.workerPid > 0) {
       p.runner = readProcUsage(p.state.workerPid);
     }
+    if (config.pluginsMetricsEnabled) p.own = h.host->lastMetrics();
     s.plugins.push_back(std::move(p));
   }
   return s;

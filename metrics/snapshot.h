@@ -47,6 +47,9 @@ struct PluginSample {
   HostCounters counters;
   HostState state;
   std::optional<ProcUsage> runner;  // the runner's worker, when there is one
+  // The plugin's own (get_metrics), as its engine thread last asked them;
+  // only with plugins_metrics_enabled.
+  std::vector<PluginMetric> own;
 };
 
 struct RuleSample {

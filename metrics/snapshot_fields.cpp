@@ -16,6 +16,10 @@ class Fields {
   void add(const std::string& key, uint64_t v) {
     if (v != 0 || includeEmpty_) map_[key] = v;
   }
+  void add(const std::string& key, int64_t v) {
+    if (v != 0 || includeEmpty_) map_[key] = v;
+  }
+  bool has(const std::string& key) const { return map_.count(key) != 0; }
   void add(const std::string& key, double v) {
     if (v != 0 || includeEmpty_) map_[key] = v;
   }
@@ -99,9 +103,30 @@ boost::json::object snapshotFields(const Snapshot& s, const Snapshot* previous,
         f.add(k + "crashes." + std::string(kRunnerEndCauses[e]), c.runnerEnds[e].load());
       }
       f.add(k + "disabled", uint64_t{p.state.disabled ? 1U : 0U});
+      for (size_t r = 0; p.state.hasRings && r < kHostRingNames.size(); ++r) {
+        const std::string ring = k + "ring_fill." + std::string(kHostRingNames[r]);
+        f.add(ring, p.state.rings[r].last);
+        f.add(ring + "_peak", p.state.rings[r].peak);
+      }
       if (p.runner) {
         f.add(k + "runner_rss_bytes", p.runner->rssBytes);
         f.add(k + "runner_cpu_sec", p.runner->cpuSeconds);
+      }
+    }
+  }
+  if (config.pluginsMetricsEnabled) {
+    // libsinsp's names, "<plugin>.<metric>"; a second source served by the
+    // same plugin gets its own key instead of overwriting the first's.
+    for (const PluginSample& p : s.plugins) {
+      for (const PluginMetric& m : p.own) {
+        const std::string key = f.has(m.name) ? m.name + "@" + p.plugin : m.name;
+        if (!m.integral()) {
+          f.add(key, m.value());
+        } else if (m.isSigned()) {
+          f.add(key, m.asInt());
+        } else {
+          f.add(key, m.asUint());
+        }
       }
     }
   }

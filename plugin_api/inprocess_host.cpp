@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "plugin_api/event.h"
+#include "plugin_api/version.h"
 #include "plugin_api/visible_text.h"
 
 namespace bulkhead {
@@ -180,6 +181,16 @@ Progress InProcessHost::progress() {
   if (sym_.get_progress == nullptr || !opened_) return p;
   p.text = pluginString(sym_.get_progress(state_, instance_, &p.pct));
   return p;
+}
+
+std::vector<PluginMetric> InProcessHost::pluginMetrics() {
+  if (sym_.get_metrics == nullptr || state_ == nullptr) return {};
+  // 3.5 declared the metric enums with other numbers; 3.6 made them usable.
+  const std::optional<SemVer> required = SemVer::parse(info().requiredApiVersion);
+  if (!required || *required < SemVer{3, 6, 0}) return {};
+  uint32_t n = 0;
+  const ss_plugin_metric* m = sym_.get_metrics(state_, &n);
+  return copyPluginMetrics(m, n, info().name);
 }
 
 void InProcessHost::setSource(std::string_view source) {

@@ -40,6 +40,7 @@ class InProcessHost final : public PluginHost {
   std::span<const EventRef> drainAsync() override;
   void stopAsync() override;
   std::string lastError() override;
+  std::vector<PluginMetric> pluginMetrics() override;
   void shutdown() override;
   HostCounters counters() const override;
 

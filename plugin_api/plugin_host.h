@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@
 
 #include "plugin_api/plugin_api.h"
 #include "plugin_api/plugin_info.h"
+#include "plugin_api/plugin_metric.h"
 #include "plugin_api/relaxed_counter.h"
 
 namespace bulkhead {
@@ -193,9 +195,22 @@ struct HostCounters {
 
 // What another thread may ask of a running host (metrics, health checks):
 // read without blocking or disturbing the engine thread.
+// The shared-memory rings a runner fills and the host reads, in the order
+// HostState::rings holds them.
+inline constexpr std::array<std::string_view, 3> kHostRingNames = {"source", "responses", "async"};
+
 struct HostState {
   int workerPid = -1;     // the runner's worker process; -1 in-process or none
   bool disabled = false;  // the circuit breaker disabled the plugin
+  // How full each ring was, as a share of its capacity: at the host's last
+  // read of it, and the most since the host started. Only where there are
+  // rings (hasRings): an isolated host.
+  struct RingFill {
+    double last = 0;
+    double peak = 0;
+  };
+  bool hasRings = false;
+  std::array<RingFill, kHostRingNames.size()> rings{};
 };
 
 struct Progress {
@@ -273,10 +288,32 @@ class PluginHost {
   // first lets shutdownHosts() stop every host at once.
   virtual void shutdown() = 0;
 
+  // The plugin's own metrics (get_metrics), asked now: a plugin call like
+  // the others, so from the engine thread only. Empty where the plugin
+  // has none or declares an API older than 3.6, which numbered the
+  // metric enums otherwise.
+  virtual std::vector<PluginMetric> pluginMetrics() { return {}; }
+
   // Any thread, any time (also after shutdown()).
   virtual HostCounters counters() const = 0;
 
   virtual HostState state() const { return {}; }
+
+  // pluginMetrics() as the engine thread last asked them, for any other
+  // thread (a metrics scrape must not call into the plugin).
+  void refreshMetrics() {
+    std::vector<PluginMetric> m = pluginMetrics();
+    const std::lock_guard<std::mutex> lock(metricsMu_);
+    metrics_ = std::move(m);
+  }
+  std::vector<PluginMetric> lastMetrics() const {
+    const std::lock_guard<std::mutex> lock(metricsMu_);
+    return metrics_;
+  }
+
+ private:
+  mutable std::mutex metricsMu_;
+  std::vector<PluginMetric> metrics_;
 };
 
 }  // namespace bulkhead

@@ -85,7 +85,15 @@ struct Request {
     # request record (wire_codec.h) with no events; its seq is the
     # generation that the batches' field records carry.
     preExtract @10 :Data;
+    metrics @11 :Void;        # the plugin's get_metrics
   }
+}
+
+struct PluginMetric {
+  name @0 :Text;       # "<plugin>.<metric>", as plugin_metric.h makes it
+  monotonic @1 :Bool;
+  valueType @2 :UInt8;  # ss_plugin_metric_value_type
+  value @3 :UInt64;     # the value union's 8 bytes
 }
 
 struct Reply {
@@ -98,5 +106,6 @@ struct Reply {
       text @4 :Text;
     }
     text @5 :Text;
+    metrics @6 :List(PluginMetric);
   }
 }

@@ -25,6 +25,7 @@ enum class PluginCall : uint32_t {
   kEventToString,
   kLastError,
   kDestroy,
+  kMetrics,
 };
 
 inline const char* pluginCallName(uint32_t call) {
@@ -32,7 +33,7 @@ inline const char* pluginCallName(uint32_t call) {
       "no plugin call",       "plugin_init",          "plugin_open",
       "plugin_close",         "plugin_next_batch",    "plugin_extract_fields",
       "plugin_parse_event",   "plugin_set_async_event_handler", "plugin_get_progress",
-      "plugin_event_to_string", "plugin_get_last_error", "plugin_destroy"};
+      "plugin_event_to_string", "plugin_get_last_error", "plugin_destroy", "plugin_get_metrics"};
   return call < std::size(kNames) ? kNames[call] : "an unknown call";
 }
 

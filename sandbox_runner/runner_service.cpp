@@ -379,6 +379,22 @@ void RunnerService::handleControl(Request::Reader req, capnp::MallocMessageBuild
         reply.setText(host_.lastError());
         break;
       }
+      case Request::METRICS: {
+        std::vector<PluginMetric> metrics;
+        {
+          std::lock_guard plugin(pluginMu_);
+          wire::CallScope call(board_, wire::PluginCall::kMetrics);
+          metrics = host_.pluginMetrics();
+        }
+        auto list = reply.initMetrics(static_cast<unsigned>(metrics.size()));
+        for (unsigned i = 0; i < metrics.size(); ++i) {
+          list[i].setName(metrics[i].name);
+          list[i].setMonotonic(metrics[i].monotonic);
+          list[i].setValueType(static_cast<uint8_t>(metrics[i].type));
+          list[i].setValue(metrics[i].bits);
+        }
+        break;
+      }
       case Request::PRE_EXTRACT: {
         auto data = req.getPreExtract();
         wire::WireReader r(std::span<const std::byte>(

@@ -113,6 +113,10 @@ class RingConsumer {
 
   // Bytes peeked but not yet released.
   std::uint64_t pendingBytes() const noexcept { return cursor_ - tail_; }
+  // Bytes published and not yet released, as of the last head this
+  // consumer read and checked: how full the ring was then.
+  std::uint64_t backlogBytes() const noexcept { return cachedHead_ - tail_; }
+  std::uint64_t capacity() const noexcept { return ring_.capacity; }
 
  private:
   RingStatus fail() noexcept {

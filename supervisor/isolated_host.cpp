@@ -110,8 +110,25 @@ void IsolatedHost::retireRunner() {
 }
 
 HostState IsolatedHost::state() const {
-  return {statePid_.load(std::memory_order_relaxed),
-          stateDisabled_.load(std::memory_order_relaxed)};
+  HostState st{statePid_.load(std::memory_order_relaxed),
+               stateDisabled_.load(std::memory_order_relaxed)};
+  st.hasRings = true;
+  for (size_t i = 0; i < st.rings.size(); ++i) {
+    st.rings[i].last = fillLast_[i].load(std::memory_order_relaxed) / 1e6;
+    st.rings[i].peak = fillPeak_[i].load(std::memory_order_relaxed) / 1e6;
+  }
+  return st;
+}
+
+void IsolatedHost::noteFill(size_t ring, const RingConsumer& consumer) {
+  // The consumer checked the head it read to be within one capacity.
+  const auto ppm = static_cast<uint32_t>(consumer.backlogBytes() * 1'000'000 /
+                                         std::max<uint64_t>(consumer.capacity(), 1));
+  fillLast_[ring].store(ppm, std::memory_order_relaxed);
+  // Only the engine thread stores: a plain compare is enough.
+  if (ppm > fillPeak_[ring].load(std::memory_order_relaxed)) {
+    fillPeak_[ring].store(ppm, std::memory_order_relaxed);
+  }
 }
 
 void IsolatedHost::publishState() {
@@ -430,6 +447,7 @@ BatchResult IsolatedHost::nextBatch() {
   for (;;) {
     RingRecord rec;
     RingStatus s = runner_->source.peek(rec, deadline, runner_->wait());
+    if (s == RingStatus::kOk && batchOffsets_.empty()) noteFill(kSourceRing, runner_->source);
     if (s != RingStatus::kOk) {
       // Records committed before a death were read above; what is missing is
       // only the rest of the batch. Deliver what arrived, then recover.
@@ -580,7 +598,10 @@ bool IsolatedHost::roundTrip(const char* during, uint32_t tag, size_t size,
     runner_->requests.commit();
     s = runner_->responses.peek(response, until, runner_->wait());
   }
-  if (s == RingStatus::kOk) return true;
+  if (s == RingStatus::kOk) {
+    noteFill(kResponseRing, runner_->responses);
+    return true;
+  }
   ringFault(s, during, deadline);
   return false;
 }
@@ -666,8 +687,9 @@ std::span<const EventRef> IsolatedHost::drainAsync() {
   if (!runner_ && (!asyncStarted_ || !ensureRunner())) return asyncRefs_;
   std::vector<std::pair<size_t, size_t>> spans;
   RingRecord rec;
-  RingStatus s;
-  while ((s = runner_->async.tryPeek(rec)) == RingStatus::kOk) {
+  RingStatus s = runner_->async.tryPeek(rec);
+  noteFill(kAsyncRing, runner_->async);
+  for (; s == RingStatus::kOk; s = runner_->async.tryPeek(rec)) {
     const size_t offset = asyncBytes_.size();
     std::string bad =
         overBound("async_event_kb", rec.payload.size(), config_.bounds.asyncEventBytes);
@@ -712,6 +734,41 @@ void IsolatedHost::stopAsync() {
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Request>().setStopAsync();
   call("set_async_event_handler(NULL)", msg, config_.deadlines.close);
+}
+
+std::vector<PluginMetric> IsolatedHost::pluginMetrics() {
+  std::vector<PluginMetric> out;
+  if (!runner_ || restart_.disabled()) return out;
+  capnp::MallocMessageBuilder msg;
+  msg.initRoot<Request>().setMetrics();
+  auto reply = call("get_metrics", msg, config_.deadlines.close);
+  if (!reply) return out;
+  std::string bad;
+  try {
+    Reply::Reader r = reply->reader->getRoot<Reply>();
+    if (r.which() != Reply::METRICS) return out;  // an error reply: none this time
+    auto list = r.getMetrics();
+    if (list.size() > kMaxPluginMetrics) bad = std::to_string(list.size()) + " metrics";
+    for (unsigned i = 0; bad.empty() && i < list.size(); ++i) {
+      PluginMetric m;
+      m.name = checkedText(list[i].getName(), "metric name");
+      m.monotonic = list[i].getMonotonic();
+      const uint8_t type = list[i].getValueType();
+      m.type = static_cast<ss_plugin_metric_value_type>(knownValueType(type) ? type : 0);
+      m.bits = list[i].getValue();
+      if (!knownValueType(type) || !validPluginMetric(m)) {
+        bad = "metric " + std::to_string(i) + ": a name or value type get_metrics cannot give";
+      }
+      out.push_back(std::move(m));
+    }
+  } catch (const std::exception& e) {
+    bad = e.what();
+  } catch (const kj::Exception& e) {
+    bad = e.getDescription().cStr();
+  }
+  if (bad.empty()) return out;
+  fault(RunnerEnd::Kind::kMalformed, "get_metrics", visibleText(bad, kShownTextBytes));
+  return {};
 }
 
 std::string IsolatedHost::lastError() {

@@ -78,6 +78,9 @@ class IsolatedHost final : public PluginHost {
   std::span<const EventRef> drainAsync() override;
   void stopAsync() override;
   std::string lastError() override;
+  // One control round trip; a reply that get_metrics could not have given
+  // is a malformed-record fault like any other.
+  std::vector<PluginMetric> pluginMetrics() override;
   // Retires the runner (plugin_destroy inside it) and starts no other.
   void shutdown() override;
   HostCounters counters() const override { return counters_; }
@@ -96,8 +99,13 @@ class IsolatedHost final : public PluginHost {
   const std::vector<std::string>& sandboxLayers() const { return sandbox_; }
 
  private:
+  // Indices of kHostRingNames.
+  enum : size_t { kSourceRing, kResponseRing, kAsyncRing };
   // Publishes the runner's pid and the breaker's verdict for state().
   void publishState();
+  // Publishes how full `ring` (an index of kHostRingNames) was at the read
+  // that `consumer` just made.
+  void noteFill(size_t ring, const RingConsumer& consumer);
   // The standby if it can serve the current capture; nullptr otherwise.
   std::unique_ptr<Runner> takeStandby();
   // Launches a standby when there should be one and none fits.
@@ -183,6 +191,9 @@ class IsolatedHost final : public PluginHost {
   HostCounters counters_;
   std::atomic<int> statePid_{-1};
   std::atomic<bool> stateDisabled_{false};
+  // Ring fill in millionths of the capacity, last and peak (noteFill).
+  std::array<std::atomic<uint32_t>, kHostRingNames.size()> fillLast_{};
+  std::array<std::atomic<uint32_t>, kHostRingNames.size()> fillPeak_{};
 
   bool opened_ = false;
   bool ended_ = false;  // EOF or FAILURE seen since open

@@ -157,6 +157,7 @@ ss_plugin_rc IsolatedHost::readQueued(ExtractResults& out) {
     ringFault(s, "extract_fields", config_.deadlines.extract);
     return SS_PLUGIN_FAILURE;
   }
+  noteFill(kResponseRing, runner_->responses);
   // One clock read per request record (a batch slice), not per event.
   counters_.extractLatency.record(static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - q.sent).count()));

@@ -438,7 +438,9 @@ int run(const CommandLine& cli) {
     return metricsInputs(r.gen->pipelines(), r.gen->sourceHosts(), r.gen->infos(), r.alerts.get());
   };
   const MetricsInputs firstInputs = inputsOf(running);
-  MetricsService metrics(first.webserver, first.metrics, firstInputs, *running.alerts);
+  // A copy: `first` goes with its generation at the first reload.
+  const MetricsConfig metricsConfig = first.metrics;
+  MetricsService metrics(first.webserver, metricsConfig, firstInputs, *running.alerts);
 
   RunCounters retired;
   std::unique_ptr<FileWatch> watch;
@@ -462,9 +464,13 @@ int run(const CommandLine& cli) {
       // The watch ends with the sources: no progress line among the counters.
       const RunWatch progress(watchCli, eventSources, running.gen->pipelines(), *running.alerts,
                               gStop);
+      PluginMetricsRefresh own(metricsConfig, running.gen->pipelines());
       return runSources(
           running.gen->pipelines(), running.done, failed,
-          [&](size_t i) { progress.afterStep(i); },
+          [&](size_t i) {
+            progress.afterStep(i);
+            own.afterStep(i);
+          },
           [&] {
             spdlog::info("SIGUSR1: reopening the alert outputs");
             running.alerts->reopen();

@@ -73,6 +73,15 @@ TEST(PrometheusText, RendersHostileNamesEscaped) {
   EXPECT_THAT(text, HasSubstr(h + "_count{plugin=\"evil\\\\\xEF\xBF\xBD@src\"} 3\n"));
   EXPECT_THAT(text, Not(HasSubstr(h + "_count{plugin=\"json@src\"}")));
   EXPECT_THAT(text, HasSubstr("falcosecurity_falco_cpu_usage_ratio 0.5\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE falcosecurity_plugins_evil__events_total counter\n"
+                              "falcosecurity_plugins_evil__events_total{plugin=\"evil\\\\\xEF\xBF\xBD@src\"} 42\n"));
+  // Rings exist for the isolated plugin only.
+  EXPECT_THAT(text, HasSubstr("bulkhead_plugin_ring_fill_ratio{plugin=\"evil\\\\\xEF\xBF\xBD@src\","
+                              "ring=\"source\"} 0.25\n"));
+  EXPECT_THAT(text, HasSubstr("bulkhead_plugin_ring_fill_peak_ratio{plugin=\"evil\\\\\xEF\xBF\xBD@src\","
+                              "ring=\"source\"} 0.75\n"));
+  EXPECT_THAT(text, HasSubstr(",ring=\"async\"} 0\n"));
+  EXPECT_THAT(text, Not(HasSubstr("ring_fill_ratio{plugin=\"json@src\"")));
   // Only the runner has a pid: the in-process plugin reports no RSS.
   EXPECT_THAT(text, Not(HasSubstr("bulkhead_plugin_runner_rss_bytes{plugin=\"json@src\"}")));
   // No raw newline inside any sample line: every line is a comment or a sample.
@@ -89,7 +98,9 @@ TEST(PrometheusText, SwitchesLeaveFamiliesOut) {
   c.rulesCountersEnabled = false;
   c.resourceUtilizationEnabled = false;
   c.stateCountersEnabled = false;
+  c.pluginsMetricsEnabled = false;
   const std::string text = prometheusText(testing::hostileSnapshot(), c);
+  EXPECT_THAT(text, Not(HasSubstr("falcosecurity_plugins_")));
   EXPECT_THAT(text, Not(HasSubstr("rules_matches_total")));
   EXPECT_THAT(text, Not(HasSubstr("memory_rss_bytes")));
   EXPECT_THAT(text, Not(HasSubstr("bulkhead_plugin_")));

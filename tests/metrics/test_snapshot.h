@@ -33,6 +33,12 @@ inline Snapshot hostileSnapshot() {
   p.counters.restarts = 2;
   p.counters.runnerEnds[1] = 2;  // signalled
   p.runner = ProcUsage{0.25, 1.0, 1 << 20, 1 << 22};
+  PluginMetric own;  // get_metrics, as copyPluginMetrics() names it
+  own.name = "evil_.events";
+  own.bits = 42;
+  p.own.push_back(own);
+  p.state.hasRings = true;
+  p.state.rings[0] = {0.25, 0.75};  // source
   p.counters.extractLatency.record(20'000);      // 20 us
   p.counters.extractLatency.record(2'000'000);   // 2 ms
   p.counters.extractLatency.record(3'000'000'000);  // 3 s: only +Inf

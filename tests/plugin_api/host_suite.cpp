@@ -310,5 +310,37 @@ TEST_P(HostSuite, DeliversAsyncEventsFromPluginThreads) {
   EXPECT_EQ(ticker->counters().asyncEvents, 20u);
 }
 
+// get_metrics, named "<plugin>.<metric>" as libsinsp names them, each value
+// type carried as the plugin gave it; none from a plugin without it.
+TEST_P(HostSuite, PluginMetricsKeepNamesKindsAndValues) {
+  auto ticker = load("ticker", R"({"interval_ms": 1, "max": 5})");
+  ticker->startAsync();
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  uint64_t delivered = 0;
+  while (delivered < 5 && std::chrono::steady_clock::now() < until) {
+    delivered += ticker->drainAsync().size();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ticker->stopAsync();
+  ASSERT_EQ(delivered, 5u);
+  EXPECT_TRUE(ticker->lastMetrics().empty());  // not asked yet
+  ticker->refreshMetrics();
+  const std::vector<PluginMetric> m = ticker->lastMetrics();
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_EQ(m[0].name, "ticker.ticks");
+  EXPECT_TRUE(m[0].monotonic);
+  EXPECT_EQ(m[0].asUint(), 5u);
+  EXPECT_EQ(m[1].name, "ticker.interval_ms");
+  EXPECT_FALSE(m[1].monotonic);
+  EXPECT_EQ(m[1].asUint(), 1u);
+  EXPECT_TRUE(m[2].isSigned());
+  EXPECT_EQ(m[2].asInt(), -3);
+  EXPECT_EQ(m[2].value(), -3.0);
+  EXPECT_FALSE(m[3].integral());
+  EXPECT_EQ(m[3].value(), 0.5);
+  auto counter = load("counter", "");
+  EXPECT_TRUE(counter->pluginMetrics().empty());
+}
+
 }  // namespace
 }  // namespace bulkhead

@@ -293,6 +293,37 @@ TEST_F(CliFlags, StopAfterSecondsEndsAnEndlessSource) {
   EXPECT_NE(r.err.find("source counter      events "), std::string::npos) << r.err;
 }
 
+// The metrics file of an isolated run carries the plugins' own metrics
+// (the ticker's get_metrics, asked through its runner) and the ring fill
+// the hosts saw.
+TEST_F(CliFlags, MetricsFileCarriesPluginMetricsAndRingFill) {
+  write("falco.yaml",
+        "plugins:\n  - name: counter\n    library_path: libcounter.so\n"
+        "    open_params: count=0,rate=2000\n"
+        "  - name: ticker\n    library_path: libticker.so\n"
+        "    init_config: {\"interval_ms\": 5, \"max\": 0}\n"
+        "rules_files: [rules.yaml]\n"
+        "metrics:\n  enabled: true\n  interval: 1s\n  output_rule: false\n"
+        "  output_file: " + path("metrics.jsonl") + "\n"
+        "bulkhead:\n  plugins_dir: " BULKHEAD_TEST_PLUGIN_DIR "\n");
+  write("rules.yaml",
+        "- rule: Hundreds\n  desc: d\n  condition: counter.msg endswith \"00\"\n"
+        "  output: \"hundred seq=%counter.seq\"\n  priority: WARNING\n"
+        "  source: counter\n");
+  CliResult r = run("-M 4");
+  ASSERT_EQ(r.code, 0) << r.all();
+  const std::string lines = read("metrics.jsonl");
+  ASSERT_GE(countOf(lines, "\n"), 2u) << lines;
+  const std::string last = lines.substr(lines.rfind('\n', lines.size() - 2) + 1);
+  EXPECT_NE(last.find("\"ticker.ticks\":"), std::string::npos) << last;
+  EXPECT_NE(last.find("\"ticker.interval_ms\":5"), std::string::npos) << last;
+  EXPECT_NE(last.find("\"ticker.offset\":-3"), std::string::npos) << last;
+  EXPECT_NE(last.find("\"ticker.load\":5E-1"), std::string::npos) << last;
+  EXPECT_NE(last.find("\"bulkhead.plugins.counter@counter.ring_fill.source_peak\":"),
+            std::string::npos)
+      << last;
+}
+
 TEST_F(CliFlags, PluginInfo) {
   write("falco.yaml", config());
   CliResult r = run("--plugin-info counter");

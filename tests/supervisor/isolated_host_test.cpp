@@ -196,6 +196,35 @@ TEST(IsolatedQueuedExtract, CollectsInOrderWhatExtractWouldGive) {
   EXPECT_EQ(host.state().workerPid, host.runnerPid());
 }
 
+// How full the host found each ring at its reads, for /metrics: the source
+// ring held the batch it read, the response ring the answer it read, and
+// nothing ever came on the async ring.
+TEST(IsolatedHostState, PublishesHowFullItFoundEachRing) {
+  const PluginSpec spec{"counter", counterPath(), ""};
+  IsolatedHost host(spec, testIsolation(), testServices());
+  ASSERT_TRUE(host.state().hasRings);
+  EXPECT_EQ(host.state().rings[0].peak, 0.0);
+  host.open("count=0,batch=64");
+  BatchResult b = host.nextBatch();
+  ASSERT_EQ(b.events.size(), 64u);
+  const std::vector<EventRef> events(b.events.begin(), b.events.end());
+  HostState st = host.state();
+  EXPECT_GT(st.rings[0].last, 0.0);
+  EXPECT_GE(st.rings[0].peak, st.rings[0].last);
+  EXPECT_LE(st.rings[0].peak, 1.0);
+  EXPECT_EQ(st.rings[1].peak, 0.0);
+  std::vector<FieldRequest> wanted(1);
+  wanted[0].fieldId = fieldId(host.info(), "counter.msg");
+  ExtractResults out;
+  ASSERT_EQ(host.extract(events, "counter", wanted, out), SS_PLUGIN_SUCCESS);
+  st = host.state();
+  EXPECT_GT(st.rings[1].last, 0.0);
+  EXPECT_LE(st.rings[1].peak, 1.0);
+  (void)host.drainAsync();
+  EXPECT_EQ(host.state().rings[2].last, 0.0);
+  EXPECT_EQ(host.state().rings[2].peak, 0.0);
+}
+
 // A runner that dies with extractions queued: each is answered FAILURE and
 // counted lost; the next request goes to a new runner.
 TEST(IsolatedQueuedExtract, QueuedWorkThatDiesWithTheRunnerIsCountedLost) {

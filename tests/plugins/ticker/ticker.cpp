@@ -1,4 +1,4 @@
-// `ticker`: async events from a plugin-owned thread.
+// `ticker`: async events from a plugin-owned thread, and metrics of its own.
 //
 // set_async_event_handler(non-NULL) starts a thread that emits a type-402
 // event named "tick" with data {"n":N} (N = 1, 2, ...) every interval_ms,
@@ -78,6 +78,18 @@ class State {
 
   ExtractResults& results() { return results_; }
 
+  // get_metrics: ticks so far (monotonic), the interval, and two values
+  // of the other types (signed and double) so that each type is carried.
+  ss_plugin_metric* metrics(uint32_t* n) {
+    {
+      std::lock_guard lock(mu_);
+      metrics_[0].value.u64 = ticks_;
+    }
+    metrics_[1].value.u64 = intervalMs_;
+    *n = 4;
+    return metrics_;
+  }
+
  private:
   void stop() {
     {
@@ -132,6 +144,13 @@ class State {
   char threadErr_[PLUGIN_MAX_ERRLEN] = {};
   char dumpErr_[PLUGIN_MAX_ERRLEN] = {};
   ExtractResults results_;
+  ss_plugin_metric metrics_[4] = {
+      {"ticks", SS_PLUGIN_METRIC_TYPE_MONOTONIC, {.u64 = 0}, SS_PLUGIN_METRIC_VALUE_TYPE_U64},
+      {"interval_ms", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC, {.u64 = 0},
+       SS_PLUGIN_METRIC_VALUE_TYPE_U64},
+      {"offset", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC, {.s64 = -3}, SS_PLUGIN_METRIC_VALUE_TYPE_S64},
+      {"load", SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC, {.d = 0.5}, SS_PLUGIN_METRIC_VALUE_TYPE_D},
+  };
 };
 
 bool State::configure(const char* config) {
@@ -227,6 +246,10 @@ BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_set_async_event_handler(
     s->setError(std::string("ticker: cannot start the tick thread: ") + e.what());
     return SS_PLUGIN_FAILURE;
   }
+}
+
+BULKHEAD_PLUGIN_EXPORT ss_plugin_metric* plugin_get_metrics(ss_plugin_t* s, uint32_t* n) {
+  return static_cast<tp::State*>(s)->metrics(n);
 }
 
 BULKHEAD_PLUGIN_EXPORT ss_plugin_rc plugin_dump_state(ss_plugin_t* st, ss_plugin_owner_t* owner,
