@@ -125,6 +125,7 @@ struct WebserverConfig {
   bool sslEnabled = false;
   // One PEM file with the certificate and its private key, as Falco reads it.
   std::string sslCertificate = "/etc/falco/falco.pem";
+  bool operator==(const WebserverConfig&) const = default;
 };
 
 // metrics: (Falco 0.44's keys and defaults; config/metrics_reader.h).
@@ -139,6 +140,7 @@ struct MetricsConfig {
   bool pluginsMetricsEnabled = true;
   bool convertMemoryToMb = true;
   bool includeEmptyValues = false;
+  bool operator==(const MetricsConfig&) const = default;
 };
 
 struct Config {

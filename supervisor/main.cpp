@@ -292,6 +292,41 @@ RunEnd runSources(const std::vector<std::unique_ptr<SourcePipeline>>& pipelines,
   return gStop.load() ? RunEnd::kStopped : RunEnd::kReload;
 }
 
+struct MetricsSettings {
+  WebserverConfig web;
+  MetricsConfig metrics;
+};
+
+// After a reload: the same settings keep the service and give it the new
+// inputs; others stop it and start it with them (the port may be the
+// same). Settings that cannot start (a port in use, an output file that
+// cannot be opened) are logged and the previous ones started again.
+void reloadMetrics(std::unique_ptr<MetricsService>& service, MetricsSettings& current,
+                   const Config& config, const MetricsInputs& inputs, AlertSink& alerts) {
+  if (service && config.webserver == current.web && config.metrics == current.metrics) {
+    service->setInputs(inputs, alerts);
+    return;
+  }
+  if (service) service->stop();
+  service.reset();
+  try {
+    service = std::make_unique<MetricsService>(config.webserver, config.metrics, inputs, alerts);
+    current = {config.webserver, config.metrics};
+    spdlog::info("reload: webserver and metrics started with the new settings");
+    return;
+  } catch (const std::exception& e) {
+    spdlog::error("reload: the new webserver or metrics settings cannot start ({}); the "
+                  "previous ones stay",
+                  e.what());
+  }
+  try {
+    service = std::make_unique<MetricsService>(current.web, current.metrics, inputs, alerts);
+  } catch (const std::exception& e) {
+    spdlog::error("reload: webserver and metrics are off until a reload that starts them: {}",
+                  e.what());
+  }
+}
+
 void printNotWritten(const AlertOutputs& alerts) {
   for (const ChannelLoss& loss : alerts.notWrittenByChannel()) {
     std::fprintf(stderr,
@@ -432,15 +467,17 @@ int run(const CommandLine& cli) {
     return 1;
   }
   spdlog::info("running {} source(s); stop with Ctrl-C", running.gen->pipelines().size());
-  // webserver and metrics: read at start only. What a snapshot reads
-  // follows the generations (setInputs), and the start time stays.
+  // What a snapshot reads follows the generations (setInputs), and the
+  // start time stays; new webserver or metrics settings start the service
+  // anew (reloadMetrics).
   auto inputsOf = [](const Running& r) {
     return metricsInputs(r.gen->pipelines(), r.gen->sourceHosts(), r.gen->infos(), r.alerts.get());
   };
   const MetricsInputs firstInputs = inputsOf(running);
-  // A copy: `first` goes with its generation at the first reload.
-  const MetricsConfig metricsConfig = first.metrics;
-  MetricsService metrics(first.webserver, metricsConfig, firstInputs, *running.alerts);
+  // Copies: `first` goes with its generation at the first reload.
+  MetricsSettings metricsSettings{first.webserver, first.metrics};
+  auto metrics = std::make_unique<MetricsService>(metricsSettings.web, metricsSettings.metrics,
+                                                  firstInputs, *running.alerts);
 
   RunCounters retired;
   std::unique_ptr<FileWatch> watch;
@@ -464,7 +501,7 @@ int run(const CommandLine& cli) {
       // The watch ends with the sources: no progress line among the counters.
       const RunWatch progress(watchCli, eventSources, running.gen->pipelines(), *running.alerts,
                               gStop);
-      PluginMetricsRefresh own(metricsConfig, running.gen->pipelines());
+      PluginMetricsRefresh own(metricsSettings.metrics, running.gen->pipelines());
       return runSources(
           running.gen->pipelines(), running.done, failed,
           [&](size_t i) {
@@ -488,7 +525,7 @@ int run(const CommandLine& cli) {
     between.pipelines.clear();
     between.hosts.clear();
     between.alerts = nullptr;
-    metrics.setInputs(between, *next->alerts);
+    if (metrics) metrics->setInputs(between, *next->alerts);
     running.gen->retireInto(*next->gen, retired.hosts, retired.sources);
     running.alerts->drain();  // the old outputs' queued alerts, before their losses
     retired.alerts += running.alerts->emitted();
@@ -500,14 +537,14 @@ int run(const CommandLine& cli) {
     running.done.assign(running.gen->pipelines().size(), 0);
     MetricsInputs now = inputsOf(running);
     now.startNs = firstInputs.startNs;
-    metrics.setInputs(now, *running.alerts);
+    reloadMetrics(metrics, metricsSettings, running.gen->config(), now, *running.alerts);
     failed += static_cast<int>(running.gen->failedToOpen());
     watchFiles(running.gen->config());
     logReloaded(*running.gen);
     if (running.gen->pipelines().empty()) break;
   }
   watch.reset();
-  metrics.stop();  // no scrape reaches a host being stopped
+  if (metrics) metrics->stop();  // no scrape reaches a host being stopped
   // Before the counters, so that they include what the stop found.
   running.gen->shutdown();
   running.alerts->drain();  // queued alerts are written (within output_timeout) first

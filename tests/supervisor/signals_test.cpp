@@ -1,9 +1,12 @@
 // Reloads of the running bulkhead binary: SIGHUP and watch_config_files,
 // with the test plugins of tests/plugins. Waits are for what the process
 // writes (alerts on stdout, log lines on stderr), with generous bounds.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +40,43 @@ std::vector<long> seqs(const std::string& out) {
     v.push_back(std::stol((*it)[1]));
   }
   return v;
+}
+
+// A loopback port nothing listens on now: bound to 0, read, let go.
+int freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  return port;
+}
+
+// The status line of GET `path` on the loopback `port`; "" when refused.
+std::string statusLine(int port, const std::string& path) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  std::string reply;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
+      char buf[256];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n > 0) reply.assign(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return reply.substr(0, reply.find("\r\n"));
 }
 
 // The scratch folder is CliFixture's; the process is started here, so that
@@ -274,6 +314,71 @@ TEST_F(Reload, ASourceRemovedByAReloadIsStoppedAndCounted) {
       << err();
   EXPECT_NE(err().find("plugin jsonx@fault"), std::string::npos) << err();
   EXPECT_NE(err().find("source fault"), std::string::npos) << err();
+}
+
+// New webserver settings take effect at a reload: the server moves to the
+// new port, and the source goes on meanwhile.
+TEST_F(Reload, WebserverSettingsChangedByAReloadTakeEffect) {
+  const int first = freePort();
+  int second = freePort();
+  while (second == first) second = freePort();
+  ASSERT_GT(first, 0);
+  ASSERT_GT(second, 0);
+  const auto web = [](int port) {
+    return "watch_config_files: false\nwebserver:\n  enabled: true\n  listen_address: 127.0.0.1\n"
+           "  listen_port: " +
+           std::to_string(port) + "\n";
+  };
+  write("rules.yaml", rule("Every", "counter.seq >= 0"));
+  write("falco.yaml", config("count=3000,batch=20,rate=1000", web(first)));
+  start();
+  ASSERT_TRUE(waitFor([&] { return statusLine(first, "/healthz").find(" 200") != std::string::npos; }))
+      << err();
+  write("falco.yaml", config("count=3000,batch=20,rate=1000", web(second)));
+  hup();
+  ASSERT_TRUE(reloadedTimes(1)) << err();
+  ASSERT_TRUE(waitFor([&] { return statusLine(second, "/healthz").find(" 200") != std::string::npos; }))
+      << err();
+  EXPECT_EQ(statusLine(first, "/healthz"), "");
+  EXPECT_NE(err().find("webserver and metrics started with the new settings"), std::string::npos)
+      << err();
+  EXPECT_EQ(exitCode(), 0) << err();
+  EXPECT_EQ(seqs(out()).size(), 3000u) << err();
+}
+
+// Settings that cannot start (the new port is taken) are logged, and the
+// server goes on with the previous ones.
+TEST_F(Reload, WebserverSettingsThatCannotStartKeepThePreviousOnes) {
+  const int first = freePort();
+  ASSERT_GT(first, 0);
+  const int taken = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(taken, 1), 0);
+  ASSERT_EQ(::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int second = ntohs(addr.sin_port);
+  const auto web = [](int port) {
+    return "watch_config_files: false\nwebserver:\n  enabled: true\n  listen_address: 127.0.0.1\n"
+           "  listen_port: " +
+           std::to_string(port) + "\n";
+  };
+  write("rules.yaml", rule("Every", "counter.seq >= 0"));
+  write("falco.yaml", config("count=3000,batch=20,rate=1000", web(first)));
+  start();
+  ASSERT_TRUE(waitFor([&] { return statusLine(first, "/healthz").find(" 200") != std::string::npos; }))
+      << err();
+  write("falco.yaml", config("count=3000,batch=20,rate=1000", web(second)));
+  hup();
+  ASSERT_TRUE(reloadedTimes(1)) << err();
+  ASSERT_TRUE(waitFor([&] { return err().find("cannot start") != std::string::npos; })) << err();
+  EXPECT_TRUE(waitFor([&] { return statusLine(first, "/healthz").find(" 200") != std::string::npos; }))
+      << err();
+  ::close(taken);
+  EXPECT_EQ(exitCode(), 0) << err();
+  EXPECT_EQ(seqs(out()).size(), 3000u) << err();
 }
 
 }  // namespace
