@@ -97,6 +97,63 @@ struct Setting {
   std::string value;
 };
 
+constexpr const char* kControllers[] = {"pids", "memory", "cpu"};
+
+// Where runner cgroups go in the v2 hierarchy: the supervisor's cgroup as
+// found at the first runner, and which controllers its children get.
+struct V2Root {
+  std::string dir;      // empty: no cgroup v2
+  std::string enabled;  // its cgroup.subtree_control
+};
+
+// True when the supervisor is the only process in cgroup `dir`.
+bool aloneIn(const std::string& dir) {
+  std::stringstream procs(readFile(dir + "/cgroup.procs"));
+  bool self = false;
+  for (long pid = 0; procs >> pid;) {
+    if (pid != ::getpid()) return false;
+    self = true;
+  }
+  return self;
+}
+
+// cgroup v2 gives a child a controller only through its parent's
+// subtree_control, and a cgroup with processes in it cannot enable one
+// there (the "no internal processes" rule; the root is exempt). Under
+// systemd's Delegate=yes, or as a container's init, the supervisor is
+// alone in a cgroup that has the controllers: it then moves itself into
+// a leaf, bulkhead-supervisor, and enables them for the runners' cgroups.
+// It never moves when other processes share its cgroup (a login session),
+// since it would only be moving itself out of their way for nothing.
+V2Root findV2Root() {
+  const Hierarchy v2 = findHierarchy("");
+  if (v2.mount.empty()) return {};
+  V2Root r{v2.mount + v2.self, ""};
+  const std::string available = readFile(r.dir + "/cgroup.controllers");
+  const std::string control = r.dir + "/cgroup.subtree_control";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    bool refused = false;
+    for (const char* c : kControllers) {
+      if (hasWord(available, c) && !hasWord(readFile(control), c)) {
+        refused |= !writeFile(control, std::string("+") + c).empty();
+      }
+    }
+    if (!refused || attempt == 1 || !aloneIn(r.dir)) break;
+    const std::string leaf = r.dir + "/bulkhead-supervisor";
+    if ((::mkdir(leaf.c_str(), 0755) != 0 && errno != EEXIST) ||
+        !writeFile(leaf + "/cgroup.procs", std::to_string(::getpid())).empty()) {
+      break;
+    }
+  }
+  r.enabled = readFile(control);
+  return r;
+}
+
+const V2Root& v2Root() {
+  static const V2Root root = findV2Root();
+  return root;
+}
+
 }  // namespace
 
 RunnerCgroup& RunnerCgroup::operator=(RunnerCgroup&& o) noexcept {
@@ -150,22 +207,20 @@ RunnerCgroup RunnerCgroup::create(const std::string& name, const CgroupLimits& l
        {{"cpu.cfs_period_us", "100000"}, {"cpu.cfs_quota_us", quota}},
        {{"cpu.max", quota + " 100000"}}},
   };
-  const Hierarchy v2 = findHierarchy("");
-  const std::string v2Self = v2.mount.empty() ? "" : v2.mount + v2.self;
-  const std::string v2Available = v2Self.empty() ? "" : readFile(v2Self + "/cgroup.controllers");
   for (Controller& c : controllers) {
     const std::string layer = std::string("cgroup-") + c.name;
     if (!c.wanted) {
       cg.layers_.push_back(layer + ": not requested: the limit is 0");
       continue;
     }
-    const bool useV2 = hasWord(v2Available, c.name);
-    const Hierarchy h = useV2 ? v2 : findHierarchy(c.name);
-    if (h.mount.empty()) {
+    const V2Root& v2 = v2Root();  // found (and set up) at the first limit asked for
+    const bool useV2 = hasWord(v2.enabled, c.name);
+    const Hierarchy h = useV2 ? Hierarchy{} : findHierarchy(c.name);
+    if (!useV2 && h.mount.empty()) {
       cg.layers_.push_back(layer + ": unavailable: no cgroup v2 delegation nor v1 hierarchy with it");
       continue;
     }
-    const std::string parent = h.mount + h.self + "/" + base;
+    const std::string parent = (useV2 ? v2.dir : h.mount + h.self) + "/" + base;
     const std::string dir = parent + "/" + name;
     std::string error;
     if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {

@@ -9,7 +9,10 @@
 //   cpu      limits.cpu_percent of one CPU: v2 cpu.max, v1 cfs quota
 //
 // cgroup v2 is used where the supervisor's own cgroup has the controller
-// (delegated); otherwise the v1 hierarchy of that controller. The runner
+// (delegated); otherwise the v1 hierarchy of that controller. A v2 cgroup
+// with processes cannot pass controllers on, so a supervisor that is alone
+// in its cgroup (systemd's Delegate=yes, a container's init) first moves
+// itself into a leaf, bulkhead-supervisor, beside the runners' cgroups. The runner
 // joins before exec (ChildProcess::forkExec writes "0" to each
 // cgroup.procs it was given), so the runner and all its threads are inside
 // before any of its code runs. Each controller is a sandbox layer of its
