@@ -42,6 +42,7 @@
 #include "supervisor/file_watch.h"
 #include "supervisor/generation.h"
 #include "supervisor/host_factory.h"
+#include "supervisor/inprocess_env.h"
 #include "supervisor/run_flags.h"
 #include "supervisor/install_paths.h"
 
@@ -396,7 +397,25 @@ void logReloaded(const Generation& gen) {
                restarted.empty() ? "none" : restarted);
 }
 
-int run(const CommandLine& cli) {
+// Before anything else runs (inprocess_env.h): the config is read once
+// silently to learn what the in-process plugins ask for; the run that uses
+// it reads it again and says what it has to say about it once.
+void restartForInProcessEnv(const CommandLine& cli, char** argv) {
+  InProcessEnv env;
+  const spdlog::level::level_enum level = spdlog::get_level();
+  spdlog::set_level(spdlog::level::off);
+  try {
+    env = inProcessEnv(loadConfigFor(cli), ::environ);
+  } catch (const std::exception&) {
+    // The run below reports it.
+  }
+  spdlog::set_level(level);
+  if (env.add.empty()) return;
+  for (const std::string& w : env.warnings) spdlog::warn("{}", w);
+  startWithInProcessEnv(argv, env);
+}
+
+int run(const CommandLine& cli, char** argv) {
   // As in Falco, these two need no configuration file.
   if ((cli.version || cli.pageSize) && !std::filesystem::exists(cli.config)) {
     if (cli.version) {
@@ -406,6 +425,7 @@ int run(const CommandLine& cli) {
     }
     return 0;
   }
+  if (!cli.version && !cli.pageSize) restartForInProcessEnv(cli, argv);
   Config config = loadConfigFor(cli);
   configureLogging(config.logging);
   for (const std::string& w : cli.warnings) spdlog::warn("{}", w);
@@ -585,7 +605,7 @@ int main(int argc, char** argv) {
   bulkhead::ParsedCommandLine parsed = bulkhead::parseCommandLine(argc, argv, std::cout, std::cerr);
   if (!parsed.commandLine) return parsed.exitStatus;
   try {
-    return bulkhead::run(*parsed.commandLine);
+    return bulkhead::run(*parsed.commandLine, argv);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     // As Falco: a failed start is never silent, whatever log_stderr says.

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -379,6 +380,39 @@ TEST_F(Reload, WebserverSettingsThatCannotStartKeepThePreviousOnes) {
   ::close(taken);
   EXPECT_EQ(exitCode(), 0) << err();
   EXPECT_EQ(seqs(out()).size(), 3000u) << err();
+}
+
+// In-process plugins get the runners' environment defaults (GOMAXPROCS=1
+// for Go plugins, ...) by bulkhead starting itself again with them, before
+// anything runs; a variable the user set keeps the user's value.
+using InProcessEnvironment = Reload;
+
+TEST_F(InProcessEnvironment, DefaultsReachTheProcessAndTheUsersValuesStay) {
+  write("rules.yaml", rule("Every", "counter.seq >= 0"));
+  write("falco.yaml",
+        "plugins:\n  - name: counter\n    library_path: libcounter.so\n"
+        "    open_params: count=0,rate=200\nrules_files: [rules.yaml]\n"
+        "bulkhead:\n  plugins_dir: " BULKHEAD_TEST_PLUGIN_DIR "\n"
+        "  defaults:\n    isolation: inprocess\n");
+  const char* had = std::getenv("GOMAXPROCS");
+  const std::string saved = had != nullptr ? had : "";
+  ::unsetenv("GOMAXPROCS");
+  ::setenv("GOTRACEBACK", "all", 1);
+  start();
+  if (had != nullptr) ::setenv("GOMAXPROCS", saved.c_str(), 1);
+  ::unsetenv("GOTRACEBACK");
+  ASSERT_TRUE(waitFor([&] { return testing::countOf(out(), "Every seq=") >= 5; })) << err();
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/environ");
+  std::set<std::string> env;
+  for (std::string e; std::getline(in, e, '\0');) env.insert(e);
+  EXPECT_EQ(env.count("GOMAXPROCS=1"), 1u);
+  EXPECT_EQ(env.count("MALLOC_ARENA_MAX=2"), 1u);
+  EXPECT_EQ(env.count("GOTRACEBACK=all"), 1u);
+  EXPECT_EQ(env.count("GOTRACEBACK=single"), 0u);
+  ASSERT_EQ(::kill(pid_, SIGTERM), 0);
+  EXPECT_EQ(exitCode(), 0) << err();
+  // The config was read silently the first time: its lines come once.
+  EXPECT_EQ(testing::countOf(err(), "running 1 source(s)"), 1u) << err();
 }
 
 }  // namespace
