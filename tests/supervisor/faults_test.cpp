@@ -540,10 +540,20 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(FaultTest, InitCrashAfterRestartTripsTheBreaker) {
   IsolationConfig o = faultyIsolation();
   o.restart.maxRestarts = 3;
-  const uint64_t armAt = realtimeNs() + 200'000'000;
-  faulty_ = makeFaulty(R"({"fault":"segv","in":"init","arm_at_ns":)" + std::to_string(armAt) +
-                           "}",
-                       o);
+  // The first runner must be up before init starts failing. A start can
+  // take longer than any fixed window on a loaded machine, so the window
+  // doubles until a start fits in it.
+  uint64_t armAt = 0;
+  for (uint64_t window = 200'000'000;; window *= 2) {
+    armAt = realtimeNs() + window;
+    try {
+      faulty_ = makeFaulty(
+          R"({"fault":"segv","in":"init","arm_at_ns":)" + std::to_string(armAt) + "}", o);
+      break;
+    } catch (const PluginError&) {
+      if (realtimeNs() < armAt || window >= 12'800'000'000) throw;  // not the load
+    }
+  }
   faulty_->open("count=0,batch=16");
   driveUntil(*faulty_, Drive::kNextBatch,
              [&](const SliceStats&) { return realtimeNs() > armAt; });
