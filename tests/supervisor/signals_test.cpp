@@ -158,6 +158,25 @@ class Reload : public testing::CliFixture {
     return -1;
   }
   void hup() { ASSERT_EQ(::kill(pid_, SIGHUP), 0); }
+  bool healthy(int port) {
+    return waitFor([&] { return statusLine(port, "/healthz").find(" 200") != std::string::npos; });
+  }
+  // Starts a counter source with the web server on `first`, waits until it
+  // answers, then reloads a config that puts it on `second`.
+  void serveThenReloadOnto(int first, int second) {
+    const auto web = [](int port) {
+      return "watch_config_files: false\nwebserver:\n  enabled: true\n"
+             "  listen_address: 127.0.0.1\n  listen_port: " +
+             std::to_string(port) + "\n";
+    };
+    write("rules.yaml", rule("Every", "counter.seq >= 0"));
+    write("falco.yaml", config("count=3000,batch=20,rate=1000", web(first)));
+    start();
+    ASSERT_TRUE(healthy(first)) << err();
+    write("falco.yaml", config("count=3000,batch=20,rate=1000", web(second)));
+    hup();
+    ASSERT_TRUE(reloadedTimes(1)) << err();
+  }
   bool reloadedTimes(size_t n) {
     return waitFor([&] { return testing::countOf(err(), "reloaded:") >= n; });
   }
@@ -325,21 +344,8 @@ TEST_F(Reload, WebserverSettingsChangedByAReloadTakeEffect) {
   while (second == first) second = freePort();
   ASSERT_GT(first, 0);
   ASSERT_GT(second, 0);
-  const auto web = [](int port) {
-    return "watch_config_files: false\nwebserver:\n  enabled: true\n  listen_address: 127.0.0.1\n"
-           "  listen_port: " +
-           std::to_string(port) + "\n";
-  };
-  write("rules.yaml", rule("Every", "counter.seq >= 0"));
-  write("falco.yaml", config("count=3000,batch=20,rate=1000", web(first)));
-  start();
-  ASSERT_TRUE(waitFor([&] { return statusLine(first, "/healthz").find(" 200") != std::string::npos; }))
-      << err();
-  write("falco.yaml", config("count=3000,batch=20,rate=1000", web(second)));
-  hup();
-  ASSERT_TRUE(reloadedTimes(1)) << err();
-  ASSERT_TRUE(waitFor([&] { return statusLine(second, "/healthz").find(" 200") != std::string::npos; }))
-      << err();
+  ASSERT_NO_FATAL_FAILURE(serveThenReloadOnto(first, second));
+  ASSERT_TRUE(healthy(second)) << err();
   EXPECT_EQ(statusLine(first, "/healthz"), "");
   EXPECT_NE(err().find("webserver and metrics started with the new settings"), std::string::npos)
       << err();
@@ -361,22 +367,9 @@ TEST_F(Reload, WebserverSettingsThatCannotStartKeepThePreviousOnes) {
   ASSERT_EQ(::listen(taken, 1), 0);
   ASSERT_EQ(::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &len), 0);
   const int second = ntohs(addr.sin_port);
-  const auto web = [](int port) {
-    return "watch_config_files: false\nwebserver:\n  enabled: true\n  listen_address: 127.0.0.1\n"
-           "  listen_port: " +
-           std::to_string(port) + "\n";
-  };
-  write("rules.yaml", rule("Every", "counter.seq >= 0"));
-  write("falco.yaml", config("count=3000,batch=20,rate=1000", web(first)));
-  start();
-  ASSERT_TRUE(waitFor([&] { return statusLine(first, "/healthz").find(" 200") != std::string::npos; }))
-      << err();
-  write("falco.yaml", config("count=3000,batch=20,rate=1000", web(second)));
-  hup();
-  ASSERT_TRUE(reloadedTimes(1)) << err();
+  ASSERT_NO_FATAL_FAILURE(serveThenReloadOnto(first, second));
   ASSERT_TRUE(waitFor([&] { return err().find("cannot start") != std::string::npos; })) << err();
-  EXPECT_TRUE(waitFor([&] { return statusLine(first, "/healthz").find(" 200") != std::string::npos; }))
-      << err();
+  EXPECT_TRUE(healthy(first)) << err();
   ::close(taken);
   EXPECT_EQ(exitCode(), 0) << err();
   EXPECT_EQ(seqs(out()).size(), 3000u) << err();
