@@ -121,12 +121,17 @@ ControlMessage ControlChannel::receive(Clock::time_point deadline, int peerPidfd
     throw ControlError(ControlError::Kind::kMalformed,
                        "control frame of " + std::to_string(len) + " bytes");
   }
-  ControlMessage m;
   // kj::heapArray of words: 8-byte aligned, as the reader requires.
-  m.words = kj::heapArray<capnp::word>(len / sizeof(capnp::word));
-  readExactly(m.words.begin(), len, deadline, peerPidfd);
+  auto words = kj::heapArray<capnp::word>(len / sizeof(capnp::word));
+  readExactly(words.begin(), len, deadline, peerPidfd);
+  return decodeControlMessage(std::move(words));
+}
+
+ControlMessage decodeControlMessage(kj::Array<capnp::word> words) {
+  ControlMessage m;
+  m.words = std::move(words);
   capnp::ReaderOptions options;
-  options.traversalLimitInWords = len / sizeof(capnp::word) * 4;
+  options.traversalLimitInWords = m.words.size() * 4;
   options.nestingLimit = 16;
   try {
     m.reader = std::make_unique<capnp::FlatArrayMessageReader>(m.words.asPtr(), options);

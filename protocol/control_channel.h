@@ -37,6 +37,11 @@ struct ControlMessage {
   std::unique_ptr<capnp::FlatArrayMessageReader> reader;
 };
 
+// A frame's words as a message reader, with the limits every frame from a
+// runner gets (traversal, nesting); throws ControlError (malformed). For
+// receive() and the fuzz target of the replies.
+ControlMessage decodeControlMessage(kj::Array<capnp::word> words);
+
 class ControlChannel {
  public:
   static constexpr uint32_t kMaxFrameBytes = 8u << 20;

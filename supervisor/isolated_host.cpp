@@ -737,36 +737,21 @@ void IsolatedHost::stopAsync() {
 }
 
 std::vector<PluginMetric> IsolatedHost::pluginMetrics() {
-  std::vector<PluginMetric> out;
-  if (!runner_ || restart_.disabled()) return out;
+  if (!runner_ || restart_.disabled()) return {};
   capnp::MallocMessageBuilder msg;
   msg.initRoot<Request>().setMetrics();
   auto reply = call("get_metrics", msg, config_.deadlines.close);
-  if (!reply) return out;
+  if (!reply) return {};
   std::string bad;
   try {
     Reply::Reader r = reply->reader->getRoot<Reply>();
-    if (r.which() != Reply::METRICS) return out;  // an error reply: none this time
-    auto list = r.getMetrics();
-    if (list.size() > kMaxPluginMetrics) bad = std::to_string(list.size()) + " metrics";
-    for (unsigned i = 0; bad.empty() && i < list.size(); ++i) {
-      PluginMetric m;
-      m.name = checkedText(list[i].getName(), "metric name");
-      m.monotonic = list[i].getMonotonic();
-      const uint8_t type = list[i].getValueType();
-      m.type = static_cast<ss_plugin_metric_value_type>(knownValueType(type) ? type : 0);
-      m.bits = list[i].getValue();
-      if (!knownValueType(type) || !validPluginMetric(m)) {
-        bad = "metric " + std::to_string(i) + ": a name or value type get_metrics cannot give";
-      }
-      out.push_back(std::move(m));
-    }
+    if (r.which() == Reply::ERROR) return {};  // none this time
+    return metricsFromReply(r);
   } catch (const std::exception& e) {
     bad = e.what();
   } catch (const kj::Exception& e) {
     bad = e.getDescription().cStr();
   }
-  if (bad.empty()) return out;
   fault(RunnerEnd::Kind::kMalformed, "get_metrics", visibleText(bad, kShownTextBytes));
   return {};
 }

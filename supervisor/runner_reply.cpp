@@ -95,4 +95,28 @@ std::vector<std::string> layersFromHello(Hello::Reader hello) {
   return layers;
 }
 
+std::vector<PluginMetric> metricsFromReply(Reply::Reader reply) {
+  const auto malformed = [](const std::string& what) {
+    return ControlError(ControlError::Kind::kMalformed, what);
+  };
+  if (reply.which() != Reply::METRICS) throw malformed("not a metrics reply");
+  auto list = reply.getMetrics();
+  if (list.size() > kMaxPluginMetrics) {
+    throw malformed(std::to_string(list.size()) + " metrics, more than get_metrics may give");
+  }
+  std::vector<PluginMetric> out;
+  for (unsigned i = 0; i < list.size(); ++i) {
+    const uint8_t type = list[i].getValueType();
+    if (!knownValueType(type)) throw malformed("metric " + std::to_string(i) + ": value type");
+    PluginMetric m;
+    m.name = checkedText(list[i].getName(), "metric name");
+    m.monotonic = list[i].getMonotonic();
+    m.type = static_cast<ss_plugin_metric_value_type>(type);
+    m.bits = list[i].getValue();
+    if (!validPluginMetric(m)) throw malformed("metric " + std::to_string(i) + ": name");
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 }  // namespace bulkhead

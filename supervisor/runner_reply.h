@@ -31,6 +31,11 @@ std::vector<std::string> layersFromHello(Hello::Reader hello);
 // The text of a TEXT reply; anything else, malformed included, reads as "".
 std::string replyText(const std::optional<ControlMessage>& reply);
 
+// The metrics of a METRICS reply, each as copyPluginMetrics() could have
+// made it; more of them, a bad name or an unknown value type is a
+// malformed message (ControlError).
+std::vector<PluginMetric> metricsFromReply(Reply::Reader reply);
+
 // True when a restarted runner's plugin is the one the host first loaded.
 bool sameIdentity(const PluginInfo& a, const PluginInfo& b);
 
