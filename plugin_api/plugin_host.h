@@ -193,12 +193,12 @@ struct HostCounters {
   }
 };
 
-// What another thread may ask of a running host (metrics, health checks):
-// read without blocking or disturbing the engine thread.
 // The shared-memory rings a runner fills and the host reads, in the order
 // HostState::rings holds them.
 inline constexpr std::array<std::string_view, 3> kHostRingNames = {"source", "responses", "async"};
 
+// What another thread may ask of a running host (metrics, health checks):
+// read without blocking or disturbing the engine thread.
 struct HostState {
   int workerPid = -1;     // the runner's worker process; -1 in-process or none
   bool disabled = false;  // the circuit breaker disabled the plugin

@@ -243,7 +243,6 @@ void IsolatedHost::fault(RunnerEnd::Kind kind, const char* during, const std::st
   spawner_.post([cgroup]() mutable { cgroup.reset(); });
   runner_.reset();
   recordFailure(end.describe(), during, inPlugin, pid);
-  publishState();
 }
 
 void IsolatedHost::recordFailure(const std::string& what, const char* during,
@@ -252,6 +251,7 @@ void IsolatedHost::recordFailure(const std::string& what, const char* during,
   const std::string runner = pid > 0 ? "runner pid " + std::to_string(pid) : "runner";
   hostError_ = runner + " " + what + " during " + during;
   const RestartPolicy::Verdict v = restart_.onFailure(RestartPolicy::Clock::now());
+  publishState();  // the runner is gone, and the breaker may have tripped
   const RestartSettings& rs = config_.restart;
   if (v.disabled) {
     standby_.reset();
@@ -317,7 +317,6 @@ bool IsolatedHost::ensureRunner(bool restart) {
     RunnerEnd end{RunnerEnd::Kind::kHandshakeFailed, 0, std::string("restart failed: ") + e.what()};
     countRunnerEnd(end, counters_);
     recordFailure(end.describe(), "restart", "its start-up", -1);
-    publishState();
     return false;
   }
   publishState();

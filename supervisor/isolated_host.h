@@ -87,7 +87,6 @@ class IsolatedHost final : public PluginHost {
   // Kept current by the engine thread at every runner change (relaxed
   // atomics), so that a metrics scrape never touches runner_.
   HostState state() const override;
-  bool disabled() const { return restart_.disabled(); }
 
   // The current runner's pid, or -1 (tests and reports).
   int runnerPid() const;

@@ -330,7 +330,7 @@ TEST_P(RecoverTest, SupervisorSurvivesReportsAndRestarts) {
       break;
   }
   EXPECT_GE(fc.restarts, 1u);
-  EXPECT_FALSE(faulty_->disabled());
+  EXPECT_FALSE(faulty_->state().disabled);
   EXPECT_GT(st.eventsAfterFirstFault, 0u) << "no event from a restarted runner";
   if (c.drive == Drive::kExtract || c.drive == Drive::kExtractMsg || c.drive == Drive::kParse) {
     EXPECT_GT(st.okAfterFirstFault, 0u) << "no successful call to a restarted runner";
@@ -561,11 +561,11 @@ TEST_F(FaultTest, InitCrashAfterRestartTripsTheBreaker) {
   ASSERT_GT(faulty_->runnerPid(), 0);
   ASSERT_EQ(::kill(faulty_->runnerPid(), SIGKILL), 0);
   driveUntil(*faulty_, Drive::kNextBatch,
-             [&](const SliceStats&) { return faulty_->disabled(); }, milliseconds(5000));
+             [&](const SliceStats&) { return faulty_->state().disabled; }, milliseconds(5000));
 
   const std::string log = log_.text();
   SCOPED_TRACE(log);
-  EXPECT_TRUE(faulty_->disabled());
+  EXPECT_TRUE(faulty_->state().disabled);
   EXPECT_THAT(faulty_->lastError(), HasSubstr("disabled"));
   EXPECT_THAT(log, HasSubstr("killed by signal 9 (SIGKILL) during next_batch"));
   EXPECT_THAT(log, HasSubstr("restart failed"));
@@ -593,7 +593,7 @@ TEST_P(OpenFaultTest, EveryOpenFailsThenTheBreakerTrips) {
   o.deadlines.open = milliseconds(500);
   faulty_ = makeFaulty(c.config, o);
   int failures = 0;
-  for (int i = 0; i < 10 && !faulty_->disabled(); ++i) {
+  for (int i = 0; i < 10 && !faulty_->state().disabled; ++i) {
     healthySlice();
     try {
       faulty_->open("count=0");
@@ -605,7 +605,7 @@ TEST_P(OpenFaultTest, EveryOpenFailsThenTheBreakerTrips) {
   }
   const std::string log = log_.text();
   SCOPED_TRACE(log);
-  EXPECT_TRUE(faulty_->disabled());
+  EXPECT_TRUE(faulty_->state().disabled);
   EXPECT_EQ(failures, 4);  // the first start and three restarts
   EXPECT_EQ(faultCount(faulty_->counters()), 4u);
   EXPECT_EQ(faulty_->counters().restarts, 3u);
@@ -712,10 +712,10 @@ TEST_F(FaultTest, CrashLoopIsDisabledByTheBreaker) {
   faulty_ = makeFaulty(armedLater(R"({"fault":"segv","in":"next_batch","after":0})"), o);
   faulty_->open("count=0,batch=16");
   driveUntil(*faulty_, Drive::kNextBatch,
-             [&](const SliceStats&) { return faulty_->disabled(); }, milliseconds(5000));
+             [&](const SliceStats&) { return faulty_->state().disabled; }, milliseconds(5000));
   const std::string log = log_.text();
   SCOPED_TRACE(log);
-  ASSERT_TRUE(faulty_->disabled());
+  ASSERT_TRUE(faulty_->state().disabled);
   const HostCounters c = faulty_->counters();
   EXPECT_EQ(c.crashes, 5u);
   EXPECT_EQ(c.restarts, 4u);
@@ -753,7 +753,7 @@ TEST_F(FaultTest, RestartsOutsideTheWindowDoNotTripTheBreaker) {
   const std::string log = log_.text();
   SCOPED_TRACE(log);
   EXPECT_EQ(faulty_->counters().crashes, 3u);
-  EXPECT_FALSE(faulty_->disabled());
+  EXPECT_FALSE(faulty_->state().disabled);
   EXPECT_THAT(log, ::testing::Not(HasSubstr("circuit breaker")));
   EXPECT_EQ(healthyStalls_, 0);
 }
@@ -775,7 +775,7 @@ TEST_F(FaultTest, RecoversForGoodOnceTheFaultStops) {
   EXPECT_EQ(after.crashes, before.crashes);
   EXPECT_EQ(after.restarts, before.restarts);
   EXPECT_GE(st.faultyEvents, 40u * 16u - 16u);
-  EXPECT_FALSE(faulty_->disabled());
+  EXPECT_FALSE(faulty_->state().disabled);
   EXPECT_EQ(healthyStalls_, 0);
 }
 
@@ -802,7 +802,7 @@ TEST_F(FaultTest, RunnerDeathDuringStartAsyncIsRecovered) {
   EXPECT_NO_THROW(faulty_->startAsync());
   EXPECT_EQ(faulty_->counters().crashes, 1u);
   EXPECT_THAT(log_.text(), HasSubstr("(SIGSEGV) during set_async_event_handler"));
-  EXPECT_FALSE(faulty_->disabled());
+  EXPECT_FALSE(faulty_->state().disabled);
   // Draining restarts the runner, which is asked again (and crashes again).
   faulty_->drainAsync();
   EXPECT_EQ(faulty_->counters().restarts, 1u);
@@ -1062,7 +1062,7 @@ TEST_P(SandboxFaultTest, KilledOrDeniedNeverEscapes) {
   }
   // Either way the runner comes back (after a kill) or the capture ended
   // with the plugin's error (after a denial), and the supervisor is fine.
-  EXPECT_FALSE(faulty_->disabled());
+  EXPECT_FALSE(faulty_->state().disabled);
   EXPECT_EQ(healthyStalls_, 0);
   ::signal(SIGUSR1, SIG_DFL);
 }
@@ -1147,7 +1147,7 @@ class BoundsTest : public FaultTest {
     EXPECT_EQ(healthyStalls_, 0) << "the healthy plugin stopped delivering";
     EXPECT_GE(fc.malformed, 2u);
     EXPECT_GE(fc.restarts, 1u);
-    EXPECT_FALSE(faulty_->disabled());
+    EXPECT_FALSE(faulty_->state().disabled);
     EXPECT_THAT(log, HasSubstr("plugin 'fault' runner pid"));
     EXPECT_THAT(log, HasSubstr(std::string("over its bound bounds.") + bound));
   }
@@ -1255,7 +1255,7 @@ TEST_F(BoundsTest, ADescriptorPassedOnTheControlSocketKillsTheRunner) {
   if (fc.seccompKills == 0) {
     EXPECT_THAT(log, HasSubstr("control frame with ancillary data (file descriptors passed: 1"));
   }
-  EXPECT_FALSE(faulty_->disabled());
+  EXPECT_FALSE(faulty_->state().disabled);
 }
 
 }  // namespace
