@@ -66,6 +66,7 @@ MetricsService::MetricsService(const WebserverConfig& web, const MetricsConfig& 
     MetricsConfig healthConfig = config_;
     healthConfig.resourceUtilizationEnabled = false;
     healthConfig.rulesCountersEnabled = false;
+    healthConfig.pluginsMetricsEnabled = false;
     h.health = [this, healthConfig] {
       Health health = healthOf(snapshot(healthConfig));
       return WebAnswer{health.ok ? 200 : 503, "application/json", healthJson(health)};

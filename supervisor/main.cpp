@@ -43,8 +43,8 @@
 #include "supervisor/generation.h"
 #include "supervisor/host_factory.h"
 #include "supervisor/inprocess_env.h"
-#include "supervisor/run_flags.h"
 #include "supervisor/install_paths.h"
+#include "supervisor/run_flags.h"
 
 namespace bulkhead {
 namespace {
