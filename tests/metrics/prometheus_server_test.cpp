@@ -22,30 +22,12 @@
 #include "metrics/prometheus_text.h"
 #include "metrics/web_server.h"
 #include "test_snapshot.h"
+#include "tests/loopback_port.h"
 
 extern char** environ;
 
 namespace bulkhead {
 namespace {
-
-// A free loopback port: bind to 0, read it, let it go. Prometheus binds it
-// a moment later; another process taking it meanwhile fails the start,
-// which the test reports.
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 class PrometheusProcess {
  public:
@@ -101,7 +83,7 @@ TEST(PrometheusServer, ScrapesBulkheadMetrics) {
   };
   WebServer target(w, h);
 
-  const int port = freePort();
+  const int port = testing::freeLoopbackPort();
   ASSERT_GT(port, 0);
   {
     PrometheusProcess prom(dir, port, target.port());

@@ -23,6 +23,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/loopback_port.h"
 #include "tests/supervisor/cli_fixture.h"
 
 extern char** environ;
@@ -41,22 +42,6 @@ std::vector<long> seqs(const std::string& out) {
     v.push_back(std::stol((*it)[1]));
   }
   return v;
-}
-
-// A loopback port nothing listens on now: bound to 0, read, let go.
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  if (fd >= 0) ::close(fd);
-  return port;
 }
 
 // The status line of GET `path` on the loopback `port`; "" when refused.
@@ -339,9 +324,9 @@ TEST_F(Reload, ASourceRemovedByAReloadIsStoppedAndCounted) {
 // New webserver settings take effect at a reload: the server moves to the
 // new port, and the source goes on meanwhile.
 TEST_F(Reload, WebserverSettingsChangedByAReloadTakeEffect) {
-  const int first = freePort();
-  int second = freePort();
-  while (second == first) second = freePort();
+  const int first = testing::freeLoopbackPort();
+  int second = testing::freeLoopbackPort();
+  while (second == first) second = testing::freeLoopbackPort();
   ASSERT_GT(first, 0);
   ASSERT_GT(second, 0);
   ASSERT_NO_FATAL_FAILURE(serveThenReloadOnto(first, second));
@@ -356,7 +341,7 @@ TEST_F(Reload, WebserverSettingsChangedByAReloadTakeEffect) {
 // Settings that cannot start (the new port is taken) are logged, and the
 // server goes on with the previous ones.
 TEST_F(Reload, WebserverSettingsThatCannotStartKeepThePreviousOnes) {
-  const int first = freePort();
+  const int first = testing::freeLoopbackPort();
   ASSERT_GT(first, 0);
   const int taken = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
