@@ -19,6 +19,8 @@
 
 install(TARGETS bulkhead RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS bulkhead-runner RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/bulkhead)
+# Beside the runner, where `bulkhead wrap` copies it from.
+install(TARGETS bulkhead_proxy LIBRARY DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/bulkhead)
 
 install(CODE [[
   if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
