@@ -18,7 +18,8 @@ trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 ||
   { cat "$work/install.log"; fail "cmake --install failed"; }
-for f in bin/bulkhead libexec/bulkhead/bulkhead-runner share/bulkhead/policies/default.yaml \
+for f in bin/bulkhead libexec/bulkhead/bulkhead-runner libexec/bulkhead/libbulkhead_proxy.so \
+         share/bulkhead/policies/default.yaml \
          share/man/man8/bulkhead.8.gz share/bash-completion/completions/bulkhead \
          lib/systemd/system/bulkhead.service etc/bulkhead/falco.yaml; do
   [ -e "$prefix/$f" ] || fail "cmake --install put no $f under the prefix"
@@ -42,6 +43,14 @@ out=$(cd / && "$prefix/bin/bulkhead" -c "$demo/falco.yaml" \
   fail "the installed bulkhead could not list the plugins: $(cat "$work/list.err")"
 grep -q '^3 Plugins Loaded' <<<"$out" || fail "--list-plugins printed: $out"
 grep -q '^Isolation: process' <<<"$out" || fail "the plugins were not isolated: $out"
+
+# `bulkhead wrap` copies the installed proxy and binds it to the installed
+# runner and profiles.
+(cd / && "$prefix/bin/bulkhead" wrap "$build/tests/plugins/libcounter.so" \
+   -o "$work/libcounter-proxy.so" >"$work/wrap.out" 2>&1) ||
+  fail "the installed bulkhead could not wrap a plugin: $(cat "$work/wrap.out")"
+grep -qx "runner: $prefix/libexec/bulkhead/bulkhead-runner" "$work/libcounter-proxy.so.bulkhead.yaml" ||
+  fail "the binding does not name the installed runner: $(head -8 "$work/libcounter-proxy.so.bulkhead.yaml")"
 
 # Profiles are read from the install: without them a runner cannot start.
 mv "$prefix/share/bulkhead/policies" "$prefix/share/bulkhead/policies.away"

@@ -74,7 +74,7 @@ dpkg-deb -I "$deb" | sed -n 's/^ \(Depends\|Installed-Size\):/\1:/p'
 # completion, the config as a conffile.
 dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|' >"$work/contents"
 for f in /usr/bin/bulkhead /usr/libexec/bulkhead/bulkhead-runner \
-         /usr/share/bulkhead/policies/default.yaml /usr/share/bulkhead/policies/network.yaml \
+         /usr/libexec/bulkhead/libbulkhead_proxy.so /usr/share/bulkhead/policies/default.yaml /usr/share/bulkhead/policies/network.yaml \
          /usr/share/man/man8/bulkhead.8.gz /usr/share/bash-completion/completions/bulkhead \
          /usr/lib/systemd/system/bulkhead.service /etc/bulkhead/falco.yaml \
          /etc/bulkhead/config.d/ /etc/falco/rules.d/ /usr/share/falco/plugins/; do
