@@ -62,7 +62,7 @@ test-fuzz: setup
 # clang-tidy with the project's .clang-tidy over the product sources (not
 # the tests); any finding fails. Uses the build's compile_commands.json;
 # clang does not know some of g++'s warning options, hence the extra arg.
-LINT_DIRS := config|engine|metrics|outputs|plugin_api|policies|protocol|sandbox_runner|shm_ring|supervisor
+LINT_DIRS := config|engine|metrics|outputs|plugin_api|policies|protocol|proxy|sandbox_runner|shm_ring|supervisor
 lint: build
 	python3 tools/folder_deps.py .
 	run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet -extra-arg=-Wno-unknown-warning-option \

@@ -28,7 +28,7 @@
 #include <spdlog/spdlog.h>
 
 #include "plugin_api/inprocess_host.h"
-#include "proxy/wrap.h"
+#include "supervisor/wrap_command.h"
 #include "supervisor/isolated_host.h"
 #include "supervisor/runner_services.h"
 

@@ -32,7 +32,7 @@
 
 #include "plugin_api/plugin_api.h"
 #include "plugin_api/plugin_host.h"
-#include "proxy/binding.h"
+#include "supervisor/proxy_binding.h"
 #include "proxy/falco_log.h"
 
 namespace bulkhead {

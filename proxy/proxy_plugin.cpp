@@ -1,6 +1,6 @@
 // The plugin ABI of libbulkhead_proxy.so. A copy of this library, made by
 // `bulkhead wrap`, stands in for one plugin: it answers the static calls
-// from its binding file (binding.h) and runs every state in a sandboxed
+// from its binding file (supervisor/proxy_binding.h) and runs every state in a sandboxed
 // runner (proxy_instance.h). The copy exports only the functions the
 // wrapped plugin exports, so the host sees the same capabilities.
 #include <dlfcn.h>
@@ -12,7 +12,7 @@
 #include <boost/json.hpp>
 
 #include "plugin_api/plugin_api.h"
-#include "proxy/binding.h"
+#include "supervisor/proxy_binding.h"
 #include "proxy/proxy_instance.h"
 #include "supervisor/death_watch.h"
 #include "supervisor/runner_output.h"
@@ -103,7 +103,7 @@ using bulkhead::inst;
 extern "C" {
 
 // Marks a proxy library, so that `bulkhead wrap` refuses to wrap one, and
-// gives hidden functions a name to point at (elf_symbols.h).
+// gives hidden functions a name to point at (supervisor/elf_symbols.h).
 extern const char bulkhead_proxy_marker[];
 const char bulkhead_proxy_marker[] = "bulkhead proxy";
 

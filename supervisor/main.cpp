@@ -41,7 +41,7 @@
 #include "supervisor/command_line.h"
 #include "supervisor/file_watch.h"
 #include "supervisor/generation.h"
-#include "proxy/wrap.h"
+#include "supervisor/wrap_command.h"
 #include "supervisor/host_factory.h"
 #include "supervisor/inprocess_env.h"
 #include "supervisor/install_paths.h"
@@ -603,7 +603,7 @@ int main(int argc, char** argv) {
   const std::time_t now = std::time(nullptr);
   std::tm local{};
   if (localtime_r(&now, &local)) bulkhead::setDisplayUtcOffset(static_cast<int32_t>(local.tm_gmtoff));
-  // `bulkhead wrap`: a proxy library for Falco (proxy/wrap.h), no engine.
+  // `bulkhead wrap`: a proxy library for Falco (supervisor/wrap_command.h), no engine.
   if (argc > 1 && std::string_view(argv[1]) == "wrap") {
     return bulkhead::runWrap(argc - 1, argv + 1, std::cout, std::cerr);
   }

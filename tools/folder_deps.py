@@ -10,7 +10,7 @@ import re
 import sys
 
 FOLDERS = ["plugin_api", "shm_ring", "protocol", "config", "policies", "engine", "outputs",
-           "metrics", "sandbox_runner", "supervisor"]
+           "metrics", "sandbox_runner", "supervisor", "proxy"]
 
 
 def main(root):

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "proxy/wrap.h"
+#include "supervisor/wrap_command.h"
 #include "tests/supervisor/test_services.h"
 
 namespace bulkhead::testing {

@@ -1,4 +1,4 @@
-#include "proxy/wrap.h"
+#include "supervisor/wrap_command.h"
 
 #include <sys/stat.h>
 
@@ -12,8 +12,8 @@
 #include "config/isolation_reader.h"
 #include "config/yaml_node_reader.h"
 #include "plugin_api/visible_text.h"
-#include "proxy/binding.h"
-#include "proxy/elf_symbols.h"
+#include "supervisor/proxy_binding.h"
+#include "supervisor/elf_symbols.h"
 #include "supervisor/host_factory.h"
 #include "supervisor/install_paths.h"
 #include "supervisor/isolated_host.h"

@@ -1,4 +1,4 @@
-#include "proxy/binding.h"
+#include "supervisor/proxy_binding.h"
 
 #include <cstdio>
 #include <fstream>

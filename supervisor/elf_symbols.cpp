@@ -1,4 +1,4 @@
-#include "proxy/elf_symbols.h"
+#include "supervisor/elf_symbols.h"
 
 #include <elf.h>
 

@@ -1,6 +1,6 @@
 // `bulkhead wrap <plugin.so> -o <proxy.so>`: makes a copy of the proxy
 // library that stands in for one plugin inside Falco (or any libsinsp
-// host), and the binding file beside it (binding.h).
+// host), and the binding file beside it (proxy_binding.h).
 //
 // The plugin is started once, sandboxed like any isolated plugin, to take
 // its hello; its exported functions are read from its file. The copy
