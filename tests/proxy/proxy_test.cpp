@@ -2,6 +2,7 @@
 // InProcessHost (the reference host, which calls a plugin as Falco does),
 // with the plugin itself in a sandboxed runner behind it.
 #include <dlfcn.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
@@ -127,6 +128,33 @@ TEST(ProxyWrap, ABadSettingsFileNamesItsLine) {
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("s.yaml:3"), std::string::npos) << e.what();
   }
+}
+
+// The command itself: what it prints, and its exit status.
+std::pair<int, std::string> runBulkhead(const std::string& args) {
+  const std::string cmd = std::string(BULKHEAD_BINARY_DIR) + "/bulkhead " + args + " 2>&1";
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while (p != nullptr && (n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = p != nullptr ? ::pclose(p) : -1;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(ProxyWrap, TheCommandSaysWhatToPutInFalcoYaml) {
+  const std::string out = testing::scratchDir("command") + "/libcounter-proxy.so";
+  auto [code, text] = runBulkhead("wrap " + plugin("counter") + " -o " + out);
+  EXPECT_EQ(code, 0) << text;
+  EXPECT_NE(text.find("library_path: " + out), std::string::npos) << text;
+  EXPECT_NE(text.find("does not forward plugin_list_open_params"), std::string::npos) << text;
+  EXPECT_TRUE(fs::exists(bindingPathFor(out)));
+  std::tie(code, text) = runBulkhead("wrap " + plugin("counter"));
+  EXPECT_NE(code, 0);
+  EXPECT_NE(text.find("--output"), std::string::npos) << text;
+  std::tie(code, text) = runBulkhead("wrap /nonexistent/libx.so -o " + out + ".2");
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(text.find("/nonexistent/libx.so"), std::string::npos) << text;
 }
 
 // --- the binding --------------------------------------------------------------
