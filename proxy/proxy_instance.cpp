@@ -111,7 +111,27 @@ void ProxyInstance::close() {
   opened_ = false;
   batchPtrs_.clear();
   batchIndex_.clear();
+  batch_ = {};
   batchCols_ = 0;
+}
+
+std::optional<size_t> ProxyInstance::batchRow(const ss_plugin_event* e) {
+  auto it = batchIndex_.find(e);
+  if (it != batchIndex_.end()) {
+    cursor_ = it->second;
+    return it->second;
+  }
+  // Events are extracted in the order they were delivered, each maybe
+  // more than once: the one last found or the next one.
+  const uint32_t len = eventLen(e);
+  for (size_t k = cursor_; k < batch_.size() && k <= cursor_ + 1; ++k) {
+    const ss_plugin_event* b = batch_[k].evt;
+    if (eventLen(b) == len && std::memcmp(b, e, len) == 0) {
+      cursor_ = k;
+      return k;
+    }
+  }
+  return std::nullopt;
 }
 
 ss_plugin_rc ProxyInstance::nextBatch(uint32_t* nevts, ss_plugin_event*** evts) {
@@ -121,6 +141,8 @@ ss_plugin_rc ProxyInstance::nextBatch(uint32_t* nevts, ss_plugin_event*** evts) 
   *evts = nullptr;
   batchPtrs_.clear();
   batchIndex_.clear();
+  batch_ = {};
+  cursor_ = 0;
   batchCols_ = 0;
   BatchResult b = host_->nextBatch();
   if (b.rc == SS_PLUGIN_FAILURE && host_->state().disabled) {
@@ -140,6 +162,7 @@ ss_plugin_rc ProxyInstance::nextBatch(uint32_t* nevts, ss_plugin_event*** evts) 
     batchPtrs_.push_back(const_cast<ss_plugin_event*>(b.events[i].evt));
     batchIndex_.emplace(b.events[i].evt, i);
   }
+  batch_ = b.events;
   prefetchBatch(b.events);
   *nevts = static_cast<uint32_t>(batchPtrs_.size());
   *evts = batchPtrs_.data();
@@ -213,9 +236,8 @@ ss_plugin_rc ProxyInstance::extract(const ss_plugin_event_input* evt,
     return SS_PLUGIN_SUCCESS;
   }
   if (batchCols_ > need && source == ownSource_) {
-    auto it = batchIndex_.find(evt->evt);
-    if (it != batchIndex_.end()) {
-      fill(in->fields, in->num_fields, cols_, batchValues_, it->second);
+    if (const std::optional<size_t> row = batchRow(evt->evt)) {
+      fill(in->fields, in->num_fields, cols_, batchValues_, *row);
       return SS_PLUGIN_SUCCESS;
     }
   }

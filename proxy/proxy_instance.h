@@ -25,6 +25,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -71,6 +73,9 @@ class ProxyInstance {
     size_t row = 0;
   };
   size_t learn(const FieldRequest& q);  // index in learned_, or kMaxLearned
+  // The index of `e` in the current batch: the same pointer, or (hosts may
+  // pass a copy) the same bytes at or after the last event found.
+  std::optional<size_t> batchRow(const ss_plugin_event* e);
   void announceLearned();
   void prefetchBatch(std::span<const EventRef> events);
   bool fill(ss_plugin_extract_field* fields, uint32_t n, const std::vector<size_t>& cols,
@@ -88,6 +93,8 @@ class ProxyInstance {
   bool endLogged_ = false;
   std::vector<ss_plugin_event*> batchPtrs_;
   std::unordered_map<const ss_plugin_event*, size_t> batchIndex_;
+  std::span<const EventRef> batch_;  // valid until the next nextBatch
+  size_t cursor_ = 0;
 
   // Learned requests, and the values extracted for them.
   std::vector<FieldRequest> learned_;

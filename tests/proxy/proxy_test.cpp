@@ -315,10 +315,18 @@ TEST(ProxyExtraction, OneFieldPerCallAnswersAsTheWholeBatch) {
     }
     ASSERT_EQ(direct.extract(x.events, "counter", reqs, want), SS_PLUGIN_SUCCESS);
     for (size_t e = 0; e < y.events.size(); ++e) {
+      // Every other event as a copy: a host need not pass the pointer
+      // next_batch gave it.
+      const auto* bytes = reinterpret_cast<const uint8_t*>(y.events[e].evt);
+      const std::vector<uint8_t> copy(bytes, bytes + y.events[e].evt->len);
+      const EventRef asked = e % 2 == 0 ? y.events[e]
+                                        : EventRef{reinterpret_cast<const ss_plugin_event*>(
+                                                       copy.data()),
+                                                   y.events[e].num};
       // The fields in another order for every event, one per call.
       for (size_t k = 0; k < reqs.size(); ++k) {
         const size_t r = (k + e) % reqs.size();
-        ASSERT_EQ(proxied->extract({&y.events[e], 1}, "counter", {&reqs[r], 1}, got),
+        ASSERT_EQ(proxied->extract({&asked, 1}, "counter", {&reqs[r], 1}, got),
                   SS_PLUGIN_SUCCESS);
         std::vector<std::string> a, c;
         for (const FieldValue& v : want.values(e, r)) {
