@@ -40,11 +40,16 @@ struct DynamicTables {
   throw std::runtime_error(path + ": " + why);
 }
 
-DynamicTables readTables(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) bad(path, "cannot be read");
+bool exported(const Elf64_Sym& s) {
+  const unsigned bind = ELF64_ST_BIND(s.st_info);
+  const unsigned vis = ELF64_ST_VISIBILITY(s.st_other);
+  return s.st_shndx != SHN_UNDEF && (bind == STB_GLOBAL || bind == STB_WEAK) &&
+         (vis == STV_DEFAULT || vis == STV_PROTECTED);
+}
+
+DynamicTables parseTables(std::vector<char> bytes, const std::string& path) {
   DynamicTables t;
-  t.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  t.bytes = std::move(bytes);
   const std::vector<char>& b = t.bytes;
   Elf64_Ehdr eh;
   if (b.size() < sizeof eh) bad(path, "too short for an ELF header");
@@ -84,17 +89,15 @@ DynamicTables readTables(const std::string& path) {
   bad(path, "no dynamic symbol table");
 }
 
-bool exported(const Elf64_Sym& s) {
-  const unsigned bind = ELF64_ST_BIND(s.st_info);
-  const unsigned vis = ELF64_ST_VISIBILITY(s.st_other);
-  return s.st_shndx != SHN_UNDEF && (bind == STB_GLOBAL || bind == STB_WEAK) &&
-         (vis == STV_DEFAULT || vis == STV_PROTECTED);
+DynamicTables readTables(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) bad(path, "cannot be read");
+  return parseTables(std::vector<char>(std::istreambuf_iterator<char>(in),
+                                       std::istreambuf_iterator<char>()),
+                     path);
 }
 
-}  // namespace
-
-std::vector<std::string> exportedSymbols(const std::string& path) {
-  const DynamicTables t = readTables(path);
+std::vector<std::string> exportedNames(const DynamicTables& t) {
   std::vector<std::string> names;
   for (size_t i = 1; i < t.symCount; ++i) {
     const Elf64_Sym s = t.sym(i);
@@ -105,6 +108,17 @@ std::vector<std::string> exportedSymbols(const std::string& path) {
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
+}
+
+
+}  // namespace
+
+std::vector<std::string> exportedSymbols(const std::string& path) {
+  return exportedNames(readTables(path));
+}
+
+std::vector<std::string> exportedSymbolsIn(std::vector<char> bytes, const std::string& name) {
+  return exportedNames(parseTables(std::move(bytes), name));
 }
 
 void hideSymbols(const std::string& path, const std::vector<std::string>& hide,

@@ -15,6 +15,8 @@ namespace bulkhead {
 // std::runtime_error naming the file when it is not a 64-bit
 // little-endian ELF shared object or its tables are out of bounds.
 std::vector<std::string> exportedSymbols(const std::string& path);
+// The same, for a file's bytes; `name` names them in errors.
+std::vector<std::string> exportedSymbolsIn(std::vector<char> bytes, const std::string& name);
 
 // Renames each dynamic symbol in `hide` to `replacement` (a name the file
 // already holds in its dynamic string table) in place. Lookups go through

@@ -157,6 +157,25 @@ TEST(ProxyWrap, TheCommandSaysWhatToPutInFalcoYaml) {
   EXPECT_NE(text.find("/nonexistent/libx.so"), std::string::npos) << text;
 }
 
+TEST(ElfSymbols, TruncatedOrForeignFilesAreRefusedByName) {
+  const std::vector<char> lib = [] {
+    std::ifstream in(plugin("counter"), std::ios::binary);
+    return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }();
+  EXPECT_FALSE(exportedSymbolsIn(lib, "whole").empty());
+  for (size_t cut : {size_t{0}, size_t{10}, size_t{64}, lib.size() / 2}) {
+    SCOPED_TRACE(cut);
+    try {
+      // Cut short, the section headers (at the end) are out of bounds.
+      exportedSymbolsIn(std::vector<char>(lib.begin(), lib.begin() + cut), "cut");
+      ADD_FAILURE() << "a truncated file was read";
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("cut: ", 0), 0u) << e.what();
+    }
+  }
+  EXPECT_THROW(exportedSymbolsIn(std::vector<char>(4096, 'x'), "text"), std::runtime_error);
+}
+
 // --- the binding --------------------------------------------------------------
 
 // A copy of a wrapped proxy whose binding `edit` rewrites.
