@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <stdexcept>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <yaml-cpp/yaml.h>
@@ -24,10 +26,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Every function of the plugin ABI (plugin_api.h); other plugin_* names a
+// library exports (an SDK's own helpers) are no part of it.
+constexpr std::string_view kAbiFunctions[] = {
+    "plugin_get_required_api_version", "plugin_get_version", "plugin_get_name",
+    "plugin_get_description", "plugin_get_contact", "plugin_init", "plugin_destroy",
+    "plugin_get_last_error", "plugin_get_init_schema", "plugin_set_config", "plugin_get_metrics",
+    "plugin_get_required_event_schema_version", "plugin_get_id", "plugin_get_event_source",
+    "plugin_open", "plugin_close", "plugin_next_batch", "plugin_get_progress",
+    "plugin_list_open_params", "plugin_event_to_string", "plugin_get_fields",
+    "plugin_extract_fields", "plugin_get_extract_event_sources", "plugin_get_extract_event_types",
+    "plugin_parse_event", "plugin_get_parse_event_sources", "plugin_get_parse_event_types",
+    "plugin_get_async_events", "plugin_get_async_event_sources", "plugin_set_async_event_handler",
+    "plugin_dump_state", "plugin_capture_open", "plugin_capture_close"};
+
 std::vector<std::string> pluginFunctions(const std::vector<std::string>& names) {
   std::vector<std::string> out;
   for (const std::string& n : names) {
-    if (n.rfind("plugin_", 0) == 0) out.push_back(n);
+    if (std::find(std::begin(kAbiFunctions), std::end(kAbiFunctions), n) !=
+        std::end(kAbiFunctions)) {
+      out.push_back(n);
+    }
   }
   return out;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One `real` test: bulkhead on a case of cases/, compared with Falco's golden.
 
-    run_real.py --bulkhead BIN --case NAME --isolation process|inprocess
+    run_real.py --bulkhead BIN --case NAME --isolation process|inprocess|proxy [--falco BIN]
 
 Opt-in: the real plugins come from $BULKHEAD_REAL_PLUGINS (a folder of
 lib<name>.so built from falcosecurity/plugins) and the real rules files from
@@ -10,6 +10,11 @@ checkout). Without either the test is skipped (exit 77, ctest's SKIP).
 The inputs are generated afresh (gen_inputs.py) into a folder the runners,
 which run as another user, can read. Lines of a case starting with
 "#bulkhead# " are uncommented for bulkhead (Falco never sees them).
+
+--isolation proxy wraps each plugin of the case with `bulkhead wrap` and
+loads the proxies in-process: the plugins then run sandboxed behind the
+proxy library, as inside Falco. With --falco, Falco itself runs the case
+on those proxies instead of bulkhead: its alerts must be its own golden.
 
 The okta case runs bulkhead beside okta_api.py's stand-in of the Okta API,
 in private mount and network namespaces (skipped unless root with unshare and
@@ -21,6 +26,7 @@ the stand-in served its last event).
 import argparse
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,12 +51,24 @@ def readable_tree(root):
             os.chmod(os.path.join(dirpath, f), 0o644)
 
 
+def wrap_plugins(bulkhead, case_text, plugins, out):
+    """A folder holding, under each plugin's file name, its proxy."""
+    out.mkdir()
+    for name in sorted(set(re.findall(r"@PLUGINS@/(lib\w+\.so)", case_text))):
+        subprocess.run([bulkhead, "wrap", os.path.join(plugins, name), "-o", str(out / name)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return str(out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bulkhead", required=True)
     ap.add_argument("--case", required=True)
-    ap.add_argument("--isolation", choices=("process", "inprocess"), required=True)
+    ap.add_argument("--isolation", choices=("process", "inprocess", "proxy"), required=True)
+    ap.add_argument("--falco", help="run this Falco on the proxies instead of bulkhead")
     args = ap.parse_args()
+    if args.falco and args.isolation != "proxy":
+        ap.error("--falco needs --isolation proxy")
 
     plugins = os.environ.get("BULKHEAD_REAL_PLUGINS", "")
     if not plugins:
@@ -68,13 +86,19 @@ def main():
         inputs = pathlib.Path(tmp) / "inputs"
         subprocess.run([sys.executable, str(HERE / "gen_inputs.py"), str(inputs)], check=True,
                        stdout=subprocess.DEVNULL)
+        if args.isolation == "proxy":
+            plugins = wrap_plugins(args.bulkhead, case_text, plugins, pathlib.Path(tmp) / "proxies")
         config = pathlib.Path(tmp) / "falco.yaml"
-        config.write_text(record.bulkhead_config(
-            record.substitute(case_text, plugins, str(inputs), rules, str(HERE))))
+        text = record.substitute(case_text, plugins, str(inputs), rules, str(HERE))
+        config.write_text(text if args.falco else record.bulkhead_config(text))
         readable_tree(tmp)
         env = dict(os.environ, TZ="UTC", FALCO_HOSTNAME="golden")
-        cmd = [args.bulkhead, "-c", str(config), "-o",
-               f"bulkhead.defaults.isolation={args.isolation}"]
+        if args.falco:
+            cmd = [args.falco, "-c", str(config), "--disable-source", "syscall"]
+        else:
+            isolation = "inprocess" if args.isolation == "proxy" else args.isolation
+            cmd = [args.bulkhead, "-c", str(config), "-o",
+                   f"bulkhead.defaults.isolation={isolation}"]
         json_case = record.is_json_case(case_text)
         if record.uses_okta_api(case_text):
             expect = len(golden.read_text(errors="surrogateescape").splitlines())
