@@ -8,6 +8,7 @@
 // extractor, jsonx extracting from its events). Real ones are named by
 // environment variables, e.g. for k8saudit and json:
 //   BENCH_PROXY_SOURCE=/path/libk8saudit.so
+//   BENCH_PROXY_INIT='{"useAsync": false}'    (both plugins' init_config)
 //   BENCH_PROXY_OPEN=/path/audit.log          (reopened at EOF)
 //   BENCH_PROXY_FIELDS=ka.verb,ka.user.name,ka.target.resource,ka.uri
 //   BENCH_PROXY_EXTRACTOR=/path/libjson.so
@@ -81,7 +82,7 @@ enum Mode { kDirect, kProxy, kIsolated };
 const char* const kModeNames[] = {"direct", "proxy", "isolated"};
 
 std::unique_ptr<PluginHost> host(Mode m, const std::string& plugin) {
-  PluginSpec spec{fs::path(plugin).stem().string(), plugin, ""};
+  PluginSpec spec{fs::path(plugin).stem().string(), plugin, env("BENCH_PROXY_INIT", "")};
   switch (m) {
     case kDirect:
       return std::make_unique<InProcessHost>(spec);
