@@ -12,8 +12,6 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/event_loop.h"
-#include "engine/rules_loader.h"
 #include "plugin_api/inprocess_host.h"
 #include "supervisor/proxy_binding.h"
 #include "supervisor/elf_symbols.h"
@@ -21,6 +19,7 @@
 #include "supervisor/isolated_host.h"
 #include "tests/plugin_api/host_suite.h"
 #include "tests/proxy/proxy_fixture.h"
+#include "tests/supervisor/counter_alerts.h"
 #include "tests/supervisor/test_services.h"
 
 namespace bulkhead {
@@ -278,19 +277,8 @@ std::vector<std::string> alertsWith(Kind kind) {
         break;
     }
   }
-  std::vector<PluginInfo> infos = {hosts[0]->info(), hosts[1]->info()};
-  std::vector<RulesText> files = {{"proxy_rules.yaml", kRules}};
-  LoadResult rules = loadRules(files, infos);
-  EXPECT_TRUE(rules.ok());
   CollectingSink sink;
-  SourcePipeline pipeline("counter", infos, {hosts[0].get(), hosts[1].get()}, 0,
-                          rules.forSource("counter"), sink);
-  hosts[0]->open("count=3000,batch=64,timeout_every=3");
-  for (int i = 0; i < 100000; ++i) {
-    ss_plugin_rc rc = pipeline.step();
-    if (rc == SS_PLUGIN_EOF || rc == SS_PLUGIN_FAILURE) break;
-  }
-  EXPECT_EQ(pipeline.counters().events, 3000u);
+  testing::runCounterRules(*hosts[0], *hosts[1], kRules, sink);
   return sink.lines;
 }
 

@@ -4,11 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/event_loop.h"
-#include "engine/rules_loader.h"
 #include "tests/plugin_api/host_suite.h"
 #include "plugin_api/inprocess_host.h"
 #include "supervisor/isolated_host.h"
+#include "tests/supervisor/counter_alerts.h"
 #include "tests/supervisor/test_services.h"
 
 namespace bulkhead {
@@ -63,20 +62,8 @@ std::vector<std::string> alertsWith(bool isolated) {
       hosts.push_back(std::make_unique<InProcessHost>(spec));
     }
   }
-  std::vector<PluginInfo> infos = {hosts[0]->info(), hosts[1]->info()};
-  std::vector<RulesText> files = {{"golden_rules.yaml", kRules}};
-  LoadResult rules = loadRules(files, infos);
-  EXPECT_TRUE(rules.ok());
-  for (const auto& d : rules.diagnostics) ADD_FAILURE() << d.toString();
   CollectingSink sink;
-  SourcePipeline pipeline("counter", infos, {hosts[0].get(), hosts[1].get()}, 0,
-                          rules.forSource("counter"), sink);
-  hosts[0]->open("count=3000,batch=64,timeout_every=3");
-  for (int i = 0; i < 100000; ++i) {
-    ss_plugin_rc rc = pipeline.step();
-    if (rc == SS_PLUGIN_EOF || rc == SS_PLUGIN_FAILURE) break;
-  }
-  EXPECT_EQ(pipeline.counters().events, 3000u);
+  testing::runCounterRules(*hosts[0], *hosts[1], kRules, sink);
   return sink.lines;
 }
 
