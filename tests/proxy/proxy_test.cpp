@@ -242,22 +242,6 @@ class CollectingSink : public AlertSink {
   std::vector<std::string> lines;
 };
 
-constexpr const char* kRules = R"yaml(
-- macro: multiple_of_ten
-  condition: counter.msg endswith "0"
-- rule: Tens
-  desc: every tenth event
-  condition: multiple_of_ten and counter.tags intersects (even, mod3-0)
-  output: "seq=%counter.seq msg=%counter.msg ip=%counter.ip tag0=%counter.tag[0] v=%jsonx.value[/seq]"
-  priority: NOTICE
-  source: counter
-- rule: Small odd
-  desc: odd and small
-  condition: counter.seq < 50 and counter.even = false and jsonx.value[/msg] startswith "counter"
-  output: "odd %counter.seq (%jsonx.value[/nothing])"
-  priority: ERROR
-  source: counter
-)yaml";
 
 enum class Kind { kInProcess, kIsolated, kProxy };
 
@@ -278,7 +262,7 @@ std::vector<std::string> alertsWith(Kind kind) {
     }
   }
   CollectingSink sink;
-  testing::runCounterRules(*hosts[0], *hosts[1], kRules, sink);
+  testing::runCounterRules(*hosts[0], *hosts[1], testing::kCounterRules, sink);
   return sink.lines;
 }
 

@@ -14,6 +14,28 @@
 
 namespace bulkhead::testing {
 
+// Rules over both plugins' fields: lists, macros, indexes, keys, a field
+// with no value in the output.
+inline constexpr const char* kCounterRules = R"yaml(
+- list: interesting_tags
+  items: [even, mod3-0]
+- macro: multiple_of_ten
+  condition: counter.msg endswith "0"
+- rule: Tens
+  desc: every tenth event whose tags intersect the list
+  condition: multiple_of_ten and counter.tags intersects (interesting_tags)
+  output: "seq=%counter.seq msg=%counter.msg ip=%counter.ip tag0=%counter.tag[0] v=%jsonx.value[/seq]"
+  priority: NOTICE
+  source: counter
+  tags: [golden]
+- rule: Small odd
+  desc: odd and small
+  condition: counter.seq < 50 and counter.even = false and jsonx.value[/msg] startswith "counter"
+  output: "odd %counter.seq (%jsonx.value[/nothing])"
+  priority: ERROR
+  source: counter
+)yaml";
+
 inline void runCounterRules(PluginHost& counter, PluginHost& jsonx, const std::string& rulesText,
                             AlertSink& sink) {
   std::vector<PluginInfo> infos = {counter.info(), jsonx.info()};

@@ -32,25 +32,6 @@ class CollectingSink : public AlertSink {
   std::mutex mu_;
 };
 
-constexpr const char* kRules = R"yaml(
-- list: interesting_tags
-  items: [even, mod3-0]
-- macro: multiple_of_ten
-  condition: counter.msg endswith "0"
-- rule: Tens
-  desc: every tenth event whose tags intersect the list
-  condition: multiple_of_ten and counter.tags intersects (interesting_tags)
-  output: "seq=%counter.seq msg=%counter.msg ip=%counter.ip tag0=%counter.tag[0] v=%jsonx.value[/seq]"
-  priority: NOTICE
-  source: counter
-  tags: [golden]
-- rule: Small odd
-  desc: odd and small
-  condition: counter.seq < 50 and counter.even = false and jsonx.value[/msg] startswith "counter"
-  output: "odd %counter.seq (%jsonx.value[/nothing])"
-  priority: ERROR
-  source: counter
-)yaml";
 
 std::vector<std::string> alertsWith(bool isolated) {
   std::vector<std::unique_ptr<PluginHost>> hosts;
@@ -63,7 +44,7 @@ std::vector<std::string> alertsWith(bool isolated) {
     }
   }
   CollectingSink sink;
-  testing::runCounterRules(*hosts[0], *hosts[1], kRules, sink);
+  testing::runCounterRules(*hosts[0], *hosts[1], testing::kCounterRules, sink);
   return sink.lines;
 }
 
